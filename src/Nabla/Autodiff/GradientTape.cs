@@ -1,0 +1,134 @@
+namespace Nabla;
+
+/// <summary>
+/// Records operations on watched tensors so their gradients can be computed (TensorFlow's
+/// <c>tf.GradientTape</c>). Recording starts at construction and stops at <see cref="Dispose"/> (leaving
+/// the <c>using</c> block); <see cref="Gradient(Tensor, Tensor)"/> still works afterwards. A tape belongs to
+/// the thread or async flow that created it. Trainable floating-point variables read while it records are
+/// watched automatically unless <c>watchAccessedVariables</c> is false.
+/// </summary>
+public sealed partial class GradientTape : IDisposable
+{
+    private readonly HashSet<Tensor> _tracked = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Variable> _watchedVariables = [];
+    private List<TapeEntry> _entries = [];
+    private bool _used;
+
+    /// <summary>Starts a tape that records at once.</summary>
+    /// <param name="persistent">Allow several <c>Gradient</c>/<c>Jacobian</c> calls (keeps every intermediate alive until the tape is dropped).</param>
+    /// <param name="watchAccessedVariables">Watch trainable variables automatically when they are read.</param>
+    public GradientTape(bool persistent = false, bool watchAccessedVariables = true)
+    {
+        Persistent = persistent;
+        WatchAccessedVariables = watchAccessedVariables;
+        TapeStack.Push(this);
+    }
+
+    /// <summary>Whether the tape allows more than one gradient computation.</summary>
+    public bool Persistent { get; }
+
+    /// <summary>Whether trainable variables are watched automatically when read.</summary>
+    public bool WatchAccessedVariables { get; }
+
+    /// <summary>Whether the tape is recording in the calling flow.</summary>
+    public bool IsRecording => TapeStack.IsRecording(this);
+
+    /// <summary>Number of recorded operations (for tests and diagnostics).</summary>
+    internal int EntryCount => _entries.Count;
+
+    /// <summary>Makes the tape record operations on <paramref name="tensors"/>; non-floating tensors have no gradient and are ignored.</summary>
+    public void Watch(params Tensor[] tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        foreach (Tensor t in tensors)
+        {
+            ArgumentNullException.ThrowIfNull(t, nameof(tensors));
+            if (!t.DType.IsFloating)
+            {
+                continue;
+            }
+
+            if (_tracked.Add(t) && t is Variable v)
+            {
+                _watchedVariables.Add(v);
+            }
+        }
+    }
+
+    /// <summary>The variables this tape watches, in the order it first saw them.</summary>
+    public IReadOnlyList<Variable> WatchedVariables() => _watchedVariables.ToArray();
+
+    /// <summary>
+    /// Pauses recording until the returned handle is disposed: operations in between are invisible to this tape.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the tape is not recording.</exception>
+    public IDisposable StopRecording()
+    {
+        if (!TapeStack.Remove(this))
+        {
+            throw new InvalidOperationException("Trying to stop recording a tape which is not recording.");
+        }
+
+        return new RecordingPause(this);
+    }
+
+    /// <summary>Forgets everything recorded and watched so far, as if a fresh tape had been started.</summary>
+    public void Reset()
+    {
+        _entries = [];
+        _tracked.Clear();
+        _watchedVariables.Clear();
+        _used = false;
+    }
+
+    /// <summary>Stops recording (the end of the <c>using</c> block). Gradients can still be taken.</summary>
+    public void Dispose() => TapeStack.Remove(this);
+
+    internal void RecordIfWatched(Op op, Tensor[] inputs, Tensor output)
+    {
+        foreach (Tensor input in inputs)
+        {
+            if (_tracked.Contains(input))
+            {
+                _entries.Add(new TapeEntry(op, inputs, output));
+                if (output.DType.IsFloating)
+                {
+                    _tracked.Add(output);
+                }
+
+                return;
+            }
+        }
+    }
+
+    internal void RecordVariableRead(Variable variable, Tensor snapshot)
+    {
+        if (!_tracked.Contains(variable))
+        {
+            if (!WatchAccessedVariables || !variable.Trainable || !variable.DType.IsFloating)
+            {
+                return;
+            }
+
+            _tracked.Add(variable);
+            _watchedVariables.Add(variable);
+        }
+
+        _entries.Add(new TapeEntry(ReadVariableOp.Instance, [variable], snapshot));
+        _tracked.Add(snapshot);
+    }
+
+    private sealed class RecordingPause(GradientTape tape) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                TapeStack.Push(tape);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+namespace Nabla;
+
+/// <summary>
+/// The tapes recording in the current thread or async flow, innermost first. Held in an <see cref="AsyncLocal{T}"/>
+/// as an immutable linked list, so that two threads (or two awaited flows) never see each other's tapes, and a
+/// global count of live recording tapes lets the common no-tape path skip even the async-local read.
+/// </summary>
+internal static class TapeStack
+{
+    private sealed record Node(GradientTape Tape, Node? Next);
+
+    private static readonly AsyncLocal<Node?> s_top = new();
+    private static int s_recordingCount;
+
+    /// <summary>Whether any tape anywhere is recording (a cheap pre-check).</summary>
+    public static bool AnyRecording => Volatile.Read(ref s_recordingCount) > 0;
+
+    public static void Push(GradientTape tape)
+    {
+        s_top.Value = new Node(tape, s_top.Value);
+        Interlocked.Increment(ref s_recordingCount);
+    }
+
+    /// <summary>Removes <paramref name="tape"/> from this flow's stack, wherever it sits.</summary>
+    public static bool Remove(GradientTape tape)
+    {
+        Node? top = s_top.Value;
+        if (!Contains(top, tape))
+        {
+            return false;
+        }
+
+        s_top.Value = Without(top, tape);
+        Interlocked.Decrement(ref s_recordingCount);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="tape"/> is recording in this flow.</summary>
+    public static bool IsRecording(GradientTape tape) => AnyRecording && Contains(s_top.Value, tape);
+
+    /// <summary>Offers an op's execution to every recording tape of this flow.</summary>
+    public static void Record(Op op, Tensor[] inputs, Tensor output)
+    {
+        if (!AnyRecording)
+        {
+            return;
+        }
+
+        for (Node? node = s_top.Value; node is not null; node = node.Next)
+        {
+            node.Tape.RecordIfWatched(op, inputs, output);
+        }
+    }
+
+    /// <summary>Offers a variable read to every recording tape of this flow (which may watch it automatically).</summary>
+    public static void RecordVariableRead(Variable variable, Tensor snapshot)
+    {
+        if (!AnyRecording)
+        {
+            return;
+        }
+
+        for (Node? node = s_top.Value; node is not null; node = node.Next)
+        {
+            node.Tape.RecordVariableRead(variable, snapshot);
+        }
+    }
+
+    private static bool Contains(Node? node, GradientTape tape)
+    {
+        for (; node is not null; node = node.Next)
+        {
+            if (ReferenceEquals(node.Tape, tape))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Node? Without(Node? node, GradientTape tape)
+        => node is null ? null
+            : ReferenceEquals(node.Tape, tape) ? node.Next
+            : new Node(node.Tape, Without(node.Next, tape));
+}

@@ -1,0 +1,328 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Nabla.Kernels;
+
+/// <content>Vector micro-kernels.</content>
+internal static partial class Gemm
+{
+    /// <summary>
+    /// AVX-512 micro-kernel: 12 rows × 2 vectors = 24 zmm accumulators + 2 for B + broadcasts, out of 32 registers.
+    /// </summary>
+    private readonly struct Kernel512<T> : IMicroKernel<T>
+        where T : unmanaged, INumberBase<T>
+    {
+        public static int MR => 12;
+
+        public static int NR => 2 * Vector512<T>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+        {
+            int w = Vector512<T>.Count;
+            Vector512<T> acc0Lo = default, acc0Hi = default;
+            Vector512<T> acc1Lo = default, acc1Hi = default;
+            Vector512<T> acc2Lo = default, acc2Hi = default;
+            Vector512<T> acc3Lo = default, acc3Hi = default;
+            Vector512<T> acc4Lo = default, acc4Hi = default;
+            Vector512<T> acc5Lo = default, acc5Hi = default;
+            Vector512<T> acc6Lo = default, acc6Hi = default;
+            Vector512<T> acc7Lo = default, acc7Hi = default;
+            Vector512<T> acc8Lo = default, acc8Hi = default;
+            Vector512<T> acc9Lo = default, acc9Hi = default;
+            Vector512<T> acc10Lo = default, acc10Hi = default;
+            Vector512<T> acc11Lo = default, acc11Hi = default;
+            int p = 0;
+            for (; p <= kc - 2; p += 2)
+            {
+                Vector512<T> b0Lo = Vector512.Load(b);
+                Vector512<T> b0Hi = Vector512.Load(b + w);
+                Vector512<T> a0x0 = Vector512.Create(a[0]);
+                acc0Lo = MultiplyAdd(a0x0, b0Lo, acc0Lo);
+                acc0Hi = MultiplyAdd(a0x0, b0Hi, acc0Hi);
+                Vector512<T> a0x1 = Vector512.Create(a[1]);
+                acc1Lo = MultiplyAdd(a0x1, b0Lo, acc1Lo);
+                acc1Hi = MultiplyAdd(a0x1, b0Hi, acc1Hi);
+                Vector512<T> a0x2 = Vector512.Create(a[2]);
+                acc2Lo = MultiplyAdd(a0x2, b0Lo, acc2Lo);
+                acc2Hi = MultiplyAdd(a0x2, b0Hi, acc2Hi);
+                Vector512<T> a0x3 = Vector512.Create(a[3]);
+                acc3Lo = MultiplyAdd(a0x3, b0Lo, acc3Lo);
+                acc3Hi = MultiplyAdd(a0x3, b0Hi, acc3Hi);
+                Vector512<T> a0x4 = Vector512.Create(a[4]);
+                acc4Lo = MultiplyAdd(a0x4, b0Lo, acc4Lo);
+                acc4Hi = MultiplyAdd(a0x4, b0Hi, acc4Hi);
+                Vector512<T> a0x5 = Vector512.Create(a[5]);
+                acc5Lo = MultiplyAdd(a0x5, b0Lo, acc5Lo);
+                acc5Hi = MultiplyAdd(a0x5, b0Hi, acc5Hi);
+                Vector512<T> a0x6 = Vector512.Create(a[6]);
+                acc6Lo = MultiplyAdd(a0x6, b0Lo, acc6Lo);
+                acc6Hi = MultiplyAdd(a0x6, b0Hi, acc6Hi);
+                Vector512<T> a0x7 = Vector512.Create(a[7]);
+                acc7Lo = MultiplyAdd(a0x7, b0Lo, acc7Lo);
+                acc7Hi = MultiplyAdd(a0x7, b0Hi, acc7Hi);
+                Vector512<T> a0x8 = Vector512.Create(a[8]);
+                acc8Lo = MultiplyAdd(a0x8, b0Lo, acc8Lo);
+                acc8Hi = MultiplyAdd(a0x8, b0Hi, acc8Hi);
+                Vector512<T> a0x9 = Vector512.Create(a[9]);
+                acc9Lo = MultiplyAdd(a0x9, b0Lo, acc9Lo);
+                acc9Hi = MultiplyAdd(a0x9, b0Hi, acc9Hi);
+                Vector512<T> a0x10 = Vector512.Create(a[10]);
+                acc10Lo = MultiplyAdd(a0x10, b0Lo, acc10Lo);
+                acc10Hi = MultiplyAdd(a0x10, b0Hi, acc10Hi);
+                Vector512<T> a0x11 = Vector512.Create(a[11]);
+                acc11Lo = MultiplyAdd(a0x11, b0Lo, acc11Lo);
+                acc11Hi = MultiplyAdd(a0x11, b0Hi, acc11Hi);
+                Vector512<T> b1Lo = Vector512.Load(b + (2 * w));
+                Vector512<T> b1Hi = Vector512.Load(b + (3 * w));
+                Vector512<T> a1x0 = Vector512.Create(a[12]);
+                acc0Lo = MultiplyAdd(a1x0, b1Lo, acc0Lo);
+                acc0Hi = MultiplyAdd(a1x0, b1Hi, acc0Hi);
+                Vector512<T> a1x1 = Vector512.Create(a[13]);
+                acc1Lo = MultiplyAdd(a1x1, b1Lo, acc1Lo);
+                acc1Hi = MultiplyAdd(a1x1, b1Hi, acc1Hi);
+                Vector512<T> a1x2 = Vector512.Create(a[14]);
+                acc2Lo = MultiplyAdd(a1x2, b1Lo, acc2Lo);
+                acc2Hi = MultiplyAdd(a1x2, b1Hi, acc2Hi);
+                Vector512<T> a1x3 = Vector512.Create(a[15]);
+                acc3Lo = MultiplyAdd(a1x3, b1Lo, acc3Lo);
+                acc3Hi = MultiplyAdd(a1x3, b1Hi, acc3Hi);
+                Vector512<T> a1x4 = Vector512.Create(a[16]);
+                acc4Lo = MultiplyAdd(a1x4, b1Lo, acc4Lo);
+                acc4Hi = MultiplyAdd(a1x4, b1Hi, acc4Hi);
+                Vector512<T> a1x5 = Vector512.Create(a[17]);
+                acc5Lo = MultiplyAdd(a1x5, b1Lo, acc5Lo);
+                acc5Hi = MultiplyAdd(a1x5, b1Hi, acc5Hi);
+                Vector512<T> a1x6 = Vector512.Create(a[18]);
+                acc6Lo = MultiplyAdd(a1x6, b1Lo, acc6Lo);
+                acc6Hi = MultiplyAdd(a1x6, b1Hi, acc6Hi);
+                Vector512<T> a1x7 = Vector512.Create(a[19]);
+                acc7Lo = MultiplyAdd(a1x7, b1Lo, acc7Lo);
+                acc7Hi = MultiplyAdd(a1x7, b1Hi, acc7Hi);
+                Vector512<T> a1x8 = Vector512.Create(a[20]);
+                acc8Lo = MultiplyAdd(a1x8, b1Lo, acc8Lo);
+                acc8Hi = MultiplyAdd(a1x8, b1Hi, acc8Hi);
+                Vector512<T> a1x9 = Vector512.Create(a[21]);
+                acc9Lo = MultiplyAdd(a1x9, b1Lo, acc9Lo);
+                acc9Hi = MultiplyAdd(a1x9, b1Hi, acc9Hi);
+                Vector512<T> a1x10 = Vector512.Create(a[22]);
+                acc10Lo = MultiplyAdd(a1x10, b1Lo, acc10Lo);
+                acc10Hi = MultiplyAdd(a1x10, b1Hi, acc10Hi);
+                Vector512<T> a1x11 = Vector512.Create(a[23]);
+                acc11Lo = MultiplyAdd(a1x11, b1Lo, acc11Lo);
+                acc11Hi = MultiplyAdd(a1x11, b1Hi, acc11Hi);
+                a += 24;
+                b += 4 * w;
+            }
+
+            for (; p < kc; p++)
+            {
+                Vector512<T> bLo = Vector512.Load(b);
+                Vector512<T> bHi = Vector512.Load(b + w);
+                Vector512<T> a0 = Vector512.Create(a[0]);
+                acc0Lo = MultiplyAdd(a0, bLo, acc0Lo);
+                acc0Hi = MultiplyAdd(a0, bHi, acc0Hi);
+                Vector512<T> a1 = Vector512.Create(a[1]);
+                acc1Lo = MultiplyAdd(a1, bLo, acc1Lo);
+                acc1Hi = MultiplyAdd(a1, bHi, acc1Hi);
+                Vector512<T> a2 = Vector512.Create(a[2]);
+                acc2Lo = MultiplyAdd(a2, bLo, acc2Lo);
+                acc2Hi = MultiplyAdd(a2, bHi, acc2Hi);
+                Vector512<T> a3 = Vector512.Create(a[3]);
+                acc3Lo = MultiplyAdd(a3, bLo, acc3Lo);
+                acc3Hi = MultiplyAdd(a3, bHi, acc3Hi);
+                Vector512<T> a4 = Vector512.Create(a[4]);
+                acc4Lo = MultiplyAdd(a4, bLo, acc4Lo);
+                acc4Hi = MultiplyAdd(a4, bHi, acc4Hi);
+                Vector512<T> a5 = Vector512.Create(a[5]);
+                acc5Lo = MultiplyAdd(a5, bLo, acc5Lo);
+                acc5Hi = MultiplyAdd(a5, bHi, acc5Hi);
+                Vector512<T> a6 = Vector512.Create(a[6]);
+                acc6Lo = MultiplyAdd(a6, bLo, acc6Lo);
+                acc6Hi = MultiplyAdd(a6, bHi, acc6Hi);
+                Vector512<T> a7 = Vector512.Create(a[7]);
+                acc7Lo = MultiplyAdd(a7, bLo, acc7Lo);
+                acc7Hi = MultiplyAdd(a7, bHi, acc7Hi);
+                Vector512<T> a8 = Vector512.Create(a[8]);
+                acc8Lo = MultiplyAdd(a8, bLo, acc8Lo);
+                acc8Hi = MultiplyAdd(a8, bHi, acc8Hi);
+                Vector512<T> a9 = Vector512.Create(a[9]);
+                acc9Lo = MultiplyAdd(a9, bLo, acc9Lo);
+                acc9Hi = MultiplyAdd(a9, bHi, acc9Hi);
+                Vector512<T> a10 = Vector512.Create(a[10]);
+                acc10Lo = MultiplyAdd(a10, bLo, acc10Lo);
+                acc10Hi = MultiplyAdd(a10, bHi, acc10Hi);
+                Vector512<T> a11 = Vector512.Create(a[11]);
+                acc11Lo = MultiplyAdd(a11, bLo, acc11Lo);
+                acc11Hi = MultiplyAdd(a11, bHi, acc11Hi);
+                a += 12;
+                b += 2 * w;
+            }
+
+            StoreRow(acc0Lo, acc0Hi, c, w, accumulate);
+            StoreRow(acc1Lo, acc1Hi, c + (1 * ldc), w, accumulate);
+            StoreRow(acc2Lo, acc2Hi, c + (2 * ldc), w, accumulate);
+            StoreRow(acc3Lo, acc3Hi, c + (3 * ldc), w, accumulate);
+            StoreRow(acc4Lo, acc4Hi, c + (4 * ldc), w, accumulate);
+            StoreRow(acc5Lo, acc5Hi, c + (5 * ldc), w, accumulate);
+            StoreRow(acc6Lo, acc6Hi, c + (6 * ldc), w, accumulate);
+            StoreRow(acc7Lo, acc7Hi, c + (7 * ldc), w, accumulate);
+            StoreRow(acc8Lo, acc8Hi, c + (8 * ldc), w, accumulate);
+            StoreRow(acc9Lo, acc9Hi, c + (9 * ldc), w, accumulate);
+            StoreRow(acc10Lo, acc10Hi, c + (10 * ldc), w, accumulate);
+            StoreRow(acc11Lo, acc11Hi, c + (11 * ldc), w, accumulate);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void StoreRow(Vector512<T> lo, Vector512<T> hi, T* row, int w, bool accumulate)
+        {
+            if (accumulate)
+            {
+                lo += Vector512.Load(row);
+                hi += Vector512.Load(row + w);
+            }
+
+            lo.Store(row);
+            hi.Store(row + w);
+        }
+    }
+
+    /// <summary>
+    /// AVX2 micro-kernel: 6 rows × 2 vectors = 12 ymm accumulators + 2 for B + 1 broadcast, out of 16 registers.
+    /// </summary>
+    private readonly struct Kernel256<T> : IMicroKernel<T>
+        where T : unmanaged, INumberBase<T>
+    {
+        public static int MR => 6;
+
+        public static int NR => 2 * Vector256<T>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+        {
+            int w = Vector256<T>.Count;
+            Vector256<T> acc0Lo = default, acc0Hi = default;
+            Vector256<T> acc1Lo = default, acc1Hi = default;
+            Vector256<T> acc2Lo = default, acc2Hi = default;
+            Vector256<T> acc3Lo = default, acc3Hi = default;
+            Vector256<T> acc4Lo = default, acc4Hi = default;
+            Vector256<T> acc5Lo = default, acc5Hi = default;
+            int p = 0;
+            for (; p < kc; p++)
+            {
+                Vector256<T> bLo = Vector256.Load(b);
+                Vector256<T> bHi = Vector256.Load(b + w);
+                Vector256<T> a0 = Vector256.Create(a[0]);
+                acc0Lo = MultiplyAdd(a0, bLo, acc0Lo);
+                acc0Hi = MultiplyAdd(a0, bHi, acc0Hi);
+                Vector256<T> a1 = Vector256.Create(a[1]);
+                acc1Lo = MultiplyAdd(a1, bLo, acc1Lo);
+                acc1Hi = MultiplyAdd(a1, bHi, acc1Hi);
+                Vector256<T> a2 = Vector256.Create(a[2]);
+                acc2Lo = MultiplyAdd(a2, bLo, acc2Lo);
+                acc2Hi = MultiplyAdd(a2, bHi, acc2Hi);
+                Vector256<T> a3 = Vector256.Create(a[3]);
+                acc3Lo = MultiplyAdd(a3, bLo, acc3Lo);
+                acc3Hi = MultiplyAdd(a3, bHi, acc3Hi);
+                Vector256<T> a4 = Vector256.Create(a[4]);
+                acc4Lo = MultiplyAdd(a4, bLo, acc4Lo);
+                acc4Hi = MultiplyAdd(a4, bHi, acc4Hi);
+                Vector256<T> a5 = Vector256.Create(a[5]);
+                acc5Lo = MultiplyAdd(a5, bLo, acc5Lo);
+                acc5Hi = MultiplyAdd(a5, bHi, acc5Hi);
+                a += 6;
+                b += 2 * w;
+            }
+
+            StoreRow(acc0Lo, acc0Hi, c, w, accumulate);
+            StoreRow(acc1Lo, acc1Hi, c + (1 * ldc), w, accumulate);
+            StoreRow(acc2Lo, acc2Hi, c + (2 * ldc), w, accumulate);
+            StoreRow(acc3Lo, acc3Hi, c + (3 * ldc), w, accumulate);
+            StoreRow(acc4Lo, acc4Hi, c + (4 * ldc), w, accumulate);
+            StoreRow(acc5Lo, acc5Hi, c + (5 * ldc), w, accumulate);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void StoreRow(Vector256<T> lo, Vector256<T> hi, T* row, int w, bool accumulate)
+        {
+            if (accumulate)
+            {
+                lo += Vector256.Load(row);
+                hi += Vector256.Load(row + w);
+            }
+
+            lo.Store(row);
+            hi.Store(row + w);
+        }
+    }
+
+    /// <summary>
+    /// SSE / Arm AdvSimd micro-kernel: 6 rows × 2 vectors = 12 accumulators, fitting 16 xmm registers (Arm has 32).
+    /// </summary>
+    private readonly struct Kernel128<T> : IMicroKernel<T>
+        where T : unmanaged, INumberBase<T>
+    {
+        public static int MR => 6;
+
+        public static int NR => 2 * Vector128<T>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+        {
+            int w = Vector128<T>.Count;
+            Vector128<T> acc0Lo = default, acc0Hi = default;
+            Vector128<T> acc1Lo = default, acc1Hi = default;
+            Vector128<T> acc2Lo = default, acc2Hi = default;
+            Vector128<T> acc3Lo = default, acc3Hi = default;
+            Vector128<T> acc4Lo = default, acc4Hi = default;
+            Vector128<T> acc5Lo = default, acc5Hi = default;
+            int p = 0;
+            for (; p < kc; p++)
+            {
+                Vector128<T> bLo = Vector128.Load(b);
+                Vector128<T> bHi = Vector128.Load(b + w);
+                Vector128<T> a0 = Vector128.Create(a[0]);
+                acc0Lo = MultiplyAdd(a0, bLo, acc0Lo);
+                acc0Hi = MultiplyAdd(a0, bHi, acc0Hi);
+                Vector128<T> a1 = Vector128.Create(a[1]);
+                acc1Lo = MultiplyAdd(a1, bLo, acc1Lo);
+                acc1Hi = MultiplyAdd(a1, bHi, acc1Hi);
+                Vector128<T> a2 = Vector128.Create(a[2]);
+                acc2Lo = MultiplyAdd(a2, bLo, acc2Lo);
+                acc2Hi = MultiplyAdd(a2, bHi, acc2Hi);
+                Vector128<T> a3 = Vector128.Create(a[3]);
+                acc3Lo = MultiplyAdd(a3, bLo, acc3Lo);
+                acc3Hi = MultiplyAdd(a3, bHi, acc3Hi);
+                Vector128<T> a4 = Vector128.Create(a[4]);
+                acc4Lo = MultiplyAdd(a4, bLo, acc4Lo);
+                acc4Hi = MultiplyAdd(a4, bHi, acc4Hi);
+                Vector128<T> a5 = Vector128.Create(a[5]);
+                acc5Lo = MultiplyAdd(a5, bLo, acc5Lo);
+                acc5Hi = MultiplyAdd(a5, bHi, acc5Hi);
+                a += 6;
+                b += 2 * w;
+            }
+
+            StoreRow(acc0Lo, acc0Hi, c, w, accumulate);
+            StoreRow(acc1Lo, acc1Hi, c + (1 * ldc), w, accumulate);
+            StoreRow(acc2Lo, acc2Hi, c + (2 * ldc), w, accumulate);
+            StoreRow(acc3Lo, acc3Hi, c + (3 * ldc), w, accumulate);
+            StoreRow(acc4Lo, acc4Hi, c + (4 * ldc), w, accumulate);
+            StoreRow(acc5Lo, acc5Hi, c + (5 * ldc), w, accumulate);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void StoreRow(Vector128<T> lo, Vector128<T> hi, T* row, int w, bool accumulate)
+        {
+            if (accumulate)
+            {
+                lo += Vector128.Load(row);
+                hi += Vector128.Load(row + w);
+            }
+
+            lo.Store(row);
+            hi.Store(row + w);
+        }
+    }
+}

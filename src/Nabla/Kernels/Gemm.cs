@@ -1,0 +1,338 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Nabla.Kernels;
+
+/// <summary>
+/// General matrix multiplication kernels: <c>C = op(A) · op(B)</c> over contiguous row-major spans.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Large products use a BLIS-style blocked algorithm: panels of A and B are packed into contiguous,
+/// cache-line-aligned scratch buffers so that a register-blocked micro-kernel can stream them with unit
+/// stride, whatever the orientation of the operands (transposition is absorbed by the packing routines).
+/// Small products (tiny matrices, matrix-vector shapes) take a direct path because the packing overhead
+/// would dominate there.
+/// </para>
+/// <para>All entry points are thread-safe: scratch buffers are per thread.</para>
+/// </remarks>
+internal static partial class Gemm
+{
+    /// <summary>
+    /// Below this many multiply-adds (<c>m·n·k</c>) the direct path is used: packing costs O(mk + kn) copies,
+    /// which for a 32³ product is already a noticeable fraction of the O(mnk) arithmetic.
+    /// </summary>
+    private const long DirectPathMaxVolume = 32 * 32 * 32;
+
+    /// <summary>
+    /// Above this many multiply-adds (2 MFLOP-ish of work, i.e. about 20 µs on one core) the work is
+    /// split over threads; below it the fork/join cost and the duplicated packing are not repaid.
+    /// </summary>
+    private const long ParallelMinVolume = 2L * 1024 * 1024;
+
+    private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Gets or sets the maximum number of threads one <c>Multiply</c> call may use (default:
+    /// <see cref="Environment.ProcessorCount"/>). Set to 1 to force single-threaded execution.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public static int MaxDegreeOfParallelism
+    {
+        get => s_maxDegreeOfParallelism;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            s_maxDegreeOfParallelism = value;
+        }
+    }
+
+    /// <summary>Which micro-kernel family the blocked path uses.</summary>
+    internal enum KernelKind
+    {
+        /// <summary>Pick the widest accelerated vector width.</summary>
+        Auto,
+
+        /// <summary>512-bit vectors.</summary>
+        Vector512,
+
+        /// <summary>256-bit vectors.</summary>
+        Vector256,
+
+        /// <summary>128-bit vectors.</summary>
+        Vector128,
+
+        /// <summary>Portable scalar code.</summary>
+        Scalar,
+    }
+
+    /// <summary>
+    /// Gets or sets a forced micro-kernel family (tests use it to exercise the fallbacks on any machine);
+    /// <see cref="KernelKind.Auto"/> selects by hardware support.
+    /// </summary>
+    internal static KernelKind KernelOverride { get; set; }
+
+    /// <summary>
+    /// Computes <c>C[m,n] = op(A)[m,k] · op(B)[k,n]</c> for row-major contiguous single-precision matrices.
+    /// </summary>
+    /// <param name="a">A, stored m×k, or k×m when <paramref name="transposeA"/> is set.</param>
+    /// <param name="b">B, stored k×n, or n×k when <paramref name="transposeB"/> is set.</param>
+    /// <param name="c">C, m×n; fully overwritten (its previous contents are ignored).</param>
+    /// <param name="m">Rows of op(A) and of C.</param>
+    /// <param name="n">Columns of op(B) and of C.</param>
+    /// <param name="k">Columns of op(A) and rows of op(B); when 0, C is filled with zeros.</param>
+    /// <param name="transposeA">Whether op(A) is the transpose of the stored A.</param>
+    /// <param name="transposeB">Whether op(B) is the transpose of the stored B.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transposeA, bool transposeB)
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+
+    /// <summary>
+    /// Computes <c>C[m,n] = op(A)[m,k] · op(B)[k,n]</c> for row-major contiguous double-precision matrices.
+    /// </summary>
+    /// <param name="a">A, stored m×k, or k×m when <paramref name="transposeA"/> is set.</param>
+    /// <param name="b">B, stored k×n, or n×k when <paramref name="transposeB"/> is set.</param>
+    /// <param name="c">C, m×n; fully overwritten (its previous contents are ignored).</param>
+    /// <param name="m">Rows of op(A) and of C.</param>
+    /// <param name="n">Columns of op(B) and of C.</param>
+    /// <param name="k">Columns of op(A) and rows of op(B); when 0, C is filled with zeros.</param>
+    /// <param name="transposeA">Whether op(A) is the transpose of the stored A.</param>
+    /// <param name="transposeB">Whether op(B) is the transpose of the stored B.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+    public static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int n, int k, bool transposeA, bool transposeB)
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+
+    /// <summary>
+    /// Computes <c>C[m,n] = op(A)[m,k] · op(B)[k,n]</c> for row-major contiguous 32-bit integer matrices
+    /// (wrapping on overflow).
+    /// </summary>
+    /// <param name="a">A, stored m×k, or k×m when <paramref name="transposeA"/> is set.</param>
+    /// <param name="b">B, stored k×n, or n×k when <paramref name="transposeB"/> is set.</param>
+    /// <param name="c">C, m×n; fully overwritten (its previous contents are ignored).</param>
+    /// <param name="m">Rows of op(A) and of C.</param>
+    /// <param name="n">Columns of op(B) and of C.</param>
+    /// <param name="k">Columns of op(A) and rows of op(B); when 0, C is filled with zeros.</param>
+    /// <param name="transposeA">Whether op(A) is the transpose of the stored A.</param>
+    /// <param name="transposeB">Whether op(B) is the transpose of the stored B.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+    public static void Multiply(ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> c, int m, int n, int k, bool transposeA, bool transposeB)
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+
+    /// <summary>
+    /// Computes <c>C[m,n] = op(A)[m,k] · op(B)[k,n]</c> for row-major contiguous 64-bit integer matrices
+    /// (wrapping on overflow).
+    /// </summary>
+    /// <param name="a">A, stored m×k, or k×m when <paramref name="transposeA"/> is set.</param>
+    /// <param name="b">B, stored k×n, or n×k when <paramref name="transposeB"/> is set.</param>
+    /// <param name="c">C, m×n; fully overwritten (its previous contents are ignored).</param>
+    /// <param name="m">Rows of op(A) and of C.</param>
+    /// <param name="n">Columns of op(B) and of C.</param>
+    /// <param name="k">Columns of op(A) and rows of op(B); when 0, C is filled with zeros.</param>
+    /// <param name="transposeA">Whether op(A) is the transpose of the stored A.</param>
+    /// <param name="transposeB">Whether op(B) is the transpose of the stored B.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+    public static void Multiply(ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> c, int m, int n, int k, bool transposeA, bool transposeB)
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+
+    private static unsafe void MultiplyCore<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB)
+        where T : unmanaged, INumberBase<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        long mk = (long)m * k, kn = (long)k * n, mn = (long)m * n;
+        if (a.Length < mk)
+        {
+            throw new ArgumentException("The span is shorter than the m×k matrix A.", nameof(a));
+        }
+
+        if (b.Length < kn)
+        {
+            throw new ArgumentException("The span is shorter than the k×n matrix B.", nameof(b));
+        }
+
+        if (c.Length < mn)
+        {
+            throw new ArgumentException("The span is shorter than the m×n matrix C.", nameof(c));
+        }
+
+        if (mn == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            c[..(int)mn].Clear();
+            return;
+        }
+
+        // Element (i, p) of op(A) lives at a[i * rsA + p * csA]; likewise for op(B). Every code path below
+        // works on these strides, which is how the four transpose combinations share one implementation.
+        nint rsA = transposeA ? 1 : k, csA = transposeA ? m : 1;
+        nint rsB = transposeB ? 1 : n, csB = transposeB ? k : 1;
+
+        fixed (T* pa = &MemoryMarshal.GetReference(a))
+        fixed (T* pb = &MemoryMarshal.GetReference(b))
+        fixed (T* pc = &MemoryMarshal.GetReference(c))
+        {
+            var problem = new Problem<T>(pa, rsA, csA, pb, rsB, csB, pc, n, m, n, k);
+            long volume = mn * k;
+
+            // Matrix-vector shapes are memory-bound: the padded micro-tiles of the blocked path would waste
+            // up to MR (or NR) times the arithmetic, and there is no reuse for packing to exploit.
+            if (volume <= DirectPathMaxVolume || m == 1 || n == 1)
+            {
+                MultiplyDirect(problem);
+                return;
+            }
+
+            KernelKind kind = SelectKernel<T>();
+            int threads = Math.Min(s_maxDegreeOfParallelism, Environment.ProcessorCount);
+            if (threads > 1 && volume >= ParallelMinVolume)
+            {
+                MultiplyParallel(problem, kind, threads);
+            }
+            else
+            {
+                MultiplyBlocked(problem, kind);
+            }
+        }
+    }
+
+    private static KernelKind SelectKernel<T>()
+        where T : unmanaged
+    {
+        KernelKind forced = KernelOverride;
+        if (forced != KernelKind.Auto)
+        {
+            return forced;
+        }
+
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            return KernelKind.Vector512;
+        }
+
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            return KernelKind.Vector256;
+        }
+
+        return Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported ? KernelKind.Vector128 : KernelKind.Scalar;
+    }
+
+    /// <summary>
+    /// Splits the product into one independent sub-product per thread along the larger of m and n. Each
+    /// worker runs the whole blocked algorithm on its slice with its own packing buffers; the price is
+    /// that the operand shared by all slices is packed once per worker, which is O(1/slice) of the work.
+    /// </summary>
+    private static unsafe void MultiplyParallel<T>(Problem<T> problem, KernelKind kind, int threads)
+        where T : unmanaged, INumberBase<T>
+    {
+        bool splitRows = problem.M >= problem.N;
+        int extent = splitRows ? problem.M : problem.N;
+
+        // Slices are whole micro-tiles (16 covers MR and the vector widths) so that only the last one has edges.
+        const int Granule = 16;
+        int granules = (extent + Granule - 1) / Granule;
+        int slices = Math.Min(threads, granules);
+        if (slices <= 1)
+        {
+            MultiplyBlocked(problem, kind);
+            return;
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = slices };
+        Parallel.For(0, slices, options, slice =>
+        {
+            int start = (int)((long)granules * slice / slices) * Granule;
+            int end = Math.Min(extent, (int)((long)granules * (slice + 1) / slices) * Granule);
+            if (end > start)
+            {
+                MultiplyBlocked(splitRows ? problem.RowSlice(start, end - start) : problem.ColumnSlice(start, end - start), kind);
+            }
+        });
+    }
+
+    private static void MultiplyBlocked<T>(Problem<T> problem, KernelKind kind)
+        where T : unmanaged, INumberBase<T>
+    {
+        switch (kind)
+        {
+            case KernelKind.Vector512:
+                Blocked<T, Kernel512<T>>.Run(problem);
+                break;
+            case KernelKind.Vector256:
+                Blocked<T, Kernel256<T>>.Run(problem);
+                break;
+            case KernelKind.Vector128:
+                Blocked<T, Kernel128<T>>.Run(problem);
+                break;
+            default:
+                Blocked<T, KernelScalar<T>>.Run(problem);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// One product in stride form: op(A)(i, p) = A[i·RsA + p·CsA], op(B)(p, j) = B[p·RsB + j·CsB],
+    /// C(i, j) = C[i·Ldc + j]. Pointers are stored as <see cref="nint"/> so the struct can be captured by
+    /// the parallel loop's lambda.
+    /// </summary>
+    private readonly unsafe struct Problem<T>
+        where T : unmanaged
+    {
+        private readonly nint _a;
+        private readonly nint _b;
+        private readonly nint _c;
+
+        public Problem(T* a, nint rsA, nint csA, T* b, nint rsB, nint csB, T* c, nint ldc, int m, int n, int k)
+        {
+            _a = (nint)a;
+            _b = (nint)b;
+            _c = (nint)c;
+            RsA = rsA;
+            CsA = csA;
+            RsB = rsB;
+            CsB = csB;
+            Ldc = ldc;
+            M = m;
+            N = n;
+            K = k;
+        }
+
+        public T* A => (T*)_a;
+
+        public T* B => (T*)_b;
+
+        public T* C => (T*)_c;
+
+        public nint RsA { get; }
+
+        public nint CsA { get; }
+
+        public nint RsB { get; }
+
+        public nint CsB { get; }
+
+        public nint Ldc { get; }
+
+        public int M { get; }
+
+        public int N { get; }
+
+        public int K { get; }
+
+        public Problem<T> RowSlice(int start, int count)
+            => new(A + (start * RsA), RsA, CsA, B, RsB, CsB, C + (start * Ldc), Ldc, count, N, K);
+
+        public Problem<T> ColumnSlice(int start, int count)
+            => new(A, RsA, CsA, B + (start * CsB), RsB, CsB, C + start, Ldc, M, count, K);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>Elementwise <c>x + y</c> with broadcasting (TensorFlow's <c>AddV2</c>).</summary>
+    public static Tensor Add(Tensor x, Tensor y) => AddOp.Instance.Invoke(x, y);
+}
+
+internal sealed class AddOp : NumericBinaryOp<AddOp.Kernel>
+{
+    public static readonly AddOp Instance = new();
+
+    private AddOp()
+        : base("AddV2")
+    {
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [upstream, upstream];
+
+    internal readonly struct Kernel : INumericBinaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Add(x, y, z);
+
+        public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Add(x, y, z);
+
+        public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Add(y, x, z);
+    }
+}

@@ -1,0 +1,63 @@
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// Converts <paramref name="x"/> to <paramref name="dtype"/>: floats to integers truncate toward zero and
+    /// saturate, numbers to bool test for non-zero. The gradient flows back only between floating dtypes.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a NaN or infinity would have to become an integer or bool.</exception>
+    public static Tensor Cast(Tensor x, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.DType == dtype && !x.IsWeak ? x : new CastOp(dtype).Call(x);
+    }
+}
+
+internal sealed class CastOp(DType dtype) : Op("Cast")
+{
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(inputs[0].Shape, dtype);
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        if (x.DType.IsFloating && !dtype.IsFloating)
+        {
+            CheckFinite(x);
+        }
+
+        Kernels.Conversion.Convert(x.Buffer, x.DType, output.Buffer, dtype, x.Size);
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [inputs[0].DType.IsFloating && dtype.IsFloating ? Tf.Cast(upstream, inputs[0].DType) : null];
+
+    private void CheckFinite(Tensor x)
+    {
+        bool finite = x.DType.Code switch
+        {
+            DTypeCode.Float16 => System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(x.Read<Half>()),
+            DTypeCode.Float32 => System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(x.Read<float>()),
+            DTypeCode.Float64 => System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(x.Read<double>()),
+            _ => AllFinite(x.Read<BFloat16>()),
+        };
+        if (!finite)
+        {
+            throw new ArgumentException(
+                $"Cast of a {x.DType} tensor of shape {x.Shape} to {dtype} met a NaN or infinity, which has no {dtype} value.");
+        }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<BFloat16> values)
+    {
+        foreach (BFloat16 v in values)
+        {
+            if (!float.IsFinite(v.ToSingle()))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

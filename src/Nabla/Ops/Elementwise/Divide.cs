@@ -1,0 +1,60 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// Elementwise true division <c>x / y</c> with broadcasting. Integers promote as TensorFlow's truediv does
+    /// (int32 and int64 to float64), so <c>1 / 2</c> is 0.5.
+    /// </summary>
+    public static Tensor Divide(Tensor x, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        DTypeRules.Unify("RealDiv", ref x, ref y);
+        if (x.DType.IsInteger)
+        {
+            x = Cast(x, DType.Float64);
+            y = Cast(y, DType.Float64);
+        }
+
+        return DivideOp.Instance.Call(x, y);
+    }
+}
+
+internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
+{
+    public static readonly DivideOp Instance = new();
+
+    private DivideOp()
+        : base("RealDiv")
+    {
+    }
+
+    // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y².
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    {
+        Tensor x = inputs[0];
+        Tensor y = inputs[1];
+        return
+        [
+            needsGradient[0] ? Tf.Divide(upstream, y) : null,
+            needsGradient[1] ? Tf.Multiply(upstream, Tf.Divide(Tf.Negative(x), Tf.Multiply(y, y))) : null,
+        ];
+    }
+
+    internal readonly struct Kernel : IFloatBinaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, z);
+
+        public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, z);
+
+        public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, z);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>Elementwise <c>e^x</c>.</summary>
+    public static Tensor Exp(Tensor x) => ExpOp.Instance.Call(x);
+}
+
+internal sealed class ExpOp : FloatUnaryOp<ExpOp.Kernel>
+{
+    public static readonly ExpOp Instance = new();
+
+    private ExpOp()
+        : base("Exp")
+    {
+    }
+
+    // d e^x / dx = e^x, which is the output itself.
+    protected override Tensor? Derivative(Tensor x, Tensor y) => y;
+
+    internal readonly struct Kernel : IFloatUnaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
+            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y);
+    }
+}

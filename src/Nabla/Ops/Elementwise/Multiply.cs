@@ -1,0 +1,36 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>Elementwise <c>x * y</c> with broadcasting (TensorFlow's <c>Mul</c>).</summary>
+    public static Tensor Multiply(Tensor x, Tensor y) => MultiplyOp.Instance.Invoke(x, y);
+}
+
+internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
+{
+    public static readonly MultiplyOp Instance = new();
+
+    private MultiplyOp()
+        : base("Mul")
+    {
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [needsGradient[0] ? Tf.Multiply(upstream, inputs[1]) : null, needsGradient[1] ? Tf.Multiply(inputs[0], upstream) : null];
+
+    internal readonly struct Kernel : INumericBinaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, y, z);
+
+        public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, y, z);
+
+        public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(y, x, z);
+    }
+}

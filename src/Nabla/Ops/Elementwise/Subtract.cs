@@ -1,0 +1,36 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>Elementwise <c>x - y</c> with broadcasting.</summary>
+    public static Tensor Subtract(Tensor x, Tensor y) => SubtractOp.Instance.Invoke(x, y);
+}
+
+internal sealed class SubtractOp : NumericBinaryOp<SubtractOp.Kernel>
+{
+    public static readonly SubtractOp Instance = new();
+
+    private SubtractOp()
+        : base("Sub")
+    {
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [upstream, needsGradient[1] ? Tf.Negative(upstream) : null];
+
+    internal readonly struct Kernel : INumericBinaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Subtract(x, y, z);
+
+        public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Subtract(x, y, z);
+
+        public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Subtract(x, y, z);
+    }
+}

@@ -1,0 +1,94 @@
+using Nabla.Kernels;
+
+namespace Nabla;
+
+/// <summary>
+/// An elementwise op of one input with the output's shape. Subclasses state one derivative
+/// <c>f'(x)</c> (ARCHITECTURE.md P5) and the base class turns it into the gradient <c>upstream * f'(x)</c>.
+/// </summary>
+internal abstract class ElementwiseUnaryOp : Op
+{
+    protected ElementwiseUnaryOp(string name, DTypeSet supported)
+        : base(name) => Supported = supported;
+
+    /// <summary>The input dtypes accepted.</summary>
+    public DTypeSet Supported { get; }
+
+    /// <summary>The output dtype for an input dtype (the same, except for predicates such as IsNan).</summary>
+    protected virtual DType OutputDType(DType input) => input;
+
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor x = inputs[0];
+        DTypeRules.Require(Name, x.DType, Supported, x.Shape);
+        return new TensorSpec(x.Shape, OutputDType(x.DType));
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    {
+        Tensor? derivative = Derivative(inputs[0], output);
+        return [derivative is null ? null : Tf.Multiply(upstream, derivative)];
+    }
+
+    /// <summary>
+    /// f'(x) written with public ops (so it can be differentiated again); <paramref name="y"/> is f(x), handy
+    /// for Exp, Sigmoid, Tanh. Null means no gradient flows.
+    /// </summary>
+    protected abstract Tensor? Derivative(Tensor x, Tensor y);
+}
+
+/// <summary>An elementwise op over int32, int64 and the floating dtypes, computed by <typeparamref name="TKernel"/>.</summary>
+internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp
+    where TKernel : INumericUnaryKernel
+{
+    protected NumericUnaryOp(string name)
+        : base(name, DTypeSet.Numeric)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        switch (x.DType.Code)
+        {
+            case DTypeCode.Int32: TKernel.Apply(x.Read<int>(), output.Write<int>()); break;
+            case DTypeCode.Int64: TKernel.Apply(x.Read<long>(), output.Write<long>()); break;
+            case DTypeCode.Float32: TKernel.Apply(x.Read<float>(), output.Write<float>()); break;
+            case DTypeCode.Float64: TKernel.Apply(x.Read<double>(), output.Write<double>()); break;
+            default:
+                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
+                Span<float> values = wide.AsSpan(0, x.Size);
+                TKernel.Apply<float>(values, values);
+                ReducedPrecision.Narrow(values, output.Buffer, output.DType, x.Size);
+                ReducedPrecision.Return(wide);
+                break;
+        }
+    }
+}
+
+/// <summary>An elementwise op over the floating dtypes only, computed by <typeparamref name="TKernel"/>.</summary>
+internal abstract class FloatUnaryOp<TKernel> : ElementwiseUnaryOp
+    where TKernel : IFloatUnaryKernel
+{
+    protected FloatUnaryOp(string name)
+        : base(name, DTypeSet.Floating)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        switch (x.DType.Code)
+        {
+            case DTypeCode.Float32: TKernel.Apply(x.Read<float>(), output.Write<float>()); break;
+            case DTypeCode.Float64: TKernel.Apply(x.Read<double>(), output.Write<double>()); break;
+            default:
+                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
+                Span<float> values = wide.AsSpan(0, x.Size);
+                TKernel.Apply<float>(values, values);
+                ReducedPrecision.Narrow(values, output.Buffer, output.DType, x.Size);
+                ReducedPrecision.Return(wide);
+                break;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+namespace Nabla;
+
+/// <summary>The shape and dtype an op will produce, computed before any kernel runs (JAX's abstract eval).</summary>
+internal readonly record struct TensorSpec(Shape Shape, DType DType);
+
+/// <summary>
+/// A primitive operation: a name, a shape/dtype rule, a forward kernel and a gradient rule written with public
+/// <see cref="Tf"/> ops (so that an outer tape can differentiate the gradient again). An op object holds its
+/// attributes (axes, permutations…) and is immutable; attribute-free ops are singletons.
+/// Every call goes through <see cref="ExecutionContext.Execute"/>, the single dispatch point.
+/// </summary>
+internal abstract class Op
+{
+    protected Op(string name) => Name = name;
+
+    /// <summary>TensorFlow's op name, used in error messages (<c>AddV2</c>, <c>MatMul</c>…).</summary>
+    public string Name { get; }
+
+    /// <summary>False for ops without a gradient (comparisons, ArgMax, random numbers): the tape skips them.</summary>
+    public virtual bool IsDifferentiable => true;
+
+    /// <summary>Validates the inputs and returns the output's shape and dtype; throws with a TensorFlow-style message.</summary>
+    public abstract TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs);
+
+    /// <summary>
+    /// Produces the output: by default allocates it and runs <see cref="Forward"/>. Ops whose output is a view of
+    /// an input (Reshape, Identity) override this to share the input's immutable buffer instead of copying.
+    /// </summary>
+    public virtual Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)
+    {
+        Tensor output = Tensor.Uninitialized(spec.Shape, spec.DType);
+        if (output.Size > 0)
+        {
+            Forward(inputs, output);
+        }
+
+        return output;
+    }
+
+    /// <summary>Fills <paramref name="output"/> (allocated from <see cref="InferOutput"/>, uninitialised).</summary>
+    public abstract void Forward(ReadOnlySpan<Tensor> inputs, Tensor output);
+
+    /// <summary>
+    /// The vector-Jacobian product: given the gradient <paramref name="upstream"/> of the output, the gradient of
+    /// each input, or null where none flows. Shapes may be those of the broadcast output: the tape sums them
+    /// back to each input's shape. <paramref name="needsGradient"/> says which inputs the tape wants.
+    /// </summary>
+    public abstract Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient);
+
+    /// <summary>Runs the op on the current execution context.</summary>
+    public Tensor Call(Tensor x) => ExecutionContext.Current.Execute(this, [x]);
+
+    /// <summary>Runs the op on the current execution context.</summary>
+    public Tensor Call(Tensor x, Tensor y) => ExecutionContext.Current.Execute(this, [x, y]);
+
+    /// <summary>Runs the op on the current execution context.</summary>
+    public Tensor Call(params Tensor[] inputs) => ExecutionContext.Current.Execute(this, inputs);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>An op whose output has no gradient (comparisons, ArgMax, random numbers, integer-only ops).</summary>
+internal abstract class NonDifferentiableOp : Op
+{
+    protected NonDifferentiableOp(string name)
+        : base(name)
+    {
+    }
+
+    public sealed override bool IsDifferentiable => false;
+
+    public sealed override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => new Tensor?[inputs.Length];
+}

@@ -1,0 +1,152 @@
+namespace Nabla;
+
+/// <summary>
+/// The dtype rules of TAPE-SEMANTICS.md §3.8 in one place: tensors are strongly typed, C# values given to an op
+/// are weak and take the dtype of the tensor beside them, and shapes broadcast as NumPy's do.
+/// </summary>
+internal static class DTypeRules
+{
+    /// <summary>
+    /// Makes two binary-op operands agree on a dtype: a weak operand converts to the strong one's dtype; two weak
+    /// operands take the array's dtype over the scalar's, then the wider; two strong ones must already agree.
+    /// </summary>
+    public static void Unify(string op, ref Tensor x, ref Tensor y)
+    {
+        if (x.DType == y.DType)
+        {
+            return;
+        }
+
+        if (x.IsWeak && !y.IsWeak)
+        {
+            x = ConvertWeak(x, y.DType, op);
+        }
+        else if (y.IsWeak && !x.IsWeak)
+        {
+            y = ConvertWeak(y, x.DType, op);
+        }
+        else if (x.IsWeak && y.IsWeak)
+        {
+            bool xWins = x.Rank != y.Rank ? x.Rank > y.Rank : x.DType.Code > y.DType.Code;
+            if (xWins)
+            {
+                y = ConvertWeak(y, x.DType, op);
+            }
+            else
+            {
+                x = ConvertWeak(x, y.DType, op);
+            }
+        }
+        else
+        {
+            throw new ArgumentException(
+                $"cannot compute {op} as input #1(zero-based) was expected to be a {x.DType} tensor but is a {y.DType} tensor " +
+                $"(shapes {x.Shape} and {y.Shape}) [Op:{op}]. Tensors are strongly typed: convert one with Tf.Cast.");
+        }
+    }
+
+    /// <summary>
+    /// Converts a weakly typed C# value to <paramref name="dtype"/>. Like TensorFlow's Python-scalar conversion it
+    /// refuses to lose the value itself: a fractional or non-finite number does not become an integer.
+    /// </summary>
+    public static Tensor ConvertWeak(Tensor value, DType dtype, string op)
+    {
+        if (value.DType == dtype)
+        {
+            return value;
+        }
+
+        if (dtype.IsInteger && value.DType.IsFloating)
+        {
+            Tensor asDouble = Tf.Cast(value, DType.Float64);
+            foreach (double d in asDouble.Read<double>())
+            {
+                if (d != Math.Floor(d) || double.IsInfinity(d))
+                {
+                    throw new ArgumentException(
+                        $"Cannot convert {d.ToString(System.Globalization.CultureInfo.InvariantCulture)} to a tensor of dtype {dtype} in {op}: it is not an integer.");
+                }
+            }
+        }
+
+        return Tf.Cast(value, dtype);
+    }
+
+    /// <summary>NumPy's broadcast of two shapes, or an error naming the op and both shapes.</summary>
+    public static Shape BroadcastShapes(string op, Shape a, Shape b)
+    {
+        if (a == b)
+        {
+            return a;
+        }
+
+        ReadOnlySpan<int> x = a.Dims;
+        ReadOnlySpan<int> y = b.Dims;
+        int rank = Math.Max(x.Length, y.Length);
+        var dims = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int dx = i < rank - x.Length ? 1 : x[i - (rank - x.Length)];
+            int dy = i < rank - y.Length ? 1 : y[i - (rank - y.Length)];
+            if (dx != dy && dx != 1 && dy != 1)
+            {
+                throw new ArgumentException($"Incompatible shapes: {a} vs. {b} [Op:{op}]. They do not broadcast: dimension {i} is {dx} and {dy}.");
+            }
+
+            dims[i] = dx == 1 ? dy : dx;
+        }
+
+        return Shape.FromOwnedArray(dims);
+    }
+
+    /// <summary>Throws unless <paramref name="dtype"/> is one of those <paramref name="op"/> supports.</summary>
+    public static void Require(string op, DType dtype, DTypeSet allowed, Shape shape)
+    {
+        if (!allowed.Contains(dtype))
+        {
+            throw new ArgumentException(
+                $"{op} does not support dtype {dtype} (input of shape {shape}); it takes {allowed}. Use Tf.Cast to convert.");
+        }
+    }
+}
+
+/// <summary>A set of dtypes an op accepts, with a readable listing for error messages.</summary>
+internal readonly record struct DTypeSet(int Mask)
+{
+    public static DTypeSet Floating => Of(DType.Float16, DType.BFloat16, DType.Float32, DType.Float64);
+
+    public static DTypeSet Numeric => Floating | Of(DType.Int32, DType.Int64);
+
+    public static DTypeSet All => Numeric | Of(DType.Bool);
+
+    public static DTypeSet BoolOnly => Of(DType.Bool);
+
+    public static DTypeSet Of(params ReadOnlySpan<DType> dtypes)
+    {
+        int mask = 0;
+        foreach (DType d in dtypes)
+        {
+            mask |= 1 << (int)d.Code;
+        }
+
+        return new DTypeSet(mask);
+    }
+
+    public bool Contains(DType dtype) => (Mask & (1 << (int)dtype.Code)) != 0;
+
+    public static DTypeSet operator |(DTypeSet a, DTypeSet b) => new(a.Mask | b.Mask);
+
+    public override string ToString()
+    {
+        var names = new List<string>();
+        foreach (DType d in DType.All)
+        {
+            if (Contains(d))
+            {
+                names.Add(d.Name);
+            }
+        }
+
+        return string.Join(", ", names);
+    }
+}

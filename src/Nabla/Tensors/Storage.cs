@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+
+namespace Nabla;
+
+/// <summary>Allocation and copying of the managed arrays that hold tensor elements.</summary>
+internal static class Storage
+{
+    /// <summary>An array for <paramref name="size"/> elements of <paramref name="dtype"/>, not zeroed when large.</summary>
+    public static Array Allocate(DType dtype, int size) => dtype.Code switch
+    {
+        DTypeCode.Bool => GC.AllocateUninitializedArray<bool>(size),
+        DTypeCode.Int32 => GC.AllocateUninitializedArray<int>(size),
+        DTypeCode.Int64 => GC.AllocateUninitializedArray<long>(size),
+        DTypeCode.Float16 => GC.AllocateUninitializedArray<Half>(size),
+        DTypeCode.BFloat16 => GC.AllocateUninitializedArray<BFloat16>(size),
+        DTypeCode.Float32 => GC.AllocateUninitializedArray<float>(size),
+        _ => GC.AllocateUninitializedArray<double>(size),
+    };
+
+    /// <summary>A zero-filled array.</summary>
+    public static Array AllocateZeroed(DType dtype, int size) => dtype.Code switch
+    {
+        DTypeCode.Bool => new bool[size],
+        DTypeCode.Int32 => new int[size],
+        DTypeCode.Int64 => new long[size],
+        DTypeCode.Float16 => new Half[size],
+        DTypeCode.BFloat16 => new BFloat16[size],
+        DTypeCode.Float32 => new float[size],
+        _ => new double[size],
+    };
+
+    /// <summary>
+    /// Copies any array (of any rank) of a tensor element type into a new flat array, row-major, which is
+    /// also the memory order of .NET multidimensional arrays.
+    /// </summary>
+    public static Array CopyFlat(Array source, DType dtype)
+    {
+        int length = source.Length;
+        Array flat = Allocate(dtype, length);
+        int bytes = checked(length * dtype.Size);
+        var from = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(source), bytes);
+        var to = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(flat), bytes);
+        from.CopyTo(to);
+        return flat;
+    }
+
+    /// <summary>The shape of a .NET array: its lengths in every rank.</summary>
+    public static Shape ShapeOf(Array array)
+    {
+        int rank = array.Rank;
+        var dims = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            dims[i] = array.GetLength(i);
+        }
+
+        return Shape.FromOwnedArray(dims);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Nabla;
+
+public partial class Tensor
+{
+    /// <summary>A scalar tensor of <typeparamref name="T"/>'s dtype.</summary>
+    internal static Tensor Scalar<T>(T value, bool weak = false)
+        where T : unmanaged
+    {
+        var buffer = new T[1];
+        buffer[0] = value;
+        return new Tensor(buffer, Shape.Scalar, DType.Of<T>(), weak);
+    }
+
+    /// <summary>A tensor holding a copy of a .NET array of any rank, with the array's shape.</summary>
+    /// <exception cref="ArgumentException">When the element type has no dtype.</exception>
+    internal static Tensor FromArray(Array values, bool weak = false)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        DType dtype = DType.FromClrType(values.GetType().GetElementType()!);
+        return new Tensor(Storage.CopyFlat(values, dtype), Storage.ShapeOf(values), dtype, weak);
+    }
+
+    /// <summary>A flat row-major copy of the elements.</summary>
+    /// <exception cref="InvalidOperationException">When <typeparamref name="T"/> is not the dtype's element type.</exception>
+    public T[] ToArray<T>()
+    {
+        Tensor value = ReadForOp();
+        value.CheckElementType<T>(nameof(ToArray));
+        return value.Read<T>().ToArray();
+    }
+
+    /// <summary>
+    /// A .NET array of the tensor's rank and element type (<c>double[,]</c> for a float64 matrix); a scalar
+    /// gives a one-element rank-1 array.
+    /// </summary>
+    [SuppressMessage("Performance", "CA1814", Justification = "API.md specifies multidimensional arrays for interop.")]
+    public Array ToArray()
+    {
+        Tensor value = ReadForOp();
+        int[] lengths = Rank == 0 ? [1] : Shape.ToArray();
+        Array result = DType.Code switch
+        {
+            DTypeCode.Bool => NewArray<bool>(lengths),
+            DTypeCode.Int32 => NewArray<int>(lengths),
+            DTypeCode.Int64 => NewArray<long>(lengths),
+            DTypeCode.Float16 => NewArray<Half>(lengths),
+            DTypeCode.BFloat16 => NewArray<BFloat16>(lengths),
+            DTypeCode.Float32 => NewArray<float>(lengths),
+            _ => NewArray<double>(lengths),
+        };
+        int bytes = Size * DType.Size;
+        var from = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(value.Buffer), bytes);
+        var to = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(result), bytes);
+        from.CopyTo(to);
+        return result;
+    }
+
+    // Written out per rank so the element type is known statically (trimming/AOT safe, unlike Array.CreateInstance).
+    private static Array NewArray<T>(int[] n) => n.Length switch
+    {
+        1 => new T[n[0]],
+        2 => new T[n[0], n[1]],
+        3 => new T[n[0], n[1], n[2]],
+        4 => new T[n[0], n[1], n[2], n[3]],
+        5 => new T[n[0], n[1], n[2], n[3], n[4]],
+        6 => new T[n[0], n[1], n[2], n[3], n[4], n[5]],
+        _ => throw new NotSupportedException($"ToArray() makes .NET arrays of rank 1 to 6; this tensor has rank {n.Length}. Use ToArray<T>() for a flat copy."),
+    };
+
+    /// <summary>The single element of a one-element tensor (TensorFlow's <c>.numpy()</c> on a scalar).</summary>
+    /// <exception cref="InvalidOperationException">When the tensor has more than one element or <typeparamref name="T"/> is not its element type.</exception>
+    public T Item<T>()
+    {
+        Tensor value = ReadForOp();
+        value.CheckElementType<T>(nameof(Item));
+        if (Size != 1)
+        {
+            throw new InvalidOperationException(
+                $"Item<{typeof(T).Name}>() needs a tensor with one element, but shape {Shape} has {Size}.");
+        }
+
+        return value.Read<T>()[0];
+    }
+}

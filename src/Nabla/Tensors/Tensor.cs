@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+
+namespace Nabla;
+
+/// <summary>
+/// An immutable n-dimensional array of one <see cref="Nabla.DType"/> (TensorFlow's <c>tf.Tensor</c>).
+/// Storage is a managed array in row-major order, so tensors need no <c>Dispose</c>: the GC frees them.
+/// A tensor never changes after it is created; a <see cref="Variable"/> changes by swapping in a new buffer.
+/// </summary>
+public partial class Tensor : IFormattable
+{
+    private protected Array _buffer;
+
+    /// <summary>Wraps a buffer the caller hands over: nothing may write to it afterwards.</summary>
+    internal Tensor(Array buffer, Shape shape, DType dtype, bool isWeak = false)
+    {
+        _buffer = buffer;
+        Shape = shape;
+        DType = dtype;
+        Size = shape.Size;
+        IsWeak = isWeak;
+    }
+
+    /// <summary>The dimensions.</summary>
+    public Shape Shape { get; }
+
+    /// <summary>The element type.</summary>
+    public DType DType { get; }
+
+    /// <summary>The number of dimensions.</summary>
+    public int Rank => Shape.Rank;
+
+    /// <summary>The number of elements.</summary>
+    public int Size { get; }
+
+    /// <summary>
+    /// A tensor made implicitly from a C# scalar or array is weakly typed: in a binary op it takes the dtype
+    /// of the strongly typed tensor beside it (API.md's rule, TensorFlow's Python-scalar conversion).
+    /// </summary>
+    internal bool IsWeak { get; }
+
+    /// <summary>The storage array (<c>T[]</c> of the dtype's CLR type; it may be longer than <see cref="Size"/>).</summary>
+    internal Array Buffer => _buffer;
+
+    /// <summary>The elements as a read-only span; <typeparamref name="T"/> must be the dtype's storage type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ReadOnlySpan<T> Read<T>() => new(Unsafe.As<T[]>(_buffer), 0, Size);
+
+    /// <summary>
+    /// The elements as a writable span, for filling a freshly allocated output only; a published tensor
+    /// must never be written to.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Span<T> Write<T>() => new(Unsafe.As<T[]>(_buffer), 0, Size);
+
+    /// <summary>A new tensor whose buffer is allocated but not initialised; the caller fills it.</summary>
+    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Storage.Allocate(dtype, shape.Size), shape, dtype);
+
+    /// <summary>
+    /// The tensor an op sees as its input: itself, or for a variable a snapshot of its current value,
+    /// so that later assignments do not change what was recorded for a gradient.
+    /// </summary>
+    internal virtual Tensor ReadForOp() => this;
+
+    /// <summary>Checks that the element storage type is <typeparamref name="T"/>.</summary>
+    internal void CheckElementType<T>(string operation)
+    {
+        if (DType.ClrType != typeof(T))
+        {
+            throw new InvalidOperationException(
+                $"{operation}<{typeof(T).Name}> does not match the tensor's dtype {DType} (elements are {DType.ClrType.Name}).");
+        }
+    }
+}

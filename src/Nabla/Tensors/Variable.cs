@@ -1,0 +1,113 @@
+namespace Nabla;
+
+/// <summary>
+/// A mutable tensor (TensorFlow's <c>tf.Variable</c>): its dtype and shape are fixed at creation, its value
+/// changes with <see cref="Assign"/>, <see cref="AssignAdd"/> and <see cref="AssignSub"/>. An op that reads a
+/// variable sees a snapshot of its value at that moment, and a recording tape watches trainable
+/// floating-point variables it sees read. Assignments swap in a new buffer rather than writing into the
+/// old one, so snapshots taken earlier never change.
+/// </summary>
+public class Variable : Tensor
+{
+    /// <summary>Creates a variable holding <paramref name="initialValue"/>.</summary>
+    /// <param name="initialValue">The value: a tensor, or a C# scalar or array (its CLR type gives the dtype).</param>
+    /// <param name="dtype">Converts the value to this dtype.</param>
+    /// <param name="shape">The variable's shape; it must equal the value's shape.</param>
+    /// <param name="trainable">Whether tapes watch it automatically and optimizers update it.</param>
+    /// <param name="name">The name, shown with TensorFlow's <c>:0</c> suffix; defaults to <c>Variable</c>.</param>
+    /// <exception cref="ArgumentException">When <paramref name="shape"/> differs from the value's shape.</exception>
+    public Variable(Tensor initialValue, DType? dtype = null, Shape? shape = null, bool trainable = true, string? name = null)
+        : this(Prepare(initialValue, dtype, shape), trainable, name)
+    {
+    }
+
+    private Variable(Tensor value, bool trainable, string? name)
+        : base(value.Buffer, value.Shape, value.DType)
+    {
+        Trainable = trainable;
+        Name = (name ?? "Variable") + ":0";
+    }
+
+    /// <summary>Whether tapes watch it automatically and optimizers update it.</summary>
+    public bool Trainable { get; set; }
+
+    /// <summary>The name with TensorFlow's output suffix: <c>Variable:0</c>, <c>dense/kernel:0</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The current value as a (constant) tensor.</summary>
+    public Tensor ReadValue() => Tf.Identity(this);
+
+    /// <summary>Replaces the value; dtype and shape must match exactly (no broadcasting).</summary>
+    /// <returns>This variable, for chaining.</returns>
+    public Variable Assign(Tensor value) => Store(Checked(value, "Assign"));
+
+    /// <summary>Adds <paramref name="delta"/> (same shape and dtype) to the value.</summary>
+    /// <returns>This variable, for chaining.</returns>
+    public Variable AssignAdd(Tensor delta) => Store(Tf.Add(Snapshot(), Checked(delta, "AssignAdd")));
+
+    /// <summary>Subtracts <paramref name="delta"/> (same shape and dtype) from the value.</summary>
+    /// <returns>This variable, for chaining.</returns>
+    public Variable AssignSub(Tensor delta) => Store(Tf.Subtract(Snapshot(), Checked(delta, "AssignSub")));
+
+    internal override Tensor ReadForOp()
+    {
+        Tensor snapshot = Snapshot();
+        TapeStack.RecordVariableRead(this, snapshot);
+        return snapshot;
+    }
+
+    /// <summary>The current value, sharing the (never mutated) buffer.</summary>
+    private Tensor Snapshot() => new(_buffer, Shape, DType);
+
+    private Variable Store(Tensor value)
+    {
+        // The value is freshly computed or a snapshot: its buffer is never written again, so sharing it is safe.
+        _buffer = value.Buffer;
+        return this;
+    }
+
+    private Tensor Checked(Tensor value, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.IsWeak)
+        {
+            value = DTypeRules.ConvertWeak(value, DType, operation);
+        }
+
+        if (value.DType != DType)
+        {
+            throw new ArgumentException(
+                $"Cannot {operation} a value of dtype {value.DType} to variable '{Name}' of dtype {DType}: the dtypes must match. Use Tf.Cast first.");
+        }
+
+        if (value.Shape != Shape)
+        {
+            throw new ArgumentException(
+                $"Cannot {operation} to variable '{Name}': shapes {Shape} and {value.Shape} are incompatible (they must be equal; variables do not broadcast).");
+        }
+
+        return value.ReadForOp();
+    }
+
+    private static Tensor Prepare(Tensor initialValue, DType? dtype, Shape? shape)
+    {
+        ArgumentNullException.ThrowIfNull(initialValue);
+        Tensor value = initialValue.ReadForOp();
+        if (dtype is { } d && d != value.DType)
+        {
+            value = Tf.Cast(value, d);
+        }
+
+        if (shape is { } s && s != value.Shape)
+        {
+            throw new ArgumentException(
+                $"In this Variable creation, the initial value's shape ({value.Shape}) is not compatible with the explicitly supplied `shape` argument ({s}).",
+                nameof(shape));
+        }
+
+        return value;
+    }
+
+    /// <summary>TensorFlow's repr: <c>&lt;Variable 'Variable:0' shape=(2,) dtype=int32, numpy=[1 2]&gt;</c>.</summary>
+    public override string ToString() => Formatting.Repr(this, $"Variable '{Name}'", string.Empty);
+}
