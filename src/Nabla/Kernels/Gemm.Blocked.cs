@@ -40,7 +40,7 @@ internal static partial class Gemm
     /// one micro-kernel call per MR×NR tile of C.</item>
     /// </list>
     /// </remarks>
-    private static class Blocked<T, TKernel>
+    private static partial class Blocked<T, TKernel>
         where T : unmanaged, INumberBase<T>
         where TKernel : struct, IMicroKernel<T>
     {
@@ -48,25 +48,14 @@ internal static partial class Gemm
         public static unsafe void Run(Problem<T> problem)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
-            int kcMax = Math.Max(8, s_kcBytes / Unsafe.SizeOf<T>());
-            int nbMax = RoundUp(Math.Max(nr, s_nbBytes / Unsafe.SizeOf<T>()), nr);
-            int mbMax = RoundUp(Math.Max(mr, s_mb), mr);
-
-            int m = problem.M, n = problem.N, k = problem.K;
-            int kcAlloc = Math.Min(kcMax, k);
-            int mbAlloc = Math.Min(mbMax, RoundUp(m, mr));
-            int nbAlloc = Math.Min(nbMax, RoundUp(n, nr));
-
-            // Whole cache lines per buffer so the packed B panels (rows of NR elements) start line-aligned.
-            long aLength = RoundUpToLine((long)mbAlloc * kcAlloc), bLength = RoundUpToLine((long)nbAlloc * kcAlloc);
-
+            GetBlockSizes(problem, out int kcMax, out int nbMax, out int mbMax, out long aLength, out long bLength);
             T* aPack = Scratch<T>.Get(aLength + bLength + (mr * nr));
             T* bPack = aPack + aLength;
             T* tile = bPack + bLength;
 
+            int m = problem.M, n = problem.N, k = problem.K;
             T* aBase = problem.A, bBase = problem.B, cBase = problem.C;
             nint rsA = problem.RsA, csA = problem.CsA, rsB = problem.RsB, csB = problem.CsB, ldc = problem.Ldc;
-
             for (int jc = 0; jc < m; jc += mbMax)
             {
                 int mb = Math.Min(mbMax, m - jc);
@@ -85,9 +74,28 @@ internal static partial class Gemm
             }
         }
 
-        /// <summary>Multiplies a packed MB×KC block of A by a packed KC×NB block of B into C.</summary>
+        /// <summary>
+        /// Block sizes for this element type and kernel, and the packing buffer lengths they need for
+        /// <paramref name="problem"/> (never more than the problem itself needs).
+        /// </summary>
+        private static void GetBlockSizes(Problem<T> problem, out int kcMax, out int nbMax, out int mbMax, out long aLength, out long bLength)
+        {
+            int mr = TKernel.MR, nr = TKernel.NR;
+            kcMax = Math.Max(8, s_kcBytes / Unsafe.SizeOf<T>());
+            nbMax = RoundUp(Math.Max(nr, s_nbBytes / Unsafe.SizeOf<T>()), nr);
+            mbMax = RoundUp(Math.Max(mr, s_mb), mr);
+            int kcAlloc = Math.Min(kcMax, problem.K);
+            int mbAlloc = Math.Min(mbMax, RoundUp(problem.M, mr));
+            int nbAlloc = Math.Min(nbMax, RoundUp(problem.N, nr));
+
+            // Whole cache lines per buffer so the packed B panels (rows of NR elements) start line-aligned.
+            aLength = RoundUpToLine((long)mbAlloc * kcAlloc);
+            bLength = RoundUpToLine((long)nbAlloc * kcAlloc);
+        }
+
         private static long RoundUpToLine(long length) => (length + 15) & ~15L;
 
+        /// <summary>Multiplies a packed MB×KC block of A by a packed KC×NB block of B into C.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void MacroKernel(int kc, int mb, int nb, T* aPack, T* bPack, T* c, nint ldc, bool accumulate, T* tile)
         {

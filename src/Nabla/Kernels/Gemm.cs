@@ -227,37 +227,24 @@ internal static partial class Gemm
         return Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported ? KernelKind.Vector128 : KernelKind.Scalar;
     }
 
-    /// <summary>
-    /// Splits the product into one independent sub-product per thread along the larger of m and n. Each
-    /// worker runs the whole blocked algorithm on its slice with its own packing buffers; the price is
-    /// that the operand shared by all slices is packed once per worker, which is O(1/slice) of the work.
-    /// </summary>
-    private static unsafe void MultiplyParallel<T>(Problem<T> problem, KernelKind kind, int threads)
+    private static void MultiplyParallel<T>(Problem<T> problem, KernelKind kind, int threads)
         where T : unmanaged, INumberBase<T>
     {
-        bool splitRows = problem.M >= problem.N;
-        int extent = splitRows ? problem.M : problem.N;
-
-        // Slices are whole micro-tiles (16 covers MR and the vector widths) so that only the last one has edges.
-        const int Granule = 16;
-        int granules = (extent + Granule - 1) / Granule;
-        int slices = Math.Min(threads, granules);
-        if (slices <= 1)
+        switch (kind)
         {
-            MultiplyBlocked(problem, kind);
-            return;
+            case KernelKind.Vector512:
+                Blocked<T, Kernel512<T>>.RunParallel(problem, threads);
+                break;
+            case KernelKind.Vector256:
+                Blocked<T, Kernel256<T>>.RunParallel(problem, threads);
+                break;
+            case KernelKind.Vector128:
+                Blocked<T, Kernel128<T>>.RunParallel(problem, threads);
+                break;
+            default:
+                Blocked<T, KernelScalar<T>>.RunParallel(problem, threads);
+                break;
         }
-
-        var options = new ParallelOptions { MaxDegreeOfParallelism = slices };
-        Parallel.For(0, slices, options, slice =>
-        {
-            int start = (int)((long)granules * slice / slices) * Granule;
-            int end = Math.Min(extent, (int)((long)granules * (slice + 1) / slices) * Granule);
-            if (end > start)
-            {
-                MultiplyBlocked(splitRows ? problem.RowSlice(start, end - start) : problem.ColumnSlice(start, end - start), kind);
-            }
-        });
     }
 
     private static void MultiplyBlocked<T>(Problem<T> problem, KernelKind kind)
@@ -328,11 +315,5 @@ internal static partial class Gemm
         public int N { get; }
 
         public int K { get; }
-
-        public Problem<T> RowSlice(int start, int count)
-            => new(A + (start * RsA), RsA, CsA, B, RsB, CsB, C + (start * Ldc), Ldc, count, N, K);
-
-        public Problem<T> ColumnSlice(int start, int count)
-            => new(A, RsA, CsA, B + (start * CsB), RsB, CsB, C + start, Ldc, M, count, K);
     }
 }

@@ -41,7 +41,9 @@ internal static class NumPyFormatter
 
         if (data.Length < size)
         {
-            throw new ArgumentException($"The storage holds {data.Length} elements but the shape needs {size}.", nameof(data));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The storage holds {data.Length} elements but the shape needs {size}."),
+                nameof(data));
         }
 
         if (shape.IsEmpty)
@@ -143,7 +145,7 @@ internal static class NumPyFormatter
     }
 
     private static ArgumentException StorageMismatch(Array data, DTypeCode code) =>
-        new($"Storage of type {data.GetType()} does not hold dtype {code}.", nameof(data));
+        new(string.Create(CultureInfo.InvariantCulture, $"Storage of type {data.GetType()} does not hold dtype {code}."), nameof(data));
 
     /// <summary>
     /// The recursive part of NumPy's <c>_formatArray</c> for separator <c>' '</c>: rows of the last axis are
@@ -155,7 +157,6 @@ internal static class NumPyFormatter
         private readonly int[] _strides;
         private readonly bool _summarize;
         private readonly int _edgeItems;
-        private Func<int, string> _formatElement = static _ => string.Empty;
 
         public ArrayPrinter(int[] dimensions, int[] strides, bool summarize, int edgeItems)
         {
@@ -189,13 +190,8 @@ internal static class NumPyFormatter
             }
         }
 
-        public string Print(Func<int, string> formatElement, int lineWidth)
-        {
-            _formatElement = formatElement;
-
-            // The continuation prefix skips over the opening "[".
-            return Recurse(0, 0, " ", lineWidth);
-        }
+        // The continuation prefix skips over the opening "[".
+        public string Print(Func<int, string> formatElement, int lineWidth) => Recurse(formatElement, 0, 0, " ", lineWidth);
 
         /// <summary>How many items print before and after the "..." of an axis (all as trailing when not summarised).</summary>
         private (int Leading, int Trailing) Items(int axis)
@@ -206,12 +202,12 @@ internal static class NumPyFormatter
 
         private bool ShowSummary(int axis) => _summarize && 2 * _edgeItems < _dimensions[axis];
 
-        private string Recurse(int axis, int offset, string hangingIndent, int currentWidth)
+        private string Recurse(Func<int, string> formatElement, int axis, int offset, string hangingIndent, int currentWidth)
         {
             int axesLeft = _dimensions.Length - axis;
             if (axesLeft == 0)
             {
-                return _formatElement(offset);
+                return formatElement(offset);
             }
 
             // Nested items sit one column further right (after their "[") and lose a column to their "]".
@@ -230,7 +226,7 @@ internal static class NumPyFormatter
                 var line = new StringBuilder(hangingIndent);
                 for (int i = 0; i < leading; i++)
                 {
-                    string word = Recurse(axis + 1, offset + (i * stride), nextHangingIndent, nextWidth);
+                    string word = Recurse(formatElement, axis + 1, offset + (i * stride), nextHangingIndent, nextWidth);
                     ExtendLine(text, line, word, elementWidth, hangingIndent);
                     line.Append(' ');
                 }
@@ -243,12 +239,12 @@ internal static class NumPyFormatter
 
                 for (int i = trailing; i > 1; i--)
                 {
-                    string word = Recurse(axis + 1, offset + ((length - i) * stride), nextHangingIndent, nextWidth);
+                    string word = Recurse(formatElement, axis + 1, offset + ((length - i) * stride), nextHangingIndent, nextWidth);
                     ExtendLine(text, line, word, elementWidth, hangingIndent);
                     line.Append(' ');
                 }
 
-                string last = Recurse(axis + 1, offset + ((length - 1) * stride), nextHangingIndent, nextWidth);
+                string last = Recurse(formatElement, axis + 1, offset + ((length - 1) * stride), nextHangingIndent, nextWidth);
                 ExtendLine(text, line, last, elementWidth, hangingIndent);
                 text.Append(line);
             }
@@ -258,7 +254,7 @@ internal static class NumPyFormatter
                 string lineSeparator = new('\n', axesLeft - 1);
                 for (int i = 0; i < leading; i++)
                 {
-                    string nested = Recurse(axis + 1, offset + (i * stride), nextHangingIndent, nextWidth);
+                    string nested = Recurse(formatElement, axis + 1, offset + (i * stride), nextHangingIndent, nextWidth);
                     text.Append(hangingIndent).Append(nested).Append(lineSeparator);
                 }
 
@@ -269,11 +265,11 @@ internal static class NumPyFormatter
 
                 for (int i = trailing; i > 1; i--)
                 {
-                    string nested = Recurse(axis + 1, offset + ((length - i) * stride), nextHangingIndent, nextWidth);
+                    string nested = Recurse(formatElement, axis + 1, offset + ((length - i) * stride), nextHangingIndent, nextWidth);
                     text.Append(hangingIndent).Append(nested).Append(lineSeparator);
                 }
 
-                string last = Recurse(axis + 1, offset + ((length - 1) * stride), nextHangingIndent, nextWidth);
+                string last = Recurse(formatElement, axis + 1, offset + ((length - 1) * stride), nextHangingIndent, nextWidth);
                 text.Append(hangingIndent).Append(last);
             }
 

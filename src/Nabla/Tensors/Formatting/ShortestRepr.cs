@@ -56,6 +56,10 @@ internal readonly record struct DecimalDigits(string Digits, int Exponent)
 /// </summary>
 internal static class ShortestRepr
 {
+    // A double spans about 10^-340 to 10^308; recomputing those powers for every element dominated the cost of
+    // printing wide-ranging arrays.
+    private static readonly BigInteger[] s_powersOfTen = CreatePowersOfTen();
+
     /// <summary>
     /// The shortest digits of <paramref name="value"/>'s magnitude that read back as the same value of the
     /// element type <paramref name="code"/>. The value must be finite and exactly representable in that type.
@@ -83,7 +87,7 @@ internal static class ShortestRepr
     public static DecimalDigits RoundToFraction(double value, int fractionDigits)
     {
         (BigInteger numerator, BigInteger denominator) = ExactRatio(Math.Abs(value));
-        BigInteger scaled = RoundHalfEven(numerator * BigInteger.Pow(10, fractionDigits), denominator);
+        BigInteger scaled = RoundHalfEven(numerator * PowerOfTen(fractionDigits), denominator);
         return FromInteger(scaled, -fractionDigits);
     }
 
@@ -112,15 +116,15 @@ internal static class ShortestRepr
 
         int shift = significantDigits - 1 - exponent;
         BigInteger scaled = shift >= 0
-            ? RoundHalfEven(numerator * BigInteger.Pow(10, shift), denominator)
-            : RoundHalfEven(numerator, denominator * BigInteger.Pow(10, -shift));
+            ? RoundHalfEven(numerator * PowerOfTen(shift), denominator)
+            : RoundHalfEven(numerator, denominator * PowerOfTen(-shift));
 
         // A carry (9.99 -> 10.0) lengthens the integer, which FromInteger turns into the next decade.
         return FromInteger(scaled, -shift);
     }
 
     /// <summary>Reads .NET's invariant float text (<c>123.45</c>, <c>1.5E-05</c>, <c>1E+016</c>) into digits.</summary>
-    internal static DecimalDigits Parse(string text)
+    private static DecimalDigits Parse(string text)
     {
         ReadOnlySpan<char> mantissa = text;
         int exponent = 0;
@@ -288,9 +292,26 @@ internal static class ShortestRepr
         return quotient;
     }
 
+    /// <summary>10^<paramref name="power"/>, from a table for the powers a double can need.</summary>
+    private static BigInteger PowerOfTen(int power) =>
+        power < s_powersOfTen.Length ? s_powersOfTen[power] : BigInteger.Pow(10, power);
+
+    private static BigInteger[] CreatePowersOfTen()
+    {
+        // Built once, eagerly: BigInteger is a two-field struct, so a lazily filled shared table could be read torn.
+        var powers = new BigInteger[400];
+        powers[0] = BigInteger.One;
+        for (int i = 1; i < powers.Length; i++)
+        {
+            powers[i] = powers[i - 1] * 10;
+        }
+
+        return powers;
+    }
+
     /// <summary>Compares numerator / denominator with 10^<paramref name="power"/>.</summary>
     private static int ComparePowerOfTen(BigInteger numerator, BigInteger denominator, int power) =>
         power >= 0
-            ? numerator.CompareTo(denominator * BigInteger.Pow(10, power))
-            : (numerator * BigInteger.Pow(10, -power)).CompareTo(denominator);
+            ? numerator.CompareTo(denominator * PowerOfTen(power))
+            : (numerator * PowerOfTen(-power)).CompareTo(denominator);
 }
