@@ -1,0 +1,29 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>Elementwise <c>x * x</c> (numeric dtypes; integers wrap on overflow).</summary>
+    public static Tensor Square(Tensor x) => SquareOp.Instance.Call(x);
+}
+
+internal sealed class SquareOp : NumericUnaryOp<SquareOp.Kernel>
+{
+    public static readonly SquareOp Instance = new();
+
+    private SquareOp()
+        : base("Square")
+    {
+    }
+
+    protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Multiply(x, 2);
+
+    internal readonly struct Kernel : INumericUnaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, x, y);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    public static partial class Nn
+    {
+        /// <summary>Elementwise <c>max(x, 0)</c>. Its gradient is <c>dy * (x &gt; 0)</c>, so 0 at x = 0, as TensorFlow's.</summary>
+        public static Tensor Relu(Tensor x) => ReluOp.Instance.Call(x);
+    }
+}
+
+internal sealed class ReluOp : NumericUnaryOp<ReluOp.Kernel>
+{
+    public static readonly ReluOp Instance = new();
+
+    private ReluOp()
+        : base("Relu")
+    {
+    }
+
+    protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Cast(Tf.Greater(x, 0), x.DType);
+
+    internal readonly struct Kernel : INumericUnaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Max(x, T.Zero, y);
+    }
+}
