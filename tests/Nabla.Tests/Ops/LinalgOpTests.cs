@@ -100,6 +100,13 @@ public class LinalgOpTests
     }
 
     [Fact]
+    public void MatMul_EmptyDimensions_GiveEmptyOrZeroResults()
+    {
+        AssertTensor.Close([0, 0, 0, 0, 0, 0], Tf.MatMul(Tf.Zeros([2, 0]), Tf.Zeros([0, 3])), new Shape(2, 3));
+        Assert.Equal(new Shape(0, 2, 4), Tf.MatMul(Tf.Zeros([0, 2, 3]), Tf.Zeros([3, 4])).Shape);
+    }
+
+    [Fact]
     public void MatMul_InnerDimensionMismatch_ThrowsNamingShapes()
     {
         var e = Assert.Throws<ArgumentException>(() => Tf.MatMul(Tf.Zeros([2, 3]), Tf.Zeros([4, 5])));

@@ -83,6 +83,9 @@ public class NnOpTests
         Tensor big = Tf.Constant(new[] { 1000f, 0f, -1000f, 1000f });
         AssertTensor.Close([0.5, 0, 0, 0.5], Tf.Nn.Softmax(big), new Shape(4));
         AssertTensor.Close([-System.Math.Log(2), -1000 - System.Math.Log(2), -2000 - System.Math.Log(2), -System.Math.Log(2)], Tf.Nn.LogSoftmax(big), new Shape(4));
+        Tensor special = Tf.Constant(new[] { 0f, float.NegativeInfinity, float.NaN, 1f }, [2, 2]);
+        AssertTensor.Close([1, 0, double.NaN, double.NaN], Tf.Nn.Softmax(special), new Shape(2, 2));
+        AssertTensor.Close([1, double.NaN, 0, double.NaN], Tf.Nn.Softmax(Tf.Transpose(special), 0), new Shape(2, 2));
         Tensor loss = Tf.Nn.SoftmaxCrossEntropyWithLogits(Tf.Constant(new[] { 0f, 1f, 0f, 0f }), big);
         Assert.False(float.IsNaN(loss.Item<float>()));
         Tensor sigmoid = Tf.Nn.SigmoidCrossEntropyWithLogits(Tf.Constant(new[] { 1f, 0f }), Tf.Constant(new[] { -1000f, 1000f }));
