@@ -42,6 +42,9 @@ public class ShapeOpTests
         new("TensorScatterUpdate", [3, 2], x => Tf.TensorScatterUpdate(x, new[,] { { 0 } }, Tf.Slice(x, [1, 0], [1, 2])), [2, 3, 2, 3, 4, 5], [3, 2]),
         new("ScatterNd duplicates", [3], x => Tf.ScatterNd(new[,] { { 1 }, { 1 }, { 0 } }, x, [3]), [2, 1, 0], [3], Moves: false),
         new("UnsortedSegmentSum", [4, 2], x => Tf.UnsortedSegmentSum(x, new[] { 0, 2, 0, 1 }, 3), [4, 6, 6, 7, 2, 3], [3, 2], Moves: false),
+        new("Slice of transpose", [2, 3], x => Tf.Slice(Tf.Transpose(x), [1, 0], [2, 2]), [1, 4, 2, 5], [2, 2]),
+        new("Concat of slices", [2, 3], x => Tf.Concat([x[.., 1..], Tf.Transpose(x)[..2]], 0), [1, 2, 4, 5, 0, 3, 1, 4], [4, 2]),
+        new("Tile of reverse", [2], x => Tf.Tile(Tf.Reverse(x, [0]), [2]), [1, 0, 1, 0], [4]),
         new("Gather repeated grad", [3], x => Tf.Gather(x, new[] { 0, 0, 2 }), [0, 0, 2], [3]),
     ];
 
