@@ -1,55 +1,67 @@
+using Nabla.Kernels;
+
 namespace Nabla;
 
-// TEMPORARY STUB (linalg branch): a simple, correct Transpose so that Tensordot compiles and is tested. The shape
-// engineer's real Tf.Transpose replaces this file at merge.
 public static partial class Tf
 {
-    /// <summary>Permutes the dimensions: output dimension i is input dimension <c>perm[i]</c> (reversed when null).</summary>
+    /// <summary>
+    /// Permutes the dimensions: output axis i is input axis <c>perm[i]</c> (negative axes count from the end).
+    /// Without <paramref name="perm"/> the dimensions are reversed (a matrix transpose for rank 2).
+    /// </summary>
     /// <exception cref="ArgumentException">When <paramref name="perm"/> is not a permutation of the input's axes.</exception>
     public static Tensor Transpose(Tensor x, int[]? perm = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        int rank = x.Rank;
-        int[] p = perm is null ? ReversedAxes(rank) : (int[])perm.Clone();
-        return new TransposeOp(p).Call(x);
-    }
-
-    private static int[] ReversedAxes(int rank)
-    {
-        var p = new int[rank];
-        for (int i = 0; i < rank; i++)
+        int[] p = TransposeOp.Normalize(x.Shape, perm);
+        for (int i = 0; i < p.Length; i++)
         {
-            p[i] = rank - 1 - i;
+            if (p[i] != i)
+            {
+                return new TransposeOp(p).Call(x);
+            }
         }
 
-        return p;
+        return Identity(x);
     }
 }
 
 internal sealed class TransposeOp(int[] perm) : Op("Transpose")
 {
-    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    public static int[] Normalize(Shape shape, int[]? perm)
     {
-        Tensor x = inputs[0];
-        var seen = new bool[x.Rank];
-        bool ok = perm.Length == x.Rank;
-        for (int i = 0; ok && i < perm.Length; i++)
+        int rank = shape.Rank;
+        var p = new int[rank];
+        if (perm is null)
         {
-            int a = perm[i] < 0 ? perm[i] + x.Rank : perm[i];
-            ok = (uint)a < (uint)x.Rank && !seen[a];
+            for (int i = 0; i < rank; i++)
+            {
+                p[i] = rank - 1 - i;
+            }
+
+            return p;
+        }
+
+        var seen = new bool[rank];
+        bool ok = perm.Length == rank;
+        for (int i = 0; ok && i < rank; i++)
+        {
+            int a = perm[i] < 0 ? perm[i] + rank : perm[i];
+            ok = (uint)a < (uint)rank && !seen[a];
             if (ok)
             {
                 seen[a] = true;
-                perm[i] = a;
+                p[i] = a;
             }
         }
 
-        if (!ok)
-        {
-            throw new ArgumentException(
-                $"Transpose of a tensor of shape {x.Shape} ({x.DType}): {Shape.Format(perm)} is not a permutation of its {x.Rank} axes [Op:Transpose].");
-        }
+        return ok ? p : throw new ArgumentException(
+            $"Transpose expects perm to be a permutation of the {rank} axes of shape {shape}, got perm {Shape.Format(perm)} [Op:Transpose].",
+            nameof(perm));
+    }
 
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor x = inputs[0];
         var dims = new int[perm.Length];
         for (int i = 0; i < dims.Length; i++)
         {
@@ -62,13 +74,14 @@ internal sealed class TransposeOp(int[] perm) : Op("Transpose")
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         Tensor x = inputs[0];
-        switch (x.DType.Size)
+        int[] inStrides = StridedCopy.RowMajorStrides(x.Shape.Dims);
+        var srcStrides = new int[perm.Length];
+        for (int i = 0; i < perm.Length; i++)
         {
-            case 1: Permute(x.Read<byte>(), x.Shape.Dims, output.Write<byte>()); break;
-            case 2: Permute(x.Read<short>(), x.Shape.Dims, output.Write<short>()); break;
-            case 4: Permute(x.Read<int>(), x.Shape.Dims, output.Write<int>()); break;
-            default: Permute(x.Read<long>(), x.Shape.Dims, output.Write<long>()); break;
+            srcStrides[i] = inStrides[perm[i]];
         }
+
+        StridedCopy.Copy(x, 0, srcStrides, output, 0, StridedCopy.RowMajorStrides(output.Shape.Dims), output.Shape.ToArray());
     }
 
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
@@ -80,50 +93,5 @@ internal sealed class TransposeOp(int[] perm) : Op("Transpose")
         }
 
         return [Tf.Transpose(upstream, inverse)];
-    }
-
-    private void Permute<T>(ReadOnlySpan<T> x, ReadOnlySpan<int> inDims, Span<T> y)
-    {
-        int rank = perm.Length;
-        if (rank == 0)
-        {
-            y[0] = x[0];
-            return;
-        }
-
-        var inStrides = new long[rank];
-        long stride = 1;
-        for (int a = rank - 1; a >= 0; a--)
-        {
-            inStrides[a] = stride;
-            stride *= inDims[a];
-        }
-
-        var outDims = new int[rank];
-        var steps = new long[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            outDims[i] = inDims[perm[i]];
-            steps[i] = inStrides[perm[i]];
-        }
-
-        var index = new int[rank];
-        long offset = 0;
-        for (int o = 0; o < y.Length; o++)
-        {
-            y[o] = x[(int)offset];
-            for (int axis = rank - 1; axis >= 0; axis--)
-            {
-                index[axis]++;
-                offset += steps[axis];
-                if (index[axis] < outDims[axis])
-                {
-                    break;
-                }
-
-                offset -= steps[axis] * index[axis];
-                index[axis] = 0;
-            }
-        }
     }
 }
