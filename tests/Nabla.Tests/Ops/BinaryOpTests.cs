@@ -5,7 +5,7 @@ namespace Nabla.Tests.Ops;
 /// <summary>
 /// The catalog of binary elementwise ops: forward against a double-precision reference for every supported dtype
 /// and many broadcast shape pairs, gradients against finite differences (first and second order), and the
-/// rejection of unsupported dtypes. Ops without transpose/slice yet, so no non-contiguous inputs here.
+/// rejection of unsupported dtypes. Transpose and slice do not exist yet, so there are no non-contiguous inputs here.
 /// </summary>
 public class BinaryOpTests
 {
