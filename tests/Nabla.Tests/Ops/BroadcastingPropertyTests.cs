@@ -12,6 +12,9 @@ public class BroadcastingPropertyTests
 {
     private const int Iterations = 250;
 
+    // A fixed CsCheck seed keeps every run identical (the suite uses seeded randomness only).
+    private const string Seed = "0N0XIzNsQ0O2";
+
     /// <summary>An output shape of rank 0..4 (dims 0..4), and two operands taken as suffixes of it with some dims set to 1.</summary>
     private static readonly Gen<(int[] X, int[] Y)> s_compatible = Gen.Select(
         Gen.Int[0, 4].Array[0, 4], Gen.Int[0, 4], Gen.Int[0, 4], Gen.Int[0, 15], Gen.Int[0, 15],
@@ -79,7 +82,7 @@ public class BroadcastingPropertyTests
                 // BroadcastTo is itself checked against explicit indexing, so the property does not lean on it alone.
                 AssertTensor.Close(BinaryCatalog.Expand(AssertTensor.ToDoubles(x), xDims, outDims), Tf.BroadcastTo(x, new Shape(outDims)));
             }
-        }, iter: Iterations, threads: 1);
+        }, seed: Seed, iter: Iterations, threads: 1);
     }
 
     [Fact]
@@ -106,7 +109,7 @@ public class BroadcastingPropertyTests
 
             Tensor z = Tf.Maximum(Tf.Constant(xv, new Shape(xDims)), Tf.Constant(yv, new Shape(yDims)));
             AssertTensor.Close(expected, z, new Shape(outDims));
-        }, iter: Iterations, threads: 1);
+        }, seed: Seed, iter: Iterations, threads: 1);
     }
 
     [Fact]
@@ -121,6 +124,6 @@ public class BroadcastingPropertyTests
             Assert.Contains(x.Shape.ToString(), e.Message, StringComparison.Ordinal);
             Assert.Contains(y.Shape.ToString(), e.Message, StringComparison.Ordinal);
             Assert.Throws<ArgumentException>(() => Tf.Add(y, x));
-        }, iter: Iterations, threads: 1);
+        }, seed: Seed, iter: Iterations, threads: 1);
     }
 }
