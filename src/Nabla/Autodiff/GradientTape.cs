@@ -6,6 +6,10 @@ namespace Nabla;
 /// the <c>using</c> block); <see cref="Gradient(Tensor, Tensor)"/> still works afterwards. A tape belongs to
 /// the thread or async flow that created it. Trainable floating-point variables read while it records are
 /// watched automatically unless <c>watchAccessedVariables</c> is false.
+/// <para>
+/// C# cannot re-enter a <c>using</c> block the way Python re-enters <c>with tape:</c>, so
+/// <see cref="Resume"/> restarts recording on the same tape (<c>using (tape.Resume()) { ... }</c>).
+/// </para>
 /// </summary>
 public sealed partial class GradientTape : IDisposable
 {
@@ -55,8 +59,16 @@ public sealed partial class GradientTape : IDisposable
         }
     }
 
-    /// <summary>The variables this tape watches, in the order it first saw them.</summary>
-    public IReadOnlyList<Variable> WatchedVariables() => _watchedVariables.ToArray();
+    /// <summary>
+    /// The variables this tape watches, in order of construction (TensorFlow's order); emptied by
+    /// <see cref="Reset"/>, kept after the single <c>Gradient</c> call of a non-persistent tape.
+    /// </summary>
+    public IReadOnlyList<Variable> WatchedVariables()
+    {
+        Variable[] result = _watchedVariables.ToArray();
+        Array.Sort(result, static (a, b) => a.Id.CompareTo(b.Id));
+        return result;
+    }
 
     /// <summary>
     /// Pauses recording until the returned handle is disposed: operations in between are invisible to this tape.
@@ -72,7 +84,33 @@ public sealed partial class GradientTape : IDisposable
         return new RecordingPause(this);
     }
 
-    /// <summary>Forgets everything recorded and watched so far, as if a fresh tape had been started.</summary>
+    /// <summary>
+    /// Starts recording again on this tape after <see cref="Dispose"/> (Python's re-entered <c>with tape:</c>):
+    /// new operations are added to what was recorded before. A non-persistent tape whose gradient was already
+    /// taken starts afresh, as TensorFlow creates a new tape then. Returns this tape, so
+    /// <c>using (tape.Resume()) { ... }</c> stops recording again at the end of the block.
+    /// </summary>
+    /// <exception cref="ArgumentException">When the tape is already recording (TensorFlow's ValueError).</exception>
+    public GradientTape Resume()
+    {
+        if (IsRecording)
+        {
+            throw new ArgumentException("Tape is still recording, This can happen if you try to re-enter an already-active tape.");
+        }
+
+        if (_used && !Persistent)
+        {
+            Reset();
+        }
+
+        TapeStack.Push(this);
+        return this;
+    }
+
+    /// <summary>
+    /// Forgets everything recorded and watched so far, as if a fresh tape had been started; a recording tape
+    /// keeps recording (TensorFlow's <c>reset()</c>). A non-persistent tape can then compute gradients again.
+    /// </summary>
     public void Reset()
     {
         _entries = [];
@@ -127,7 +165,10 @@ public sealed partial class GradientTape : IDisposable
             if (!_disposed)
             {
                 _disposed = true;
-                TapeStack.Push(tape);
+                if (!tape.IsRecording)
+                {
+                    TapeStack.Push(tape);
+                }
             }
         }
     }
