@@ -1,82 +1,58 @@
+using System.Runtime.InteropServices;
+
 namespace Nabla;
 
 /// <summary>
-/// Reverse-mode accumulation over a tape's entries (ARCHITECTURE.md P6): finds which entries lie between the
-/// sources and the targets, walks them in reverse recording order (a reverse topological order, since an op
-/// is recorded after its inputs are produced), calls each op's gradient rule, sums the result back to each
-/// input's shape where broadcasting widened it, and accumulates with <see cref="Tf.Add(Tensor, Tensor)"/>.
-/// Everything is computed with public ops, so an outer recording tape records it all.
+/// Reverse-mode accumulation over a tape's entries (ARCHITECTURE.md P6): finds which entries lie downstream of
+/// the sources, walks them in reverse recording order (a reverse topological order, since an op is recorded
+/// after its inputs are produced), calls each op's gradient rule, sums the result back to each input's shape
+/// where broadcasting widened it, and accumulates with <see cref="Tf.Add(Tensor, Tensor)"/>. Everything is
+/// computed with public ops, so an outer recording tape (or this tape itself, when persistent and still
+/// recording) records it all. One instance serves several passes over the same entries (a Jacobian's rows).
 /// </summary>
-internal static class Backprop
+internal sealed class Backprop
 {
-    public static Tensor?[] Run(
-        List<TapeEntry> tape,
-        IReadOnlyList<Tensor> targets,
-        IReadOnlyList<Tensor> sources,
-        IReadOnlyList<Tensor?>? outputGradients,
-        UnconnectedGradients unconnected)
+    private readonly List<TapeEntry> _tape;
+    private readonly int _count;
+    private readonly HashSet<Tensor> _reachable;
+    private readonly IReadOnlyList<Tensor> _sources;
+
+    /// <summary>Prepares passes over the entries recorded so far; entries appended later (a persistent tape recording its own gradient) are not walked.</summary>
+    public Backprop(List<TapeEntry> tape, IReadOnlyList<Tensor> sources)
     {
-        // Entries appended while we run (a persistent tape recording its own gradient) are not part of this pass.
-        int count = tape.Count;
-        HashSet<Tensor> reachable = ReachableFromSources(tape, count, sources);
+        _tape = tape;
+        _count = tape.Count;
+        _sources = sources;
+        _reachable = ReachableFromSources(tape, _count, sources);
+    }
+
+    /// <summary>
+    /// One backward pass: the gradient of sum_i(seeds[i] * targets[i]) with respect to each source, null where
+    /// unconnected (or zeros of the source's shape with <see cref="UnconnectedGradients.Zero"/>).
+    /// </summary>
+    public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
+    {
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < targets.Count; i++)
         {
-            Tensor target = targets[i] ?? throw new ArgumentNullException(nameof(targets), "A gradient target is null.");
+            Tensor target = targets[i];
             if (!target.DType.IsFloating)
             {
                 continue;
             }
 
-            Tensor seed = outputGradients?[i] ?? Tf.OnesLike(target);
-            if (seed.Shape != target.Shape)
-            {
-                throw new ArgumentException(
-                    $"Output gradient of shape {seed.Shape} does not match its target of shape {target.Shape}.", nameof(outputGradients));
-            }
-
-            Accumulate(grads, target, seed);
+            Accumulate(grads, target, Seed(target, seeds?[i]));
         }
 
-        var needs = new List<bool>(4);
-        for (int e = count - 1; e >= 0; e--)
+        if (grads.Count > 0)
         {
-            TapeEntry entry = tape[e];
-            if (!grads.TryGetValue(entry.Output, out Tensor? upstream))
-            {
-                continue;
-            }
-
-            Tensor[] inputs = entry.Inputs;
-            needs.Clear();
-            bool any = false;
-            foreach (Tensor input in inputs)
-            {
-                bool need = input.DType.IsFloating && reachable.Contains(input);
-                needs.Add(need);
-                any |= need;
-            }
-
-            if (!any)
-            {
-                continue;
-            }
-
-            Tensor?[] inputGrads = entry.Op.Gradient(inputs, entry.Output, upstream, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(needs));
-            for (int i = 0; i < inputs.Length; i++)
-            {
-                Tensor? g = inputGrads[i];
-                if (g is not null && needs[i])
-                {
-                    Accumulate(grads, inputs[i], SumToShape(g, inputs[i].Shape, inputs[i].DType));
-                }
-            }
+            Walk(grads);
         }
 
-        var result = new Tensor?[sources.Count];
-        for (int i = 0; i < sources.Count; i++)
+        var result = new Tensor?[_sources.Count];
+        for (int i = 0; i < result.Length; i++)
         {
-            Tensor source = sources[i];
+            Tensor source = _sources[i];
             Tensor? g = source.DType.IsFloating && grads.TryGetValue(source, out Tensor? found) ? found : null;
             if (g is null && unconnected == UnconnectedGradients.Zero)
             {
@@ -89,6 +65,100 @@ internal static class Backprop
         return result;
     }
 
+    private void Walk(Dictionary<Tensor, Tensor> grads)
+    {
+        var needs = new bool[4];
+        for (int e = _count - 1; e >= 0; e--)
+        {
+            TapeEntry entry = _tape[e];
+            if (!grads.TryGetValue(entry.Output, out Tensor? upstream))
+            {
+                continue;
+            }
+
+            Tensor[] inputs = entry.Inputs;
+            if (needs.Length < inputs.Length)
+            {
+                needs = new bool[inputs.Length];
+            }
+
+            bool any = false;
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                bool need = inputs[i].DType.IsFloating && _reachable.Contains(inputs[i]);
+                needs[i] = need;
+                any |= need;
+            }
+
+            if (!any)
+            {
+                continue;
+            }
+
+            Tensor?[] inputGrads = entry.Op.Gradient(inputs, entry.Output, upstream, needs.AsSpan(0, inputs.Length));
+            if (inputGrads.Length != inputs.Length)
+            {
+                throw new InvalidOperationException(
+                    $"The gradient of {entry.Op.Name} returned {inputGrads.Length} gradients for {inputs.Length} inputs.");
+            }
+
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                Tensor? g = inputGrads[i];
+                if (g is not null && needs[i])
+                {
+                    Accumulate(grads, inputs[i], SumToShape(g, inputs[i].Shape, inputs[i].DType));
+                }
+            }
+        }
+    }
+
+    /// <summary>The starting gradient of a target: ones, or the caller's output gradient (a weak C# value takes the target's dtype).</summary>
+    private static Tensor Seed(Tensor target, Tensor? given)
+    {
+        if (given is null)
+        {
+            return Ones(target);
+        }
+
+        if (given.IsWeak)
+        {
+            given = DTypeRules.ConvertWeak(given, target.DType, "GradientTape.Gradient");
+        }
+
+        if (given.DType != target.DType)
+        {
+            throw new ArgumentException(
+                $"Output gradient of dtype {given.DType} does not match its target of dtype {target.DType}.", nameof(given));
+        }
+
+        if (given.Shape != target.Shape)
+        {
+            throw new ArgumentException(
+                $"Output gradient of shape {given.Shape} does not match its target of shape {target.Shape}.", nameof(given));
+        }
+
+        return given;
+    }
+
+    /// <summary>Ones like <paramref name="t"/>, allocated directly for the common dtypes (the seed is a constant: no op needed).</summary>
+    private static Tensor Ones(Tensor t)
+    {
+        switch (t.DType.Code)
+        {
+            case DTypeCode.Float32:
+                var f = GC.AllocateUninitializedArray<float>(t.Size);
+                Array.Fill(f, 1f);
+                return new Tensor(f, t.Shape, t.DType);
+            case DTypeCode.Float64:
+                var d = GC.AllocateUninitializedArray<double>(t.Size);
+                Array.Fill(d, 1d);
+                return new Tensor(d, t.Shape, t.DType);
+            default:
+                return Tf.OnesLike(t);
+        }
+    }
+
     /// <summary>The tensors a gradient can flow back from: the sources and every recorded output that depends on one.</summary>
     private static HashSet<Tensor> ReachableFromSources(List<TapeEntry> tape, int count, IReadOnlyList<Tensor> sources)
     {
@@ -99,9 +169,9 @@ internal static class Backprop
             reachable.Add(s);
         }
 
-        for (int e = 0; e < count; e++)
+        ReadOnlySpan<TapeEntry> entries = CollectionsMarshal.AsSpan(tape)[..count];
+        foreach (ref readonly TapeEntry entry in entries)
         {
-            TapeEntry entry = tape[e];
             foreach (Tensor input in entry.Inputs)
             {
                 if (reachable.Contains(input))
@@ -116,7 +186,10 @@ internal static class Backprop
     }
 
     private static void Accumulate(Dictionary<Tensor, Tensor> grads, Tensor key, Tensor gradient)
-        => grads[key] = grads.TryGetValue(key, out Tensor? existing) ? Tf.Add(existing, gradient) : gradient;
+    {
+        ref Tensor? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(grads, key, out bool exists);
+        slot = exists ? Tf.Add(slot!, gradient) : gradient;
+    }
 
     /// <summary>
     /// Sums a gradient of a broadcast result back to the shape of the input that was broadcast, and casts it

@@ -2,18 +2,25 @@ namespace Nabla;
 
 public sealed partial class GradientTape
 {
+    private const string NonPersistentMessage =
+        "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians).";
+
     /// <summary>The gradient of <paramref name="target"/> (of its sum, if not a scalar) with respect to <paramref name="source"/>; null where it does not depend on it.</summary>
+    /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
     public Tensor? Gradient(Tensor target, Tensor source) => Gradient([target], [source])[0];
 
     /// <summary>One gradient of <paramref name="target"/> per source, null for sources it does not depend on.</summary>
+    /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
     public Tensor?[] Gradient(Tensor target, params Tensor[] sources) => Gradient([target], sources);
 
     /// <summary>
     /// The gradient of the sum of <paramref name="targets"/> (each weighted by its entry of
-    /// <paramref name="outputGradients"/>, ones by default) with respect to each source, in order.
+    /// <paramref name="outputGradients"/>, ones by default) with respect to each source, in order. A source may
+    /// appear several times; integer targets and sources have no gradient (null). Called on a persistent tape
+    /// that is still recording, the gradient computation is itself recorded, so it can be differentiated again.
     /// </summary>
     /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
-    /// <exception cref="ArgumentException">When output gradients don't match the targets in number or shape.</exception>
+    /// <exception cref="ArgumentException">When output gradients don't match the targets in number, shape or dtype, or <paramref name="unconnectedGradients"/> is unknown.</exception>
     public Tensor?[] Gradient(
         IReadOnlyList<Tensor> targets,
         IReadOnlyList<Tensor> sources,
@@ -22,6 +29,12 @@ public sealed partial class GradientTape
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(sources);
+        CheckUnconnected(unconnectedGradients);
+        for (int i = 0; i < targets.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(targets[i], nameof(targets));
+        }
+
         if (outputGradients is not null && outputGradients.Count != targets.Count)
         {
             throw new ArgumentException(
@@ -31,11 +44,29 @@ public sealed partial class GradientTape
         BeginGradient();
         try
         {
-            return Backprop.Run(_entries, targets, sources, outputGradients, unconnectedGradients);
+            return new Backprop(_entries, sources).Run(targets, outputGradients, unconnectedGradients);
         }
         finally
         {
             EndGradient();
+        }
+    }
+
+    private static void CheckUnconnected(UnconnectedGradients value)
+    {
+        if (value is not (UnconnectedGradients.None or UnconnectedGradients.Zero))
+        {
+            throw new ArgumentException(
+                $"Unknown value for unconnected_gradients: '{value}'", nameof(value));
+        }
+    }
+
+    /// <summary>Throws when a non-persistent tape has already been used.</summary>
+    private void CheckUsable()
+    {
+        if (_used && !Persistent)
+        {
+            throw new InvalidOperationException(NonPersistentMessage);
         }
     }
 
@@ -46,12 +77,7 @@ public sealed partial class GradientTape
     /// </summary>
     private void BeginGradient()
     {
-        if (_used && !Persistent)
-        {
-            throw new InvalidOperationException(
-                "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians).");
-        }
-
+        CheckUsable();
         _used = true;
         if (!Persistent)
         {
@@ -66,6 +92,7 @@ public sealed partial class GradientTape
         {
             _entries = [];
             _tracked.Clear();
+            _tracked.TrimExcess();
         }
     }
 }

@@ -9,6 +9,8 @@ namespace Nabla;
 /// </summary>
 public class Variable : Tensor
 {
+    private static long s_nextId;
+
     /// <summary>Creates a variable holding <paramref name="initialValue"/>.</summary>
     /// <param name="initialValue">The value: a tensor, or a C# scalar or array (its CLR type gives the dtype).</param>
     /// <param name="dtype">Converts the value to this dtype.</param>
@@ -27,6 +29,9 @@ public class Variable : Tensor
         Trainable = trainable;
         Name = (name ?? "Variable") + ":0";
     }
+
+    /// <summary>A number that grows with each variable created: the order of construction (tapes list watched variables in it).</summary>
+    internal long Id { get; } = Interlocked.Increment(ref s_nextId);
 
     /// <summary>Whether tapes watch it automatically and optimizers update it.</summary>
     public bool Trainable { get; set; }
