@@ -58,7 +58,7 @@ internal static class Notebook
 
         if (text.StartsWith('{') && text.EndsWith('}'))
         {
-            string[] lines = text[1..^1].Trim('\n', '\r').Split('\n');
+            string[] lines = text[1..^1].TrimEnd().Trim('\n', '\r').Split('\n');
             int indent = int.MaxValue;
             foreach (string line in lines)
             {

@@ -1,4 +1,5 @@
 using Nabla;
+using Walkthrough;
 using static Walkthrough.Notebook;
 
 // The seed notebook ("Differentiation & Gradient"), cell by cell, in C#. Each cell prints its code and result.

@@ -23,13 +23,13 @@ internal static partial class Gemm
     /// Below this many multiply-adds (<c>m·n·k</c>) the direct path is used: packing costs O(mk + kn) copies,
     /// which for a 32³ product is already a noticeable fraction of the O(mnk) arithmetic.
     /// </summary>
-    private const long DirectPathMaxVolume = 32 * 32 * 32;
+    internal static long s_directPathMaxVolume = 32 * 32 * 32;
 
     /// <summary>
     /// Above this many multiply-adds (2 MFLOP-ish of work, i.e. about 20 µs on one core) the work is
     /// split over threads; below it the fork/join cost and the duplicated packing are not repaid.
     /// </summary>
-    private const long ParallelMinVolume = 2L * 1024 * 1024;
+    internal static long s_parallelMinVolume = 2L * 1024 * 1024;
 
     private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
 
@@ -186,7 +186,7 @@ internal static partial class Gemm
 
             // Matrix-vector shapes are memory-bound: the padded micro-tiles of the blocked path would waste
             // up to MR (or NR) times the arithmetic, and there is no reuse for packing to exploit.
-            if (volume <= DirectPathMaxVolume || m == 1 || n == 1)
+            if (volume <= s_directPathMaxVolume || m == 1 || n == 1)
             {
                 MultiplyDirect(problem);
                 return;
@@ -194,7 +194,7 @@ internal static partial class Gemm
 
             KernelKind kind = SelectKernel<T>();
             int threads = Math.Min(s_maxDegreeOfParallelism, Environment.ProcessorCount);
-            if (threads > 1 && volume >= ParallelMinVolume)
+            if (threads > 1 && volume >= s_parallelMinVolume)
             {
                 MultiplyParallel(problem, kind, threads);
             }

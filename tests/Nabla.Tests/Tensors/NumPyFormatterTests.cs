@@ -15,16 +15,7 @@ public class NumPyFormatterTests
 
     private static string I64(long[] values, params int[] shape) => NumPyFormatter.Format(values, shape, DType.Int64);
 
-    private static long[] Range(int count)
-    {
-        long[] values = new long[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = i;
-        }
-
-        return values;
-    }
+    private static long[] Range(int count) => Enumerable.Range(0, count).Select(i => (long)i).ToArray();
 
     [Fact]
     public void Format_Int64Arange25_WrapsAtLineWidth()
@@ -195,12 +186,7 @@ public class NumPyFormatterTests
     [Fact]
     public void Format_LongFloatVector_SizesFromShownElementsOnly()
     {
-        double[] values = new double[2000];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = i;
-        }
-
+        double[] values = Enumerable.Range(0, 2000).Select(i => (double)i).ToArray();
         Assert.Equal("[0.000e+00 1.000e+00 2.000e+00 ... 1.997e+03 1.998e+03 1.999e+03]", F64(values, 2000));
     }
 

@@ -1,0 +1,76 @@
+using Nabla.Kernels;
+
+namespace Nabla;
+
+/// <summary>Shared helpers of the reduction and scan ops: upfront validation for composites and axis splitting.</summary>
+internal static class ReduceAxes
+{
+    /// <summary>
+    /// Validates a composite reduction's input before it is built from other ops, so that errors name the
+    /// composite (<paramref name="op"/>) rather than the primitive inside it.
+    /// </summary>
+    public static void Validate(string op, Tensor x, int[]? axes, DTypeSet supported)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        DTypeRules.Require(op, x.DType, supported, x.Shape);
+        if (axes is not null)
+        {
+            foreach (int axis in axes)
+            {
+                Axes.Normalize(op, axis, x.Rank, x.Shape);
+            }
+        }
+    }
+
+    /// <summary>Splits a shape around one axis into [outer, axis length, inner].</summary>
+    public static (int Outer, int Length, int Inner) Split(Shape shape, int axis)
+    {
+        ReadOnlySpan<int> dims = shape.Dims;
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < axis; i++)
+        {
+            outer *= dims[i];
+        }
+
+        for (int i = axis + 1; i < dims.Length; i++)
+        {
+            inner *= dims[i];
+        }
+
+        return (outer, dims[axis], inner);
+    }
+
+    /// <summary>The number of input elements folded into each output element.</summary>
+    public static int ReducedCount(Shape shape, bool[] mask)
+    {
+        int count = 1;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (mask[i])
+            {
+                count *= shape.Dims[i];
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Widens a float16/bfloat16 tensor, runs a float reduction into a float buffer, transforms, narrows.</summary>
+    public static void RunWidened<TKernel>(Tensor x, bool[] mask, Tensor output, float scale)
+        where TKernel : IReduceKernel<float>
+    {
+        float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
+        float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(output.Size, 1));
+        Span<float> r = result.AsSpan(0, output.Size);
+        Reduction.Run<float, TKernel>(wide.AsSpan(0, x.Size), x.Shape.Dims, mask, r);
+        if (scale != 1f)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(r, scale, r);
+        }
+
+        ReducedPrecision.Narrow(r, output.Buffer, output.DType, output.Size);
+        ReducedPrecision.Return(wide);
+        System.Buffers.ArrayPool<float>.Shared.Return(result);
+    }
+}

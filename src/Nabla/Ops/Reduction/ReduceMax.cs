@@ -1,0 +1,60 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// Maximum over <paramref name="axis"/> (all axes when null). A NaN propagates; an empty reduction gives the
+    /// dtype's lowest value (-inf for floats). The gradient is shared evenly among tied maxima.
+    /// </summary>
+    public static Tensor ReduceMax(Tensor x, int? axis = null, bool keepdims = false)
+        => ReduceMax(x, axis is { } a ? [a] : null, keepdims);
+
+    /// <summary>Maximum over several axes (all when null).</summary>
+    public static Tensor ReduceMax(Tensor x, int[]? axes, bool keepdims = false)
+        => new ReduceMaxOp(axes, keepdims).Call(x);
+}
+
+internal sealed class ReduceMaxOp(int[]? axes, bool keepDims) : ReduceOp("Max", DTypeSet.Numeric, axes, keepDims)
+{
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        switch (x.DType.Code)
+        {
+            case DTypeCode.Int32: Reduce<int, Kernel<int>>(x, output); break;
+            case DTypeCode.Int64: Reduce<long, Kernel<long>>(x, output); break;
+            case DTypeCode.Float32: Reduce<float, Kernel<float>>(x, output); break;
+            case DTypeCode.Float64: Reduce<double, Kernel<double>>(x, output); break;
+            default: ReduceWidened<Kernel<float>>(x, output); break;
+        }
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [MinOrMaxGradient(this, inputs[0], output, upstream)];
+
+    /// <summary>
+    /// TensorFlow's <c>_MinOrMaxGrad</c>: the upstream gradient goes to the elements equal to the result, split
+    /// evenly among ties (indicators / count * dy).
+    /// </summary>
+    internal static Tensor MinOrMaxGradient(ReduceOp op, Tensor x, Tensor y, Tensor upstream)
+    {
+        Shape kept = op.KeptShape(x.Shape);
+        Tensor indicators = Tf.Cast(Tf.Equal(Tf.Reshape(y, kept), x), upstream.DType);
+        Tensor count = Tf.ReduceSum(indicators, op.RequestedAxes, keepdims: true);
+        return Tf.Multiply(Tf.Divide(indicators, count), Tf.Reshape(upstream, kept));
+    }
+
+    internal readonly struct Kernel<T> : IReduceKernel<T>
+        where T : unmanaged, INumber<T>
+    {
+        public static T Identity => T.CreateSaturating(double.NegativeInfinity);
+
+        public static T ReduceRun(ReadOnlySpan<T> x) => TensorPrimitives.Max(x);
+
+        public static void Combine(ReadOnlySpan<T> x, Span<T> accumulator) => TensorPrimitives.Max(accumulator, x, accumulator);
+    }
+}
