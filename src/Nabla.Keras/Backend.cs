@@ -1,9 +1,9 @@
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Nabla.Keras;
 
 /// <summary>Process-wide Keras state: the counters behind automatic layer names (Keras's <c>tf.keras.backend</c>).</summary>
-public static class Backend
+public static partial class Backend
 {
     private static readonly Dictionary<string, int> s_nameCounts = [];
     private static readonly Lock s_lock = new();
@@ -31,7 +31,7 @@ public static class Backend
         }
     }
 
-    /// <summary>Keras's snake case of a class name: <c>Dense</c> → <c>dense</c>, <c>MyLayer</c> → <c>my_layer</c>.</summary>
+    /// <summary>Keras's snake case of a class name: <c>Dense</c> → <c>dense</c>, <c>MyLayer</c> → <c>my_layer</c>, <c>Conv2D</c> → <c>conv2d</c>.</summary>
     public static string ToSnakeCase(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -41,27 +41,14 @@ public static class Backend
             name = name[..tick];
         }
 
-        var builder = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (char.IsUpper(c))
-            {
-                bool previousLower = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                bool nextLower = i > 0 && i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]);
-                if (previousLower || nextLower)
-                {
-                    builder.Append('_');
-                }
-
-                builder.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
+        // Keras's generic_utils.to_snake_case: the same two substitutions.
+        string intermediate = WordStart().Replace(name, "$1_$2");
+        return LowerUpper().Replace(intermediate, "$1_$2").ToLowerInvariant();
     }
+
+    [GeneratedRegex("(.)([A-Z][a-z0-9]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex WordStart();
+
+    [GeneratedRegex("([a-z])([A-Z])", RegexOptions.CultureInvariant)]
+    private static partial Regex LowerUpper();
 }
