@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
@@ -50,6 +51,10 @@ internal interface IComparisonKernel
 {
     static abstract bool Invoke<T>(T x, T y)
         where T : unmanaged, INumber<T>;
+
+    /// <summary>The same predicate on lanes: all bits set where it holds, zero elsewhere (Vector256.Equals and kin).</summary>
+    static abstract Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y)
+        where T : unmanaged, INumber<T>;
 }
 
 /// <summary>
@@ -89,14 +94,14 @@ internal readonly struct FloatRun<T, TKernel> : IBinaryRun<T, T, T>
     public static void ScalarRun(T x, ReadOnlySpan<T> y, Span<T> z) => TKernel.Apply(x, y, z);
 }
 
-/// <summary>Adapts a comparison to runs of <typeparamref name="T"/> producing bools.</summary>
+/// <summary>Adapts a comparison to runs of <typeparamref name="T"/> producing bools (SIMD body, scalar tail).</summary>
 internal readonly struct ComparisonRun<T, TKernel> : IBinaryRun<T, T, bool>
     where T : unmanaged, INumber<T>
     where TKernel : IComparisonKernel
 {
     public static void RunRun(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<bool> z)
     {
-        for (int i = 0; i < z.Length; i++)
+        for (int i = VectorComparison.RunRun<T, TKernel>(x, y, z); i < z.Length; i++)
         {
             z[i] = TKernel.Invoke(x[i], y[i]);
         }
@@ -104,7 +109,7 @@ internal readonly struct ComparisonRun<T, TKernel> : IBinaryRun<T, T, bool>
 
     public static void RunScalar(ReadOnlySpan<T> x, T y, Span<bool> z)
     {
-        for (int i = 0; i < z.Length; i++)
+        for (int i = VectorComparison.RunScalar<T, TKernel>(x, y, z); i < z.Length; i++)
         {
             z[i] = TKernel.Invoke(x[i], y);
         }
@@ -112,7 +117,7 @@ internal readonly struct ComparisonRun<T, TKernel> : IBinaryRun<T, T, bool>
 
     public static void ScalarRun(T x, ReadOnlySpan<T> y, Span<bool> z)
     {
-        for (int i = 0; i < z.Length; i++)
+        for (int i = VectorComparison.ScalarRun<T, TKernel>(x, y, z); i < z.Length; i++)
         {
             z[i] = TKernel.Invoke(x, y[i]);
         }

@@ -25,6 +25,12 @@ internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
         => [upstream, needsGradient[1] ? Tf.Multiply(upstream, Tf.Negative(Tf.Floor(Tf.Divide(inputs[0], inputs[1])))) : null];
 
+    protected override void Compute(Tensor x, Tensor y, Tensor output)
+    {
+        IntegerDivision.CheckDivisor(Name, x, y);
+        base.Compute(x, y, output);
+    }
+
     internal readonly struct Kernel : INumericBinaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
@@ -57,10 +63,11 @@ internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>
         private static T Mod<T>(T x, T y)
             where T : unmanaged, INumber<T>
         {
-            // typeof checks fold to constants in each JIT specialisation.
-            if ((typeof(T) == typeof(int) || typeof(T) == typeof(long)) && y == T.Zero)
+            // Integer zeros were rejected by CheckDivisor. MinValue % -1 overflows in .NET (it throws) although
+            // the remainder is 0, so a -1 divisor is answered directly; typeof folds to a constant per JIT specialisation.
+            if ((typeof(T) == typeof(int) || typeof(T) == typeof(long)) && y == -T.One)
             {
-                throw new ArgumentException("Integer division by zero in FloorMod.");
+                return T.Zero;
             }
 
             T r = x % y;

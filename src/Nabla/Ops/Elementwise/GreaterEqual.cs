@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -22,5 +23,8 @@ internal sealed class GreaterEqualOp : ComparisonOp<GreaterEqualOp.Kernel>
     {
         public static bool Invoke<T>(T x, T y)
             where T : unmanaged, INumber<T> => x >= y;
+
+        public static Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> y)
+            where T : unmanaged, INumber<T> => Vector256.GreaterThanOrEqual(x, y);
     }
 }

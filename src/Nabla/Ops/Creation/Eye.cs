@@ -1,0 +1,27 @@
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// The identity matrix with <paramref name="numRows"/> rows and <paramref name="numColumns"/> columns
+    /// (square when null): ones on the main diagonal. float32 unless <paramref name="dtype"/> says otherwise.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a dimension is negative.</exception>
+    public static Tensor Eye(int numRows, int? numColumns = null, DType? dtype = null)
+    {
+        int columns = numColumns ?? numRows;
+        DType d = dtype ?? DType.Float32;
+        if (numRows < 0 || columns < 0)
+        {
+            throw new ArgumentException($"Eye: dimensions must be non-negative, got {numRows} x {columns} ({d}).");
+        }
+
+        var values = new double[numRows * columns];
+        for (int i = 0; i < System.Math.Min(numRows, columns); i++)
+        {
+            values[(i * columns) + i] = 1;
+        }
+
+        return FromDoubles(values, Shape.FromOwnedArray([numRows, columns]), d);
+    }
+}

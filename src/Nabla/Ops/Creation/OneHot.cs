@@ -1,0 +1,89 @@
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// One-hot encoding: a new axis of size <paramref name="depth"/> at <paramref name="axis"/> (last by default)
+    /// holding <paramref name="onValue"/> at each index and <paramref name="offValue"/> elsewhere. Negative or
+    /// out-of-range indices give an all-off row, as in TensorFlow. float32 unless <paramref name="dtype"/> says otherwise.
+    /// </summary>
+    /// <exception cref="ArgumentException">When the indices are not int32/int64, depth is negative or the axis is out of range.</exception>
+    public static Tensor OneHot(Tensor indices, int depth, double onValue = 1, double offValue = 0, int axis = -1, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        indices = indices.ReadForOp();
+        DType d = dtype ?? DType.Float32;
+        if (!indices.DType.IsInteger)
+        {
+            throw new ArgumentException($"OneHot: indices must be int32 or int64, got {indices.DType} of shape {indices.Shape}.", nameof(indices));
+        }
+
+        if (depth < 0)
+        {
+            throw new ArgumentException($"OneHot: depth must be non-negative, got {depth} (indices {indices.Shape} {indices.DType}).", nameof(depth));
+        }
+
+        int rank = indices.Rank;
+        if (axis < -1 || axis > rank)
+        {
+            throw new ArgumentException(
+                $"OneHot: axis {axis} must be -1 or in [0, {rank}] for indices of shape {indices.Shape} ({indices.DType}).", nameof(axis));
+        }
+
+        int at = axis == -1 ? rank : axis;
+        var dims = new int[rank + 1];
+        int outer = 1, inner = 1;
+        for (int i = 0, j = 0; i <= rank; i++)
+        {
+            if (i == at)
+            {
+                dims[i] = depth;
+                continue;
+            }
+
+            dims[i] = indices.Shape[j];
+            if (i < at)
+            {
+                outer *= dims[i];
+            }
+            else
+            {
+                inner *= dims[i];
+            }
+
+            j++;
+        }
+
+        var shape = Shape.FromOwnedArray(dims);
+        var values = new double[shape.Size];
+        Array.Fill(values, offValue);
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                int flat = (o * inner) + i;
+                long index = indices.DType == DType.Int32 ? indices.Read<int>()[flat] : indices.Read<long>()[flat];
+                if (index >= 0 && index < depth)
+                {
+                    values[(((o * depth) + (int)index) * inner) + i] = onValue;
+                }
+            }
+        }
+
+        return FromDoubles(values, shape, d);
+    }
+
+    /// <summary>A new tensor of <paramref name="dtype"/> converted from float64 values.</summary>
+    internal static Tensor FromDoubles(double[] values, Shape shape, DType dtype)
+    {
+        Tensor result = Tensor.Uninitialized(shape, dtype);
+        if (values.Length > 0)
+        {
+            Conversion.Convert(values, DType.Float64, result.Buffer, dtype, values.Length);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>Elementwise logical AND of two bool tensors, with broadcasting (no gradient).</summary>
+    /// <exception cref="ArgumentException">When an input is not bool, or the shapes don't broadcast.</exception>
+    public static Tensor LogicalAnd(Tensor x, Tensor y) => LogicalAndOp.Instance.InvokeLogical(x, y);
+}
+
+internal sealed class LogicalAndOp : LogicalBinaryOp<LogicalAndOp.Run>
+{
+    public static readonly LogicalAndOp Instance = new();
+
+    private LogicalAndOp()
+        : base("LogicalAnd")
+    {
+    }
+
+    // bool storage is one byte holding 0 or 1, so bitwise AND of the bytes is the logical AND.
+    internal readonly struct Run : IBinaryRun<byte, byte, byte>
+    {
+        public static void RunRun(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Span<byte> z) => TensorPrimitives.BitwiseAnd(x, y, z);
+
+        public static void RunScalar(ReadOnlySpan<byte> x, byte y, Span<byte> z) => TensorPrimitives.BitwiseAnd(x, y, z);
+
+        public static void ScalarRun(byte x, ReadOnlySpan<byte> y, Span<byte> z) => TensorPrimitives.BitwiseAnd(y, x, z);
+    }
+}
+
+/// <summary>A broadcasting op over two bool tensors computed on their 0/1 bytes (no gradient).</summary>
+internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp
+    where TRun : IBinaryRun<byte, byte, byte>
+{
+    protected LogicalBinaryOp(string name)
+        : base(name, DTypeSet.BoolOnly)
+    {
+    }
+
+    public sealed override bool IsDifferentiable => false;
+
+    /// <summary>
+    /// Requires bool operands before the weak-value rule could turn a C# number into a bool (TensorFlow refuses
+    /// <c>logical_and(b, 1)</c>), then dispatches.
+    /// </summary>
+    public Tensor InvokeLogical(Tensor x, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        DTypeRules.Require(Name, x.DType, Supported, x.Shape);
+        DTypeRules.Require(Name, y.DType, Supported, y.Shape);
+        return Invoke(x, y);
+    }
+
+    public sealed override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [null, null];
+
+    protected sealed override void Compute(Tensor x, Tensor y, Tensor output)
+        => Broadcasting.Binary<byte, byte, byte, TRun>(
+            MemoryMarshal.Cast<bool, byte>(x.Read<bool>()), x.Shape.Dims,
+            MemoryMarshal.Cast<bool, byte>(y.Read<bool>()), y.Shape.Dims,
+            MemoryMarshal.Cast<bool, byte>(output.Write<bool>()), output.Shape.Dims);
+}

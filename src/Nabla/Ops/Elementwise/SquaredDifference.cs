@@ -1,0 +1,53 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>Elementwise <c>(x - y)²</c> with broadcasting (TensorFlow's <c>tf.math.squared_difference</c>).</summary>
+    /// <exception cref="ArgumentException">On a bool input, mismatched dtypes or incompatible shapes.</exception>
+    public static Tensor SquaredDifference(Tensor x, Tensor y) => SquaredDifferenceOp.Instance.Invoke(x, y);
+}
+
+internal sealed class SquaredDifferenceOp : NumericBinaryOp<SquaredDifferenceOp.Kernel>
+{
+    public static readonly SquaredDifferenceOp Instance = new();
+
+    private SquaredDifferenceOp()
+        : base("SquaredDifference")
+    {
+    }
+
+    // TensorFlow's _SquaredDifferenceGrad: dx = 2 (x - y) dy, and dy gets its negation.
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    {
+        Tensor dx = Tf.Multiply(upstream, Tf.Multiply(2, Tf.Subtract(inputs[0], inputs[1])));
+        return [needsGradient[0] ? dx : null, needsGradient[1] ? Tf.Negative(dx) : null];
+    }
+
+    internal readonly struct Kernel : INumericBinaryKernel
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T>
+        {
+            TensorPrimitives.Subtract(x, y, z);
+            TensorPrimitives.Multiply(z, z, z);
+        }
+
+        public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+            where T : unmanaged, INumber<T>
+        {
+            TensorPrimitives.Subtract(x, y, z);
+            TensorPrimitives.Multiply(z, z, z);
+        }
+
+        public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T>
+        {
+            TensorPrimitives.Subtract(x, y, z);
+            TensorPrimitives.Multiply(z, z, z);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// Sums the slices of <paramref name="data"/> that share a segment id: output[s] = Σ data[i] over i with
+    /// segmentIds[i] == s, for s in [0, <paramref name="numSegments"/>); data's leading dims are segmentIds' shape.
+    /// Empty segments are zero. The gradient gathers the upstream back.
+    /// </summary>
+    /// <exception cref="IndexOutOfRangeException">When a segment id is outside [0, numSegments).</exception>
+    /// <exception cref="ArgumentException">When the shapes disagree or the ids are not integers.</exception>
+    public static Tensor UnsortedSegmentSum(Tensor data, Tensor segmentIds, int numSegments)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(segmentIds);
+        IndexRuns.RequireIndexDType("UnsortedSegmentSum", segmentIds, data.Shape);
+        bool ok = numSegments >= 0 && segmentIds.Rank <= data.Rank;
+        for (int i = 0; ok && i < segmentIds.Rank; i++)
+        {
+            ok = segmentIds.Shape.Dims[i] == data.Shape.Dims[i];
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"UnsortedSegmentSum: segment_ids of shape {segmentIds.Shape} must be a prefix of data's shape {data.Shape}, " +
+                $"and num_segments ({numSegments}) non-negative [Op:UnsortedSegmentSum].");
+        }
+
+        return SegmentSumOp.Run(data, segmentIds, 0, numSegments);
+    }
+}
+
+/// <summary>
+/// Scatter-add along <c>axis</c>: data of shape prefix + ids.shape + suffix into prefix + [numSegments] + suffix.
+/// The gradient of Gather and the op behind <see cref="Tf.UnsortedSegmentSum"/>; float16/bfloat16 add in float32.
+/// </summary>
+internal sealed class SegmentSumOp(int axis, int numSegments) : Op("UnsortedSegmentSum")
+{
+    public static Tensor Run(Tensor data, Tensor ids, int axis, int numSegments)
+    {
+        if (data.DType.IsReducedPrecision)
+        {
+            return Tf.Cast(new SegmentSumOp(axis, numSegments).Call(Tf.Cast(data, DType.Float32), ids), data.DType);
+        }
+
+        DTypeRules.Require("UnsortedSegmentSum", data.DType, DTypeSet.Numeric, data.Shape);
+        return new SegmentSumOp(axis, numSegments).Call(data, ids);
+    }
+
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor data = inputs[0];
+        Tensor ids = inputs[1];
+        var dims = new List<int>(data.Rank);
+        dims.AddRange(data.Shape.Dims[..axis]);
+        dims.Add(numSegments);
+        dims.AddRange(data.Shape.Dims[(axis + ids.Rank)..]);
+        long[] idx = IndexRuns.Read(ids);
+        for (int i = 0; i < idx.Length; i++)
+        {
+            if (idx[i] < 0 || idx[i] >= numSegments)
+            {
+                throw new IndexOutOfRangeException(
+                    $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {numSegments}) (data of shape {data.Shape}) [Op:UnsortedSegmentSum].");
+            }
+        }
+
+        return new TensorSpec(Shape.FromOwnedArray(dims.ToArray()), data.DType);
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        long[] idx = IndexRuns.Read(inputs[1]);
+        GatherOp.Split(output.Shape, axis, out int outer, out int dim, out int inner);
+        var offsets = new int[outer * idx.Length];
+        for (int o = 0, r = 0; o < outer; o++)
+        {
+            for (int k = 0; k < idx.Length; k++, r++)
+            {
+                offsets[r] = (int)(((o * (long)dim) + idx[k]) * inner);
+            }
+        }
+
+        IndexRuns.ZeroAndAdd(inputs[0], output, offsets, inner);
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [Tf.Gather(upstream, inputs[1], axis), null];
+}

@@ -1,0 +1,91 @@
+using Nabla.Kernels;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// Pads each axis i with <c>paddings[i, 0]</c> elements before and <c>paddings[i, 1]</c> after, all equal to
+    /// <paramref name="constantValue"/> (TensorFlow's CONSTANT mode). The gradient slices the padding off again.
+    /// </summary>
+    /// <exception cref="ArgumentException">When <paramref name="paddings"/> is not rank × 2 or holds a negative value.</exception>
+    public static Tensor Pad(Tensor x, int[,] paddings, double constantValue = 0)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(paddings);
+        int rank = x.Rank;
+        if (paddings.GetLength(0) != rank || paddings.GetLength(1) != 2)
+        {
+            throw new ArgumentException(
+                $"Pad expects paddings of shape ({rank}, 2) for a tensor of shape {x.Shape}, got ({paddings.GetLength(0)}, {paddings.GetLength(1)}) [Op:PadV2].",
+                nameof(paddings));
+        }
+
+        var before = new int[rank];
+        var after = new int[rank];
+        bool none = true;
+        for (int i = 0; i < rank; i++)
+        {
+            before[i] = paddings[i, 0];
+            after[i] = paddings[i, 1];
+            if (before[i] < 0 || after[i] < 0)
+            {
+                throw new ArgumentException(
+                    $"Pad of a tensor of shape {x.Shape}: paddings must be non-negative, got ({before[i]}, {after[i]}) for axis {i} [Op:PadV2].",
+                    nameof(paddings));
+            }
+
+            none &= before[i] == 0 && after[i] == 0;
+        }
+
+        if (none)
+        {
+            return Identity(x);
+        }
+
+        Tensor value = Cast(Constant(constantValue), x.DType);
+        return new PadOp(before, after).Call(x, value);
+    }
+}
+
+/// <summary>PadV2: fills the output with the scalar second input, then copies the first into the interior.</summary>
+internal sealed class PadOp(int[] before, int[] after) : Op("PadV2")
+{
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor x = inputs[0];
+        var dims = new int[x.Rank];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            dims[i] = x.Shape.Dims[i] + before[i] + after[i];
+        }
+
+        return new TensorSpec(Shape.FromOwnedArray(dims), x.DType);
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        Tensor c = inputs[1];
+        switch (x.DType.Size)
+        {
+            case 1: output.Write<byte>().Fill(c.Read<byte>()[0]); break;
+            case 2: output.Write<short>().Fill(c.Read<short>()[0]); break;
+            case 4: output.Write<int>().Fill(c.Read<int>()[0]); break;
+            default: output.Write<long>().Fill(c.Read<long>()[0]); break;
+        }
+
+        int[] outStrides = StridedCopy.RowMajorStrides(output.Shape.Dims);
+        int offset = 0;
+        for (int i = 0; i < before.Length; i++)
+        {
+            offset += before[i] * outStrides[i];
+        }
+
+        StridedCopy.Copy(x, 0, StridedCopy.RowMajorStrides(x.Shape.Dims), output, offset, outStrides, x.Shape.ToArray());
+    }
+
+    // As in TensorFlow, the constant value gets no gradient.
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [Tf.Slice(upstream, before, inputs[0].Shape.ToArray()), null];
+}
