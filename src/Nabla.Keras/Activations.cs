@@ -22,10 +22,6 @@ public static class Activations
         _ => throw new ArgumentException($"Unknown activation function: '{name}'.", nameof(name)),
     };
 
-    /// <summary>Softmax over the last axis: <c>exp(x - max) / sum(exp(x - max))</c>.</summary>
-    public static Tensor Softmax(Tensor x)
-    {
-        Tensor e = Tf.Exp(x - Tf.StopGradient(Tf.ReduceMax(x, -1, keepdims: true)));
-        return e / Tf.ReduceSum(e, -1, keepdims: true);
-    }
+    /// <summary>Softmax over the last axis (<c>Tf.Nn.Softmax</c>).</summary>
+    public static Tensor Softmax(Tensor x) => Tf.Nn.Softmax(x);
 }

@@ -91,7 +91,7 @@ public class Dense : Layer
         int[] outShape = inputs.Shape.ToArray();
         outShape[^1] = Units;
         Tensor flat = Tf.Reshape(inputs, [-1, features]);
-        Tensor y = Tf.Reshape(LinearAlgebra.MatMul(flat, kernel), outShape);
+        Tensor y = Tf.Reshape(Tf.MatMul(flat, kernel), outShape);
         if (_bias is not null)
         {
             y += _bias;

@@ -52,7 +52,7 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false) : Loss("cat
         Tensor logProbabilities;
         if (fromLogits)
         {
-            logProbabilities = yPred - Tf.ReduceLogSumExp(yPred, -1, keepdims: true);
+            logProbabilities = Tf.Nn.LogSoftmax(yPred);
         }
         else
         {
