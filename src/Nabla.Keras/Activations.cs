@@ -1,0 +1,27 @@
+namespace Nabla.Keras;
+
+/// <summary>Keras's activation functions, looked up by name (<c>"relu"</c>) as <c>tf.keras.activations.get</c>.</summary>
+public static class Activations
+{
+    /// <summary>The activation named <paramref name="name"/>; <c>null</c> or <c>"linear"</c> is the identity.</summary>
+    /// <exception cref="ArgumentException">When the name is unknown.</exception>
+    public static Func<Tensor, Tensor> Get(string? name) => name switch
+    {
+        null or "linear" => static x => x,
+        "relu" => Tf.Nn.Relu,
+        "relu6" => Tf.Nn.Relu6,
+        "sigmoid" => Tf.Sigmoid,
+        "tanh" => Tf.Tanh,
+        "softmax" => Softmax,
+        "softplus" => Tf.Nn.Softplus,
+        "elu" => Tf.Nn.Elu,
+        "selu" => Tf.Nn.Selu,
+        "gelu" => static x => Tf.Nn.Gelu(x),
+        "silu" or "swish" => Tf.Nn.Silu,
+        "exponential" => Tf.Exp,
+        _ => throw new ArgumentException($"Unknown activation function: '{name}'.", nameof(name)),
+    };
+
+    /// <summary>Softmax over the last axis (<c>Tf.Nn.Softmax</c>).</summary>
+    public static Tensor Softmax(Tensor x) => Tf.Nn.Softmax(x);
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics.CodeAnalysis;
+using Nabla.Keras.Initializers;
+
+namespace Nabla.Keras;
+
+/// <summary>
+/// A layer (Keras's <c>tf.keras.layers.Layer</c>): a callable that owns variables. The variables and nested layers
+/// it holds in its fields (directly, or in lists, arrays and dictionaries of them) are found when queried, by
+/// walking the fields, base class fields first and then in declaration order: no registration calls.
+/// </summary>
+[DynamicallyAccessedMembers(TrackedMembers)]
+public abstract class Layer
+{
+    /// <summary>The members that tracking reads; kept by the trimmer on every subclass.</summary>
+    internal const DynamicallyAccessedMemberTypes TrackedMembers =
+        DynamicallyAccessedMemberTypes.NonPublicFields | DynamicallyAccessedMemberTypes.PublicFields;
+
+    // Variables made by AddWeight, in creation order; a base class field, so they come first.
+    private readonly List<Variable> _weights = [];
+    private bool _trainable = true;
+
+    /// <summary>Creates a layer named <paramref name="name"/> or, by default, after its class (<c>dense</c>, <c>dense_1</c>...).</summary>
+    /// <param name="name">The layer's name; <c>null</c> for a unique name made from the class name.</param>
+    /// <param name="inputShape">The shape of one sample (no batch dimension); the layer builds in its constructor when given.</param>
+    protected Layer(string? name = null, int[]? inputShape = null)
+    {
+        Name = name ?? Backend.UniqueName(Backend.ToSnakeCase(GetType().Name));
+        InputShape = inputShape is null ? (Shape?)null : new Shape(inputShape);
+    }
+
+    /// <summary>The layer's name, which prefixes its variables' names (<c>dense/kernel:0</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The shape of one sample given at construction, without the batch dimension; <c>null</c> when not given.</summary>
+    public Shape? InputShape { get; }
+
+    /// <summary>Whether <see cref="Build"/> has run.</summary>
+    public bool Built { get; private set; }
+
+    /// <summary>
+    /// Whether the layer trains. Freezing a layer (<c>false</c>) moves all its variables, nested layers' included,
+    /// to <see cref="NonTrainableVariables"/>; the variables' own <see cref="Variable.Trainable"/> flags are unchanged.
+    /// </summary>
+    public bool Trainable
+    {
+        get => _trainable;
+        set => _trainable = value;
+    }
+
+    /// <summary>All variables: <see cref="TrainableVariables"/> then <see cref="NonTrainableVariables"/>, as Keras's <c>variables</c>.</summary>
+    public IReadOnlyList<Variable> Variables => [.. TrainableVariables, .. NonTrainableVariables];
+
+    /// <summary>The variables an optimizer updates: this layer's own trainable ones, then its nested layers'.</summary>
+    public IReadOnlyList<Variable> TrainableVariables
+    {
+        get
+        {
+            var result = new List<Variable>();
+            LayerTracker.Collect(this, trainable: true, result, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            return result;
+        }
+    }
+
+    /// <summary>The variables not trained: those marked non-trainable, and every variable of a frozen layer.</summary>
+    public IReadOnlyList<Variable> NonTrainableVariables
+    {
+        get
+        {
+            var result = new List<Variable>();
+            LayerTracker.Collect(this, trainable: false, result, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            return result;
+        }
+    }
+
+    /// <summary>The variables (Keras's <c>weights</c>); the same list as <see cref="Variables"/>.</summary>
+    public IReadOnlyList<Variable> Weights => Variables;
+
+    /// <summary>The layers held in this layer's fields (directly nested only), in declaration order.</summary>
+    public IReadOnlyList<Layer> Layers => LayerTracker.DirectLayers(this);
+
+    /// <summary>The current values of <see cref="Variables"/>, as Keras's <c>get_weights</c>.</summary>
+    public Tensor[] GetWeights()
+    {
+        IReadOnlyList<Variable> variables = Variables;
+        var values = new Tensor[variables.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = variables[i].ReadValue();
+        }
+
+        return values;
+    }
+
+    /// <summary>Assigns <paramref name="weights"/> to <see cref="Variables"/>, in order, as Keras's <c>set_weights</c>.</summary>
+    /// <exception cref="ArgumentException">When the count, a shape or a dtype does not match.</exception>
+    public void SetWeights(IReadOnlyList<Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        IReadOnlyList<Variable> variables = Variables;
+        if (weights.Count != variables.Count)
+        {
+            throw new ArgumentException(
+                $"Layer {Name} SetWeights: expected {variables.Count} weights, got {weights.Count}.", nameof(weights));
+        }
+
+        for (int i = 0; i < weights.Count; i++)
+        {
+            variables[i].Assign(weights[i]);
+        }
+    }
+
+    /// <summary>Builds the layer if needed (from <paramref name="inputs"/>'s shape), then calls it.</summary>
+    /// <param name="inputs">The input batch.</param>
+    /// <param name="training">Whether the call is for training (dropout-like layers behave differently).</param>
+    public Tensor Apply(Tensor inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        EnsureBuilt(inputs.Shape);
+        return Call(inputs, training);
+    }
+
+    /// <summary>The forward computation; <see cref="Apply"/> builds the layer first.</summary>
+    /// <param name="inputs">The input batch.</param>
+    /// <param name="training">Whether the call is for training.</param>
+    [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Keras's name for the forward method (layer.call).")]
+    public abstract Tensor Call(Tensor inputs, bool training = false);
+
+    /// <summary>Creates the layer's weights for inputs of shape <paramref name="inputShape"/> (batch dimension first).</summary>
+    /// <param name="inputShape">The input shape; a layer built from <see cref="InputShape"/> sees a batch dimension of 1.</param>
+    public virtual void Build(Shape inputShape)
+    {
+    }
+
+    /// <summary>Runs <see cref="Build"/> once: a later call with another shape does nothing.</summary>
+    public void EnsureBuilt(Shape inputShape)
+    {
+        if (!Built)
+        {
+            Build(inputShape);
+            Built = true;
+        }
+    }
+
+    /// <summary>Builds from <see cref="InputShape"/> when it was given (call at the end of a subclass constructor).</summary>
+    protected void BuildFromInputShape()
+    {
+        if (InputShape is { } shape)
+        {
+            EnsureBuilt(new Shape([1, .. shape.ToArray()]));
+        }
+    }
+
+    /// <summary>Creates a variable named <c>{layer}/{name}</c> and tracks it as this layer's weight.</summary>
+    /// <param name="name">The weight's name within the layer (<c>kernel</c>).</param>
+    /// <param name="shape">Its shape.</param>
+    /// <param name="initializer">Its initial value; <see cref="GlorotUniform"/> by default, as Keras.</param>
+    /// <param name="trainable">Whether optimizers update it.</param>
+    /// <param name="dtype">Its dtype; float32 by default.</param>
+    public Variable AddWeight(string name, Shape shape, Initializer? initializer = null, bool trainable = true, DType? dtype = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        initializer ??= new GlorotUniform();
+        Tensor value = initializer.Initialize(shape, dtype ?? DType.Float32);
+        var variable = new Variable(value, trainable: trainable, name: $"{Name}/{name}");
+        _weights.Add(variable);
+        return variable;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<{GetType().Name} '{Name}'>";
+}

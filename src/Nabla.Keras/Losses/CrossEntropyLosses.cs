@@ -1,0 +1,110 @@
+namespace Nabla.Keras.Losses;
+
+/// <summary>
+/// Binary cross-entropy (Keras's <c>BinaryCrossentropy</c>): probabilities are clipped to [ε, 1-ε] (ε = 1e-7) and
+/// <c>-(y·log(p+ε) + (1-y)·log(1-p+ε))</c> is averaged over the last axis; from logits it is
+/// <c>max(x, 0) - x·y + log(1 + exp(-|x|))</c>.
+/// </summary>
+/// <param name="fromLogits">Whether predictions are logits rather than probabilities.</param>
+public sealed class BinaryCrossentropy(bool fromLogits = false) : Loss("binary_crossentropy")
+{
+    /// <summary>Keras's fuzz factor.</summary>
+    public const double Epsilon = 1e-7;
+
+    /// <summary>Whether predictions are logits.</summary>
+    public bool FromLogits { get; } = fromLogits;
+
+    /// <inheritdoc/>
+    public override Tensor Compute(Tensor yTrue, Tensor yPred)
+    {
+        Tensor y = Prepare(yTrue, yPred);
+        if (FromLogits)
+        {
+            return MeanLastAxis(Tf.Nn.Relu(yPred) - (yPred * y) + Tf.Nn.Softplus(-Tf.Abs(yPred)));
+        }
+
+        Tensor p = Clip(yPred, Epsilon, 1 - Epsilon);
+        return MeanLastAxis(-((y * Tf.Log(p + Epsilon)) + ((1 - y) * Tf.Log(1 - p + Epsilon))));
+    }
+}
+
+/// <summary>
+/// Categorical cross-entropy with one-hot targets (Keras's <c>CategoricalCrossentropy</c>):
+/// <c>-Σ y·log(p)</c> over the last axis, probabilities renormalised and clipped to [ε, 1-ε]; from logits,
+/// <c>-Σ y·logSoftmax(x)</c>.
+/// </summary>
+/// <param name="fromLogits">Whether predictions are logits rather than probabilities.</param>
+public sealed class CategoricalCrossentropy(bool fromLogits = false) : Loss("categorical_crossentropy")
+{
+    /// <summary>Whether predictions are logits.</summary>
+    public bool FromLogits { get; } = fromLogits;
+
+    /// <inheritdoc/>
+    public override Tensor Compute(Tensor yTrue, Tensor yPred) => CrossEntropy(Prepare(yTrue, yPred), yPred, FromLogits);
+
+    internal static Tensor CrossEntropy(Tensor oneHot, Tensor yPred, bool fromLogits)
+    {
+        if (yPred.Rank < 1)
+        {
+            throw new ArgumentException($"Cross-entropy: predictions need a class axis, got shape {yPred.Shape} ({yPred.DType}).", nameof(yPred));
+        }
+
+        Tensor logProbabilities;
+        if (fromLogits)
+        {
+            logProbabilities = Tf.Nn.LogSoftmax(yPred);
+        }
+        else
+        {
+            Tensor p = yPred / Tf.ReduceSum(yPred, -1, keepdims: true);
+            logProbabilities = Tf.Log(Clip(p, BinaryCrossentropy.Epsilon, 1 - BinaryCrossentropy.Epsilon));
+        }
+
+        return -Tf.ReduceSum(oneHot * logProbabilities, -1);
+    }
+}
+
+/// <summary>
+/// Categorical cross-entropy with integer class targets (Keras's <c>SparseCategoricalCrossentropy</c>):
+/// targets of shape (batch,) or (batch, 1) index the class axis of predictions of shape (batch, classes).
+/// </summary>
+/// <param name="fromLogits">Whether predictions are logits rather than probabilities.</param>
+public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Loss("sparse_categorical_crossentropy")
+{
+    /// <summary>Whether predictions are logits.</summary>
+    public bool FromLogits { get; } = fromLogits;
+
+    /// <inheritdoc/>
+    public override Tensor Compute(Tensor yTrue, Tensor yPred)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (yPred.Rank < 1)
+        {
+            throw new ArgumentException($"{Name}: predictions need a class axis, got shape {yPred.Shape} ({yPred.DType}).", nameof(yPred));
+        }
+
+        int classes = yPred.Shape[yPred.Rank - 1];
+        int samples = yPred.Size / Math.Max(1, classes);
+        if (yTrue.Size != samples)
+        {
+            throw new ArgumentException(
+                $"{Name}: {yTrue.Size} labels (shape {yTrue.Shape}, {yTrue.DType}) for {samples} samples (predictions shape {yPred.Shape}).", nameof(yTrue));
+        }
+
+        long[] labels = Tf.Cast(yTrue, DType.Int64).ToArray<long>();
+        var oneHot = new double[yPred.Size];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] < 0 || labels[i] >= classes)
+            {
+                throw new ArgumentException($"{Name}: label {labels[i]} at {i} is outside [0, {classes}).", nameof(yTrue));
+            }
+
+            oneHot[(i * classes) + (int)labels[i]] = 1;
+        }
+
+        Tensor target = Tf.Cast(Tf.Constant(oneHot, yPred.Shape), yPred.DType);
+        return CategoricalCrossentropy.CrossEntropy(target, yPred, FromLogits);
+    }
+}
