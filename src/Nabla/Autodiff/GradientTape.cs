@@ -130,7 +130,7 @@ public sealed partial class GradientTape : IDisposable
     /// started inside its block inherits it and may record concurrently: recording takes the tape's lock, an
     /// uncontended lock (a few nanoseconds against the microseconds of an op) on the usual single-flow path.
     /// </summary>
-    internal void RecordIfWatched(Op op, Tensor[] inputs, Tensor output)
+    internal void RecordIfWatched(Op op, ReadOnlySpan<Tensor> inputs, Tensor output, ref Tensor[]? kept)
     {
         lock (_tracked)
         {
@@ -138,7 +138,8 @@ public sealed partial class GradientTape : IDisposable
             {
                 if (_tracked.Contains(input))
                 {
-                    _entries.Add(new TapeEntry(op, inputs, output));
+                    kept ??= inputs.ToArray();
+                    _entries.Add(new TapeEntry(op, kept, output));
                     if (output.DType.IsFloating)
                     {
                         _tracked.Add(output);

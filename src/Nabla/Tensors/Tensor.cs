@@ -13,11 +13,17 @@ public partial class Tensor : IFormattable
 
     /// <summary>Wraps a buffer the caller hands over: nothing may write to it afterwards.</summary>
     internal Tensor(Array buffer, Shape shape, DType dtype, bool isWeak = false)
+        : this(buffer, shape, dtype, shape.Size, isWeak)
+    {
+    }
+
+    /// <summary>Wraps a buffer whose element count the caller already knows (it must equal <c>shape.Size</c>).</summary>
+    internal Tensor(Array buffer, Shape shape, DType dtype, int size, bool isWeak)
     {
         _buffer = buffer;
         Shape = shape;
         DType = dtype;
-        Size = shape.Size;
+        Size = size;
         IsWeak = isWeak;
     }
 
@@ -54,7 +60,11 @@ public partial class Tensor : IFormattable
     internal Span<T> Write<T>() => new(Unsafe.As<T[]>(_buffer), 0, Size);
 
     /// <summary>A new tensor whose buffer is allocated but not initialised; the caller fills it.</summary>
-    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Storage.Allocate(dtype, shape.Size), shape, dtype);
+    internal static Tensor Uninitialized(Shape shape, DType dtype)
+    {
+        int size = shape.Size;
+        return new Tensor(Storage.Allocate(dtype, size), shape, dtype, size, isWeak: false);
+    }
 
     /// <summary>
     /// The tensor an op sees as its input: itself, or for a variable a snapshot of its current value,

@@ -62,7 +62,7 @@ public class Variable : Tensor
     }
 
     /// <summary>The current value, sharing the (never mutated) buffer.</summary>
-    private Tensor Snapshot() => new(_buffer, Shape, DType);
+    private Tensor Snapshot() => new(_buffer, Shape, DType, Size, isWeak: false);
 
     private Variable Store(Tensor value)
     {
