@@ -45,6 +45,13 @@ public partial class Tensor : IFormattable
     /// </summary>
     internal bool IsWeak { get; }
 
+    /// <summary>
+    /// The tokens of the tapes that recorded this tensor as an op output or variable snapshot: null, one token,
+    /// or an array of them for nested tapes. Written once, by the flow that created the tensor, when the op is
+    /// recorded; read by tapes deciding whether an op that consumes the tensor must be recorded.
+    /// </summary>
+    internal object? RecordedBy { get; set; }
+
     /// <summary>The storage array (<c>T[]</c> of the dtype's CLR type; it may be longer than <see cref="Size"/>).</summary>
     internal Array Buffer => _buffer;
 
