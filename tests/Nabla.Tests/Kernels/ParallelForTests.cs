@@ -4,7 +4,7 @@ namespace Nabla.Tests.Kernels;
 
 /// <summary>Tests that change the partitioner's global settings run alone.</summary>
 [CollectionDefinition("ParallelFor settings", DisableParallelization = true)]
-public class ParallelForSettingsCollection
+public class ParallelForSettingsDefinition
 {
 }
 
