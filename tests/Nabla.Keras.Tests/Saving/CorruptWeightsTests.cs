@@ -22,13 +22,13 @@ public sealed class CorruptWeightsTests : IDisposable
     }
 
     // Loads `bytes` into a fresh layer: it must throw TException naming the file, and leave the weights as they were.
-    private TException AssertRejected<TException>(byte[] bytes, Layer? target = null)
+    private TException AssertRejected<TException>(byte[] bytes, Layer? target = null, List<byte[]>? before = null)
         where TException : Exception
     {
         string path = PathOf("corrupt.safetensors");
         File.WriteAllBytes(path, bytes);
         target ??= new SaveWeightsTests.AllDTypes(seed: 2);
-        List<byte[]> before = SaveWeightsTests.Snapshot(target);
+        before ??= SaveWeightsTests.Snapshot(target);
         Exception e = Record.Exception(() => target.LoadWeights(path))!;
         Assert.NotNull(e);
         Assert.True(e is TException, $"expected {typeof(TException).Name}, got {e.GetType().Name}: {e.Message}");
@@ -53,11 +53,13 @@ public sealed class CorruptWeightsTests : IDisposable
     public void LoadWeights_EveryHeaderByteWithHighBitFlipped_Throws()
     {
         (_, byte[] bytes, int headerEnd) = ValidFile();
+        var target = new SaveWeightsTests.AllDTypes(seed: 2);
+        List<byte[]> before = SaveWeightsTests.Snapshot(target);
         for (int i = 0; i < headerEnd; i++)
         {
             byte[] corrupt = (byte[])bytes.Clone();
             corrupt[i] ^= 0x80;
-            AssertRejected<InvalidDataException>(corrupt);
+            AssertRejected<InvalidDataException>(corrupt, target, before);
         }
     }
 
@@ -69,11 +71,13 @@ public sealed class CorruptWeightsTests : IDisposable
         var random = new Random(42);
         const string Replacements = "x{}[]\",:0123456789 ";
         int rejected = 0;
+        var target = new SaveWeightsTests.AllDTypes(seed: 2);
+        List<byte[]> before = SaveWeightsTests.Snapshot(target);
+        List<byte[]> truth = SaveWeightsTests.Snapshot(new SaveWeightsTests.AllDTypes(seed: 1));
         for (int i = 0; i < header.Length; i++)
         {
             char replacement = Replacements[random.Next(Replacements.Length)];
-            bool inMetadataValue = header.IndexOf("\"nabla.keras\"", StringComparison.Ordinal) is int m && i > m && i < m + 12;
-            if (header[i] == replacement || inMetadataValue || (header[i] == ' ' && replacement == ' '))
+            if (header[i] == replacement)
             {
                 continue;
             }
@@ -82,13 +86,12 @@ public sealed class CorruptWeightsTests : IDisposable
             corrupt[8 + i] = (byte)replacement;
             string path = PathOf("corrupt.safetensors");
             File.WriteAllBytes(path, corrupt);
-            var target = new SaveWeightsTests.AllDTypes(seed: 2);
-            List<byte[]> before = SaveWeightsTests.Snapshot(target);
             Exception? e = Record.Exception(() => target.LoadWeights(path));
             if (e is null)
             {
-                // A harmless edit (a digit of the "model" metadata...) may load; then it must load the true values.
-                Assert.Equal(SaveWeightsTests.Snapshot(new SaveWeightsTests.AllDTypes(seed: 1)), SaveWeightsTests.Snapshot(target));
+                // A harmless edit (a letter of the metadata) may load; then it must load the true values.
+                Assert.Equal(truth, SaveWeightsTests.Snapshot(target));
+                target = new SaveWeightsTests.AllDTypes(seed: 2);
                 continue;
             }
 

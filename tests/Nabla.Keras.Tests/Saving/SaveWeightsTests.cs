@@ -174,6 +174,30 @@ public sealed class SaveWeightsTests : IDisposable
         Assert.Equal([path], Directory.GetFiles(_directory));
     }
 
+    [Fact]
+    public void ReadmeExample_TrainsPredictsAndSaves()
+    {
+        var random = new Random(42);
+        float[] pixels = [.. Enumerable.Range(0, 20 * 64).Select(_ => random.NextSingle())];
+        int[] labels = [.. Enumerable.Range(0, 20).Select(i => i % 10)];
+        Tensor x = Tf.Constant(pixels, new Shape(20, 64));
+        Tensor y = Tf.Constant(labels, new Shape(20));
+        Tensor xTest = x;
+
+        var model = new Sequential(
+            new Dense(64, "relu", inputShape: [64]),
+            new Dense(10, "softmax"));
+        model.Compile(new Optimizers.Adam(0.002), new Losses.SparseCategoricalCrossentropy());
+        History history = model.Fit(x, y, epochs: 2, batchSize: 32);
+        Tensor probabilities = model.Predict(xTest);
+        string path = PathOf("digits.safetensors");
+        model.SaveWeights(path);
+
+        Assert.Equal(2, history.Loss.Count);
+        Assert.Equal(new Shape(20, 10), probabilities.Shape);
+        Assert.Equal(4, SafeTensors.ReadHeader(path).Count);
+    }
+
     private sealed class Twins : Layer
     {
         private readonly Variable _a = new(Tf.Constant(new[] { 1f }, new Shape(1)), name: "twin/w");
