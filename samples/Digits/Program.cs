@@ -42,7 +42,7 @@ bool allSame = true;
 Console.WriteLine();
 Console.WriteLine("== MLP 64-64-10 ==");
 Model mlp = BuildMlp();
-mlp.Compile(new Adam(learningRate: 0.002), new SparseCategoricalCrossentropy());
+mlp.Compile(new Adam(learningRate: 0.002), new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
 var train = (trainSet.Images(), trainSet.LabelTensor());
 var test = (testSet.Images(), testSet.LabelTensor());
 runs.Add(Trainer.Train("MLP 64-64-10", mlp, train, test, epochs, BatchSize, seed: 1));
@@ -54,7 +54,7 @@ allSame &= CheckReload(mlp, BuildMlp, test.Item1, Path.Combine(outDir, "digits-m
 Console.WriteLine();
 Console.WriteLine("== CNN conv16-pool-conv32-pool-dense10 ==");
 Model cnn = BuildCnn();
-cnn.Compile(new Adam(learningRate: 0.003), new SparseCategoricalCrossentropy());
+cnn.Compile(new Adam(learningRate: 0.003), new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
 var trainImages = (trainSet.Images(asImages: true), trainSet.LabelTensor());
 var testImages = (testSet.Images(asImages: true), testSet.LabelTensor());
 runs.Add(Trainer.Train("CNN", cnn, trainImages, testImages, quick ? 2 : cnnEpochs, BatchSize, seed: 2));

@@ -1,37 +1,21 @@
-using System.Globalization;
 using Nabla;
 using Nabla.Keras;
 
 namespace Digits;
 
-/// <summary>Trains a compiled model with <see cref="Model.Fit"/> and records per-epoch loss and accuracy on both sets.</summary>
+/// <summary>Trains a compiled model with <see cref="Model.Fit"/> and returns its per-epoch loss and accuracy on both sets.</summary>
 internal static class Trainer
 {
+    /// <summary>
+    /// Keras's <c>model.fit(x, y, epochs, batch_size, validation_data=..., shuffle=True)</c> with the progress bar on; the
+    /// model must be compiled with the <c>"accuracy"</c> metric.
+    /// </summary>
     public static Curves Train(string label, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
         int epochs, int batchSize, int seed)
     {
-        var loss = new double[epochs];
-        var accuracy = new double[epochs];
-        var validationLoss = new double[epochs];
-        var validationAccuracy = new double[epochs];
-        var random = new Random(seed);
-        int samples = train.X.Shape[0];
-        int[] order = [.. Enumerable.Range(0, samples)];
-        for (int epoch = 0; epoch < epochs; epoch++)
-        {
-            // A seeded shuffle each epoch, as Keras's fit(shuffle=True).
-            random.Shuffle(order);
-            Tensor indices = Tf.Constant(order, new Shape(samples));
-            History history = model.Fit(Tf.Gather(train.X, indices), Tf.Gather(train.Y, indices), epochs: 1, batchSize: batchSize);
-            loss[epoch] = history.Loss[0];
-            accuracy[epoch] = Accuracy(model, train.X, train.Y);
-            validationLoss[epoch] = model.Evaluate(validation.X, validation.Y);
-            validationAccuracy[epoch] = Accuracy(model, validation.X, validation.Y);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Epoch {epoch + 1}/{epochs} - loss: {loss[epoch]:0.0000} - accuracy: {accuracy[epoch]:0.0000} - val_loss: {validationLoss[epoch]:0.0000} - val_accuracy: {validationAccuracy[epoch]:0.0000}"));
-        }
-
-        return new Curves(label, loss, accuracy, validationLoss, validationAccuracy);
+        History history = model.Fit(train.X, train.Y, epochs: epochs, batchSize: batchSize, verbose: 1,
+            validationData: validation, shuffle: true, seed: seed);
+        return new Curves(label, [.. history["loss"]], [.. history["accuracy"]], [.. history["val_loss"]], [.. history["val_accuracy"]]);
     }
 
     /// <summary>The fraction of samples whose most probable class is the label.</summary>
