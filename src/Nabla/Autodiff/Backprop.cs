@@ -10,12 +10,28 @@ namespace Nabla;
 /// computed with public ops, so an outer recording tape (or this tape itself, when persistent and still
 /// recording) records it all. One instance serves several passes over the same entries (a Jacobian's rows).
 /// </summary>
-internal sealed class Backprop
+internal sealed class Backprop : IDisposable
 {
+    // The sets of one pass are kept per thread for the next one (most gradients are small and frequent); a pass
+    // rents them (so a gradient taken inside a gradient rule gets its own) and gives them back emptied unless big.
+    private const int MaxPooledCount = 1024;
+
+    [ThreadStatic]
+    private static HashSet<Tensor>? t_reachablePool;
+
+    [ThreadStatic]
+    private static Dictionary<Tensor, Tensor>? t_gradsPool;
+
+    // The seeds of scalar targets (the usual loss), shared: a tensor is immutable and the seed is never an op's
+    // output, so no tape ever marks it. It must not reach user code, which could watch it: a source whose
+    // gradient is the seed itself gets a fresh alias, and so does a custom gradient function's upstream.
+    private static readonly Tensor s_onesFloat32 = new(new float[] { 1f }, Shape.Scalar, DType.Float32);
+    private static readonly Tensor s_onesFloat64 = new(new double[] { 1d }, Shape.Scalar, DType.Float64);
+
     private readonly List<TapeEntry> _tape;
     private readonly int _count;
-    private readonly HashSet<Tensor> _reachable;
     private readonly IReadOnlyList<Tensor> _sources;
+    private HashSet<Tensor>? _reachable;
 
     /// <summary>Prepares passes over the entries recorded so far; entries appended later (a persistent tape recording its own gradient) are not walked.</summary>
     public Backprop(List<TapeEntry> tape, IReadOnlyList<Tensor> sources)
@@ -32,7 +48,39 @@ internal sealed class Backprop
     /// </summary>
     public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
     {
-        var grads = new Dictionary<Tensor, Tensor>(_reachable.Count + targets.Count, ReferenceEqualityComparer.Instance);
+        ObjectDisposedException.ThrowIf(_reachable is null, this);
+        Dictionary<Tensor, Tensor> grads = t_gradsPool ?? new(ReferenceEqualityComparer.Instance);
+        t_gradsPool = null;
+        grads.EnsureCapacity(_reachable.Count + targets.Count);
+        try
+        {
+            return Run(grads, targets, seeds, unconnected);
+        }
+        finally
+        {
+            if (grads.Count <= MaxPooledCount)
+            {
+                grads.Clear();
+                t_gradsPool = grads;
+            }
+        }
+    }
+
+    /// <summary>Gives the reachability set back to this thread's pool; the instance cannot run again.</summary>
+    public void Dispose()
+    {
+        HashSet<Tensor>? reachable = _reachable;
+        _reachable = null;
+        if (reachable is not null && reachable.Count <= MaxPooledCount)
+        {
+            reachable.Clear();
+            t_reachablePool = reachable;
+        }
+    }
+
+    private Tensor?[] Run(
+        Dictionary<Tensor, Tensor> grads, IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
+    {
         for (int i = 0; i < targets.Count; i++)
         {
             Tensor target = targets[i];
@@ -59,7 +107,7 @@ internal sealed class Backprop
                 g = Tf.ZerosLike(source);
             }
 
-            result[i] = g;
+            result[i] = IsSharedSeed(g) ? Tf.Identity(g!) : g;
         }
 
         return result;
@@ -67,6 +115,7 @@ internal sealed class Backprop
 
     private void Walk(Dictionary<Tensor, Tensor> grads)
     {
+        HashSet<Tensor> reachable = _reachable!;
         Span<bool> needs = stackalloc bool[8];
         for (int e = _count - 1; e >= 0; e--)
         {
@@ -85,7 +134,7 @@ internal sealed class Backprop
             bool any = false;
             for (int i = 0; i < inputs.Length; i++)
             {
-                bool need = inputs[i].DType.IsFloating && _reachable.Contains(inputs[i]);
+                bool need = inputs[i].DType.IsFloating && reachable.Contains(inputs[i]);
                 needs[i] = need;
                 any |= need;
             }
@@ -141,9 +190,17 @@ internal sealed class Backprop
         return given;
     }
 
+    /// <summary>Whether <paramref name="t"/> is one of the shared scalar seeds (which user code must not receive).</summary>
+    internal static bool IsSharedSeed(Tensor? t) => ReferenceEquals(t, s_onesFloat32) || ReferenceEquals(t, s_onesFloat64);
+
     /// <summary>Ones like <paramref name="t"/>, allocated directly for the common dtypes (the seed is a constant: no op needed).</summary>
     private static Tensor Ones(Tensor t)
     {
+        if (t.Shape.Rank == 0 && t.DType.Code is DTypeCode.Float32 or DTypeCode.Float64)
+        {
+            return t.DType.Code == DTypeCode.Float32 ? s_onesFloat32 : s_onesFloat64;
+        }
+
         switch (t.DType.Code)
         {
             case DTypeCode.Float32:
@@ -162,7 +219,9 @@ internal sealed class Backprop
     /// <summary>The tensors a gradient can flow back from: the sources and every recorded output that depends on one.</summary>
     private static HashSet<Tensor> ReachableFromSources(List<TapeEntry> tape, int count, IReadOnlyList<Tensor> sources)
     {
-        var reachable = new HashSet<Tensor>(count + sources.Count, ReferenceEqualityComparer.Instance);
+        HashSet<Tensor> reachable = t_reachablePool ?? new(ReferenceEqualityComparer.Instance);
+        t_reachablePool = null;
+        reachable.EnsureCapacity(count + sources.Count);
         foreach (Tensor s in sources)
         {
             ArgumentNullException.ThrowIfNull(s, nameof(sources));

@@ -77,7 +77,8 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
 
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
     {
-        Tensor?[] grads = _gradient(upstream);
+        // The user's function may keep or watch what it receives: never hand it the tape's shared seed.
+        Tensor?[] grads = _gradient(Backprop.IsSharedSeed(upstream) ? Tf.Identity(upstream) : upstream);
         if (grads.Length != inputs.Length)
         {
             throw new InvalidOperationException(

@@ -44,7 +44,8 @@ public sealed partial class GradientTape
         BeginGradient();
         try
         {
-            return new Backprop(_entries, sources).Run(targets, outputGradients, unconnectedGradients);
+            using var backprop = new Backprop(_entries, sources);
+            return backprop.Run(targets, outputGradients, unconnectedGradients);
         }
         finally
         {
@@ -90,9 +91,17 @@ public sealed partial class GradientTape
     {
         if (!Persistent)
         {
-            _entries = new(8);
-            _watched.Clear();
-            _watched.TrimExcess();
+            _entries = [];
+
+            // Watched tensors are let go; watched variables stay listed (WatchedVariables) until Reset.
+            lock (_watched)
+            {
+                if (_watched.RemoveWhere(static t => t is not Variable) > 64)
+                {
+                    _watched.TrimExcess();
+                }
+            }
+
             _token = new();
         }
     }

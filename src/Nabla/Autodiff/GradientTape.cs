@@ -13,12 +13,16 @@ namespace Nabla;
 /// </summary>
 public sealed partial class GradientTape : IDisposable
 {
-    private readonly Lock _lock = new();
+    // Also the tape's lock: a thin monitor lock on an object the tape allocates anyway (no separate Lock object).
     private readonly HashSet<Tensor> _watched = new(ReferenceEqualityComparer.Instance);
-    private readonly List<Variable> _watchedVariables = [];
-    private List<TapeEntry> _entries = new(8);
+    private List<TapeEntry> _entries = [];
     private TapeToken _token = new();
     private bool _used;
+
+    // The last token array this tape wrote over another mark (nested tapes): tensors recorded by the same tapes
+    // share it instead of a fresh array each. Arrays of marks are never written after publication, and a reuse
+    // is checked element by element, so a race between flows sharing the tape only costs a fresh array.
+    private TapeToken[]? _markResult;
 
     /// <summary>Starts a tape that records at once.</summary>
     /// <param name="persistent">Allow several <c>Gradient</c>/<c>Jacobian</c> calls (keeps every intermediate alive until the tape is dropped).</param>
@@ -54,12 +58,9 @@ public sealed partial class GradientTape : IDisposable
                 continue;
             }
 
-            lock (_lock)
+            lock (_watched)
             {
-                if (_watched.Add(t) && t is Variable v)
-                {
-                    _watchedVariables.Add(v);
-                }
+                _watched.Add(t);
             }
         }
     }
@@ -70,8 +71,19 @@ public sealed partial class GradientTape : IDisposable
     /// </summary>
     public IReadOnlyList<Variable> WatchedVariables()
     {
-        Variable[] result = _watchedVariables.ToArray();
-        Array.Sort(result, static (a, b) => a.Id.CompareTo(b.Id));
+        var result = new List<Variable>();
+        lock (_watched)
+        {
+            foreach (Tensor t in _watched)
+            {
+                if (t is Variable v)
+                {
+                    result.Add(v);
+                }
+            }
+        }
+
+        result.Sort(static (a, b) => a.Id.CompareTo(b.Id));
         return result;
     }
 
@@ -118,10 +130,10 @@ public sealed partial class GradientTape : IDisposable
     /// </summary>
     public void Reset()
     {
-        _entries = new(8);
+        _entries = [];
         _watched.Clear();
-        _watchedVariables.Clear();
         _token = new();
+        _markResult = null;
         _used = false;
     }
 
@@ -143,9 +155,9 @@ public sealed partial class GradientTape : IDisposable
         }
 
         kept ??= inputs.ToArray();
-        lock (_lock)
+        lock (_watched)
         {
-            _entries.Add(new TapeEntry(op, kept, output));
+            Append(new TapeEntry(op, kept, output));
         }
 
         if (output.DType.IsFloating)
@@ -156,7 +168,7 @@ public sealed partial class GradientTape : IDisposable
 
     internal void RecordVariableRead(Variable variable, Tensor snapshot)
     {
-        lock (_lock)
+        lock (_watched)
         {
             if (!_watched.Contains(variable))
             {
@@ -166,10 +178,9 @@ public sealed partial class GradientTape : IDisposable
                 }
 
                 _watched.Add(variable);
-                _watchedVariables.Add(variable);
             }
 
-            _entries.Add(new TapeEntry(ReadVariableOp.Instance, variable.AsInputs, snapshot));
+            Append(new TapeEntry(ReadVariableOp.Instance, variable.AsInputs, snapshot));
         }
 
         Mark(snapshot);
@@ -192,7 +203,7 @@ public sealed partial class GradientTape : IDisposable
             return false;
         }
 
-        lock (_lock)
+        lock (_watched)
         {
             foreach (Tensor input in inputs)
             {
@@ -213,12 +224,41 @@ public sealed partial class GradientTape : IDisposable
     private void Mark(Tensor tensor)
     {
         object? mark = tensor.RecordedBy;
-        tensor.RecordedBy = mark switch
+        if (mark is null)
         {
-            null => _token,
-            TapeToken other => new[] { other, _token },
-            _ => (TapeToken[])[.. (TapeToken[])mark, _token],
-        };
+            tensor.RecordedBy = _token;
+            return;
+        }
+
+        // Nested tapes mark the same tensors in the same order, so the array for "the marks before mine, then
+        // mine" is almost always the one made last time. A stale cache only costs a fresh array.
+        TapeToken token = _token;
+        TapeToken[]? cached = _markResult;
+        if (cached is not null && ReferenceEquals(cached[^1], token) && Extends(cached, mark))
+        {
+            tensor.RecordedBy = cached;
+            return;
+        }
+
+        TapeToken[] result = mark is TapeToken other ? [other, token] : [.. (TapeToken[])mark, token];
+        _markResult = result;
+        tensor.RecordedBy = result;
+    }
+
+    /// <summary>Whether <paramref name="marks"/> is <paramref name="mark"/>'s tokens followed by one more.</summary>
+    private static bool Extends(TapeToken[] marks, object mark) => mark is TapeToken one
+        ? marks.Length == 2 && ReferenceEquals(marks[0], one)
+        : mark is TapeToken[] many && marks.Length == many.Length + 1 && marks.AsSpan(0, many.Length).SequenceEqual(many);
+
+    /// <summary>Appends an entry (under the tape's lock); the first entry reserves room for a few.</summary>
+    private void Append(TapeEntry entry)
+    {
+        if (_entries.Capacity == 0)
+        {
+            _entries.Capacity = 8;
+        }
+
+        _entries.Add(entry);
     }
 
     /// <summary>The identity of one recording: <see cref="Reset"/> replaces it, which forgets every mark at once.</summary>
