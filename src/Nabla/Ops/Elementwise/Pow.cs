@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -42,12 +43,13 @@ internal sealed class PowOp : NumericBinaryOp<PowOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
-            if (Floating<T>())
+            if (typeof(T) == typeof(float))
             {
-                for (int i = 0; i < z.Length; i++)
-                {
-                    z[i] = FloatPow(x[i], y[i]);
-                }
+                PowKernels.Pow(Cast<T, float>(x), Cast<T, float>(y), Cast<T, float>(z));
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                PowKernels.Pow(Cast<T, double>(x), Cast<T, double>(y), Cast<T, double>(z));
             }
             else
             {
@@ -61,26 +63,52 @@ internal sealed class PowOp : NumericBinaryOp<PowOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
-            for (int i = 0; i < z.Length; i++)
+            if (typeof(T) == typeof(float))
             {
-                z[i] = Floating<T>() ? FloatPow(x[i], y) : IntegerPow(x[i], y);
+                PowKernels.Pow(Cast<T, float>(x), float.CreateTruncating(y), Cast<T, float>(z));
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                PowKernels.Pow(Cast<T, double>(x), double.CreateTruncating(y), Cast<T, double>(z));
+            }
+            else
+            {
+                for (int i = 0; i < z.Length; i++)
+                {
+                    z[i] = IntegerPow(x[i], y);
+                }
             }
         }
 
         public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
-            for (int i = 0; i < z.Length; i++)
+            if (typeof(T) == typeof(float))
             {
-                z[i] = Floating<T>() ? FloatPow(x, y[i]) : IntegerPow(x, y[i]);
+                PowKernels.Pow(float.CreateTruncating(x), Cast<T, float>(y), Cast<T, float>(z));
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                PowKernels.Pow(double.CreateTruncating(x), Cast<T, double>(y), Cast<T, double>(z));
+            }
+            else
+            {
+                for (int i = 0; i < z.Length; i++)
+                {
+                    z[i] = IntegerPow(x, y[i]);
+                }
             }
         }
 
-        private static bool Floating<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+        private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> span)
+            where TFrom : unmanaged
+            where TTo : unmanaged
+            => MemoryMarshal.Cast<TFrom, TTo>(span);
 
-        private static T FloatPow<T>(T x, T y)
-            where T : unmanaged, INumber<T>
-            => T.CreateTruncating(Math.Pow(double.CreateTruncating(x), double.CreateTruncating(y)));
+        private static Span<TTo> Cast<TFrom, TTo>(Span<TFrom> span)
+            where TFrom : unmanaged
+            where TTo : unmanaged
+            => MemoryMarshal.Cast<TFrom, TTo>(span);
 
         private static T IntegerPow<T>(T x, T y)
             where T : unmanaged, INumber<T>
