@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
@@ -39,8 +40,19 @@ internal static class Conversion
     public static void WidenBFloat16(ReadOnlySpan<BFloat16> source, Span<float> destination)
     {
         ReadOnlySpan<ushort> bits = MemoryMarshal.Cast<BFloat16, ushort>(source);
-        Span<uint> wide = MemoryMarshal.Cast<float, uint>(destination);
-        for (int i = 0; i < bits.Length; i++)
+        Span<uint> wide = MemoryMarshal.Cast<float, uint>(destination)[..bits.Length];
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= bits.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
+            {
+                (Vector256<uint> low, Vector256<uint> high) = Vector256.Widen(Vector256.Create(bits.Slice(i, Vector256<ushort>.Count)));
+                Vector256.ShiftLeft(low, 16).CopyTo(wide.Slice(i));
+                Vector256.ShiftLeft(high, 16).CopyTo(wide.Slice(i + Vector256<uint>.Count));
+            }
+        }
+
+        for (; i < bits.Length; i++)
         {
             wide[i] = (uint)bits[i] << 16;
         }
@@ -49,10 +61,34 @@ internal static class Conversion
     /// <summary>Narrows float to bfloat16 with round-to-nearest-even.</summary>
     public static void NarrowToBFloat16(ReadOnlySpan<float> source, Span<BFloat16> destination)
     {
-        for (int i = 0; i < source.Length; i++)
+        ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(source);
+        Span<ushort> narrow = MemoryMarshal.Cast<BFloat16, ushort>(destination)[..bits.Length];
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // BFloat16.FromSingle, 16 at a time: round to nearest even, NaN kept quiet.
+            Vector256<uint> bias = Vector256.Create(0x7FFFu);
+            Vector256<uint> quiet = Vector256.Create(0x0040u);
+            for (; i <= bits.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
+            {
+                Vector256<uint> a = Vector256.Create(bits.Slice(i, Vector256<uint>.Count));
+                Vector256<uint> b = Vector256.Create(bits.Slice(i + Vector256<uint>.Count, Vector256<uint>.Count));
+                Vector256.Narrow(Round(a, bias, quiet), Round(b, bias, quiet)).CopyTo(narrow.Slice(i));
+            }
+        }
+
+        for (; i < bits.Length; i++)
         {
             destination[i] = BFloat16.FromSingle(source[i]);
         }
+    }
+
+    private static Vector256<uint> Round(Vector256<uint> bits, Vector256<uint> bias, Vector256<uint> quiet)
+    {
+        Vector256<uint> upper = Vector256.ShiftRightLogical(bits, 16);
+        Vector256<uint> rounded = Vector256.ShiftRightLogical(bits + bias + (upper & Vector256<uint>.One), 16);
+        Vector256<uint> isNaN = ~Vector256.Equals(bits.AsSingle(), bits.AsSingle()).AsUInt32();
+        return Vector256.ConditionalSelect(isNaN, upper | quiet, rounded);
     }
 
     private static ReadOnlySpan<T> Span<T>(Array array, int start, int count) => new((T[])array, start, count);

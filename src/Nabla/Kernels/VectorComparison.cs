@@ -8,7 +8,8 @@ namespace Nabla.Kernels;
 /// <summary>
 /// The SIMD body of the comparison kernels: compares 32 elements per step with <see cref="Vector256"/> (one, four
 /// or eight vectors by element size), narrows the all-ones/all-zeros lane masks to bytes and stores them as
-/// 0/1 bools. Callers finish the tail (fewer than 32 elements) with the scalar predicate.
+/// 0/1 bools; a ragged tail is one more block overlapping the previous one, so runs of 32 or more are done
+/// entirely here. Callers finish shorter runs with the scalar predicate.
 /// </summary>
 internal static class VectorComparison
 {
@@ -71,7 +72,16 @@ internal static class VectorComparison
             (mask & one).StoreUnsafe(ref dst, (nuint)i);
         }
 
-        return done;
+        if (done < z.Length)
+        {
+            // The tail: one more block ending at the last element, overlapping the previous one (callers only
+            // get here with at least one block, and comparing an element twice writes the same bool).
+            int last = z.Length - Block;
+            Vector256<byte> mask = Mask<T, TKernel>(ref Unsafe.Add(ref x, last * xStep), ref Unsafe.Add(ref y, last * yStep));
+            (mask & one).StoreUnsafe(ref dst, (nuint)last);
+        }
+
+        return z.Length;
     }
 
     // 32 lane masks as bytes, in element order (Narrow keeps the low bits of each lane: all-ones stays all-ones).
