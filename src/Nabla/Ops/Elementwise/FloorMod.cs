@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -36,6 +37,12 @@ internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
+            if (typeof(T) == typeof(float))
+            {
+                FloorModKernels.Run(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), MemoryMarshal.Cast<T, float>(z));
+                return;
+            }
+
             for (int i = 0; i < z.Length; i++)
             {
                 z[i] = Mod(x[i], y[i]);
@@ -45,6 +52,12 @@ internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
+            if (typeof(T) == typeof(float))
+            {
+                FloorModKernels.Run(MemoryMarshal.Cast<T, float>(x), float.CreateTruncating(y), MemoryMarshal.Cast<T, float>(z));
+                return;
+            }
+
             for (int i = 0; i < z.Length; i++)
             {
                 z[i] = Mod(x[i], y);
@@ -54,6 +67,12 @@ internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>
         public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
+            if (typeof(T) == typeof(float))
+            {
+                FloorModKernels.Run(float.CreateTruncating(x), MemoryMarshal.Cast<T, float>(y), MemoryMarshal.Cast<T, float>(z));
+                return;
+            }
+
             for (int i = 0; i < z.Length; i++)
             {
                 z[i] = Mod(x, y[i]);
