@@ -38,8 +38,8 @@ public class MachineLimitBenchmarks
     public void Setup()
     {
         _a = new float[Data.Large];
-        _b = Data.Uniform(Data.Large, seed: 1);
-        _c = Data.Uniform(Data.Large, seed: 2);
+        _b = Data.LargeUniform(1);
+        _c = Data.LargeUniform(2);
     }
 
     [Benchmark, BenchmarkCategory(Categories.Triad)]

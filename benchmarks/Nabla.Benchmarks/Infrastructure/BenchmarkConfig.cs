@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Json;
 
 namespace Nabla.Benchmarks.Infrastructure;
 
-/// <summary>The suite's configuration: memory diagnoser, medians, ratios within each case, throughput, JSON for the summary.</summary>
+/// <summary>
+/// The suite's configuration: the default exporters (GitHub markdown among them) plus brief JSON for the
+/// summary, memory diagnoser, medians, ratios within each case (category × parameters), throughput.
+/// </summary>
 public static class BenchmarkConfig
 {
     /// <summary>Builds the configuration (the command line adds the job, filter and toolchain).</summary>
@@ -15,7 +17,7 @@ public static class BenchmarkConfig
         return ManualConfig.Create(DefaultConfig.Instance)
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(CategoriesColumn.Default, StatisticColumn.Median, new ThroughputColumn())
-            .AddExporter(MarkdownExporter.GitHub, JsonExporter.Brief)
+            .AddExporter(JsonExporter.Brief)
             .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams);
     }
 }
