@@ -39,6 +39,7 @@ public static partial class Summarizer
         }
 
         var rows = new List<Row>();
+        bool notMeasured = false;
         JsonElement? host = null;
         foreach (string path in reports.Order(StringComparer.Ordinal))
         {
@@ -47,10 +48,19 @@ public static partial class Summarizer
             foreach (JsonElement b in document.RootElement.GetProperty("Benchmarks").EnumerateArray())
             {
                 rows.Add(Row.From(b));
+                string display = b.GetProperty("DisplayInfo").GetString() ?? string.Empty;
+                notMeasured |= display.Contains("Dry(", StringComparison.Ordinal) || display.Contains("InProcess", StringComparison.Ordinal);
             }
         }
 
         string text = Render(rows, host!.Value, PeakMemory.Read(Path.Combine(directory, "peak-memory.json")), directory);
+        if (notMeasured)
+        {
+            text = text.Replace(
+                "\n\nRatio = ",
+                "\n\n> **Not a measurement**: some reports come from a dry or in-process run (single cold calls).\n\nRatio = ",
+                StringComparison.Ordinal);
+        }
         string output = Path.Combine(directory, "SUMMARY.md");
         File.WriteAllText(output, text);
         Console.WriteLine(text);
@@ -104,7 +114,7 @@ public static partial class Summarizer
         s.AppendLine("|---|---|---|---|");
         foreach (Row r in rows.Where(r => r.Type == "MachineLimitBenchmarks").OrderBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.Threads))
         {
-            s.AppendLine(Invariant($"| {r.Method} | {r.Threads} | {Time(r)} | {Rate(r)} |"));
+            s.AppendLine(Invariant($"| {r.Method} | {r.Threads} | {Duration(r.MedianNs)} | {Rate(r)} |"));
         }
 
         s.AppendLine();
@@ -113,6 +123,7 @@ public static partial class Summarizer
         s.AppendLine(Invariant($"- Processor: {Text(host, "ProcessorName")}, {host.GetProperty("PhysicalCoreCount")} physical / {host.GetProperty("LogicalCoreCount")} logical cores"));
         s.AppendLine(Invariant($"- OS: {Text(host, "OsVersion")}; runtime: {Text(host, "RuntimeVersion")}; SDK {Text(host, "DotNetCliVersion")}"));
         s.AppendLine(Invariant($"- BenchmarkDotNet {Text(host, "BenchmarkDotNetVersion")}; TorchSharp {Version(typeof(TorchSharp.torch).Assembly)} (libtorch {LibTorchVersion()}); Nabla {Version(typeof(Tensor).Assembly)}"));
+        string notes = Path.Combine(directory, "NOTES.md");
         string info = Path.Combine(directory, "run-info.txt");
         if (File.Exists(info))
         {
@@ -120,6 +131,14 @@ public static partial class Summarizer
             {
                 s.AppendLine("- " + line);
             }
+        }
+
+        if (File.Exists(notes))
+        {
+            s.AppendLine();
+            s.AppendLine("## Notes on the cases (from NOTES.md)");
+            s.AppendLine();
+            s.Append(File.ReadAllText(notes));
         }
 
         return s.ToString();
@@ -132,15 +151,17 @@ public static partial class Summarizer
 
     private static string Met(bool? met) => met switch { true => "yes", false => "**no**", null => "?" };
 
+    private static string Duration(double ns) => ns switch
+    {
+        < 1e3 => Invariant($"{ns:F1} ns"),
+        < 1e6 => Invariant($"{ns / 1e3:F2} µs"),
+        < 1e9 => Invariant($"{ns / 1e6:F2} ms"),
+        _ => Invariant($"{ns / 1e9:F2} s"),
+    };
+
     private static string Time(Row r)
     {
-        string time = r.MedianNs switch
-        {
-            < 1e3 => Invariant($"{r.MedianNs:F1} ns"),
-            < 1e6 => Invariant($"{r.MedianNs / 1e3:F2} µs"),
-            < 1e9 => Invariant($"{r.MedianNs / 1e6:F2} ms"),
-            _ => Invariant($"{r.MedianNs / 1e9:F2} s"),
-        };
+        string time = Duration(r.MedianNs);
         string rate = Rate(r);
         return rate == "-" ? time : $"{time} ({rate})";
     }
