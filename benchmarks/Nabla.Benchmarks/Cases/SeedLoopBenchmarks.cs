@@ -6,7 +6,7 @@ namespace Nabla.Benchmarks.Cases;
 
 /// <summary>
 /// e. The seed notebook's training loop, 1,000 iterations from w0 = 0.3745401188, b0 = 0.9507143064.
-/// Each GlobalCleanup checks that the library ended at the reference weights (see <see cref="Correctness"/>).
+/// GlobalCleanup checks that the last run ended at the recorded end point (<see cref="Correctness.SeedReference"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class SeedLoopBenchmarks
