@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-results=benchmarks/results
+results=${RESULTS_DIR:-benchmarks/results}
 artifacts=benchmarks/BenchmarkDotNet.Artifacts
 app=benchmarks/Nabla.Benchmarks/bin/Release/net10.0/Nabla.Benchmarks.dll
 
