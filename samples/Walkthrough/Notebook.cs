@@ -74,11 +74,15 @@ internal static class Notebook
         return text;
     }
 
+    // Tensors in a list go one per line, as Python prints a list of reprs; plain values stay on one line.
+    private static string DisplayList(List<object?> items)
+        => "[" + string.Join(items.Any(i => i is Nabla.Tensor) ? ",\n " : ", ", items.Select(Display)) + "]";
+
     private static string Display(object? value) => value switch
     {
         null => "null",
         string s => s,
-        System.Collections.IEnumerable e and not Nabla.Tensor => "[" + string.Join(",\n ", e.Cast<object?>().Select(Display)) + "]",
+        System.Collections.IEnumerable e and not Nabla.Tensor => DisplayList(e.Cast<object?>().ToList()),
         _ => value.ToString() ?? string.Empty,
     };
 }

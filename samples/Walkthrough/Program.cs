@@ -1,4 +1,5 @@
 using Nabla;
+using Nabla.Keras;
 using Walkthrough;
 using static Walkthrough.Notebook;
 
@@ -6,6 +7,7 @@ using static Walkthrough.Notebook;
 Console.WriteLine("# Differentiation & Gradient — the seed notebook in Nabla");
 
 Heading("Tensor Variable");
+Cell("In [2]", () => new Sequential(new Dense(1, inputShape: [1])).Variables);
 Cell("In [3]", () => new Variable(new[] { 1, 2 }));
 Cell("In [4]", () => new Variable(new[] { 1, 2 }, DType.Float32));
 Cell("In [5]", () => new Variable(new[] { 1, 2, 3, 4 }, DType.Float32, shape: [2, 2]));
@@ -59,6 +61,7 @@ Heading("Evaluating Variables");
 Cell("In [18]", () => new Variable(1) + 1);
 Cell("In [19]", () => new Variable(1).AssignAdd(3));
 Cell("In [20]", () => new Variable(1).AssignAdd(1).ReadValue().Item<int>());
+Cell("In [21]", () => new MyLayer().Variables.Select(v => v.Item<int>()));
 Cell("In [23]", () => Tf.Cast(Tf.Constant(5), DType.Float32).DType);
 
 Heading("Gradient Tape");

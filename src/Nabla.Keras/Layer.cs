@@ -119,11 +119,15 @@ public abstract class Layer
         return Call(inputs, training);
     }
 
-    /// <summary>The forward computation; <see cref="Apply"/> builds the layer first.</summary>
+    /// <summary>
+    /// The forward computation; <see cref="Apply"/> builds the layer first. The base layer passes its inputs
+    /// through unchanged, as Keras's <c>Layer.call</c> does, so a layer that only holds variables (API.md's
+    /// <c>MyLayer</c>) needs no override.
+    /// </summary>
     /// <param name="inputs">The input batch.</param>
     /// <param name="training">Whether the call is for training.</param>
     [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Keras's name for the forward method (layer.call).")]
-    public abstract Tensor Call(Tensor inputs, bool training = false);
+    public virtual Tensor Call(Tensor inputs, bool training = false) => inputs;
 
     /// <summary>Creates the layer's weights for inputs of shape <paramref name="inputShape"/> (batch dimension first).</summary>
     /// <param name="inputShape">The input shape; a layer built from <see cref="InputShape"/> sees a batch dimension of 1.</param>
