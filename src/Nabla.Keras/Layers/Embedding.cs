@@ -1,0 +1,59 @@
+using Nabla.Keras.Initializers;
+
+namespace Nabla.Keras;
+
+/// <summary>
+/// Maps integer indices in [0, inputDim) to dense vectors of size outputDim (Keras's <c>Embedding</c>): a
+/// <c>Tf.Gather</c> of the <c>embeddings</c> matrix, so the output has shape inputs.shape + (outputDim,).
+/// </summary>
+public class Embedding : Layer
+{
+    private readonly Initializer _initializer;
+    private readonly DType _dtype;
+    private Variable? _embeddings;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="inputDim">The vocabulary size.</param>
+    /// <param name="outputDim">The vector size.</param>
+    /// <param name="embeddingsInitializer">The initializer; uniform in [-0.05, 0.05] by default, as Keras.</param>
+    /// <param name="inputShape">The shape of one sample.</param>
+    /// <param name="name">The layer's name; <c>embedding</c>... by default.</param>
+    /// <param name="dtype">The weights' dtype; float32 by default.</param>
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, int[]? inputShape = null,
+        string? name = null, DType? dtype = null)
+        : base(name, inputShape)
+    {
+        if (inputDim <= 0 || outputDim <= 0)
+        {
+            throw new ArgumentException($"Embedding: inputDim and outputDim must be positive, got {inputDim} and {outputDim}.", nameof(inputDim));
+        }
+
+        InputDim = inputDim;
+        OutputDim = outputDim;
+        _initializer = embeddingsInitializer ?? new RandomUniform(-0.05, 0.05);
+        _dtype = dtype ?? DType.Float32;
+        BuildFromInputShape();
+    }
+
+    /// <summary>The vocabulary size.</summary>
+    public int InputDim { get; }
+
+    /// <summary>The vector size.</summary>
+    public int OutputDim { get; }
+
+    /// <summary>The (inputDim, outputDim) matrix; null before build.</summary>
+    public Variable? Embeddings => _embeddings;
+
+    /// <inheritdoc/>
+    public override void Build(Shape inputShape) =>
+        _embeddings = AddWeight("embeddings", new Shape(InputDim, OutputDim), _initializer, dtype: _dtype);
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        Variable embeddings = _embeddings ?? throw new InvalidOperationException($"Embedding {Name} is not built: call Apply, or Build first.");
+        Tensor indices = inputs.DType == DType.Int32 || inputs.DType == DType.Int64 ? inputs : Tf.Cast(inputs, DType.Int32);
+        return Tf.Gather(embeddings, indices);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    public static partial class Nn
+    {
+        /// <summary>
+        /// 2-D convolution (cross-correlation, as TensorFlow's <c>tf.nn.conv2d</c>) of an NHWC
+        /// <paramref name="input"/> (batch, height, width, in channels) with HWIO <paramref name="filters"/>
+        /// (height, width, in channels, out channels). Computed as im2col followed by a matrix product. The gradients
+        /// are <see cref="Conv2DBackpropInput"/> and <see cref="Conv2DBackpropFilter"/>, themselves differentiable.
+        /// </summary>
+        /// <param name="input">The input batch, rank 4 NHWC, floating.</param>
+        /// <param name="filters">The filters, rank 4 HWIO, same dtype.</param>
+        /// <param name="strides">1, 2 or 4 (as [1, h, w, 1]) positive strides.</param>
+        /// <param name="padding"><c>"SAME"</c> (output ceil(in / stride)) or <c>"VALID"</c> (no padding).</param>
+        /// <param name="dilations">1, 2 or 4 positive dilation rates; null for 1.</param>
+        /// <exception cref="ArgumentException">On a bad rank, dtype, channel count, stride, dilation or padding.</exception>
+        public static Tensor Conv2D(Tensor input, Tensor filters, int[] strides, string padding, int[]? dilations = null)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            ArgumentNullException.ThrowIfNull(filters);
+            string context = $"input {input.Shape} {input.DType}, filters {filters.Shape} {filters.DType}";
+            WindowAttrs attrs = WindowAttrs.Parse("Conv2D", strides, dilations, padding, context);
+            return new Conv2DOp(attrs).Call(input, filters);
+        }
+
+        /// <summary>2-D convolution with the same stride and dilation along height and width; see the array overload.</summary>
+        /// <param name="input">The input batch, rank 4 NHWC.</param>
+        /// <param name="filters">The filters, rank 4 HWIO.</param>
+        /// <param name="strides">The stride along height and width.</param>
+        /// <param name="padding"><c>"SAME"</c> or <c>"VALID"</c>.</param>
+        /// <param name="dilations">The dilation rate along height and width.</param>
+        public static Tensor Conv2D(Tensor input, Tensor filters, int strides, string padding, int dilations = 1)
+            => Conv2D(input, filters, [strides], padding, [dilations]);
+    }
+}
+
+/// <summary>Conv2D: im2col in chunks of images, each chunk one GEMM against the (KH·KW·C, O) filter matrix.</summary>
+internal sealed class Conv2DOp(WindowAttrs attrs) : Op("Conv2D")
+{
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Window2D g = Geometry(inputs[0], inputs[1]);
+        return new TensorSpec(new Shape(g.Batch, g.OutH, g.OutW, inputs[1].Shape[3]), inputs[0].DType);
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Window2D g = Geometry(inputs[0], inputs[1]);
+        WindowKernels.Dispatch(new Kernel(g, inputs[1].Shape[3]), inputs[0], inputs[1], output);
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    {
+        Tensor x = inputs[0], w = inputs[1];
+        Tensor? dx = needsGradient[0] ? new Conv2DBackpropInputOp(x.Shape.ToArray(), attrs).Call(w, upstream) : null;
+        Tensor? dw = needsGradient[1] ? new Conv2DBackpropFilterOp(w.Shape.ToArray(), attrs).Call(x, upstream) : null;
+        return [dx, dw];
+    }
+
+    /// <summary>Validates input and filters together and computes the geometry.</summary>
+    internal static Window2D Check(string op, int[] inputDims, Tensor filters, Tensor? other, WindowAttrs attrs, string context)
+    {
+        WindowAttrs.RequireNhwc(op, "filters", filters);
+        if (other is not null && other.DType != filters.DType)
+        {
+            throw new ArgumentException($"{op}: inputs must have the same dtype; {context} [Op:{op}].");
+        }
+
+        if (inputDims.Length != 4 || inputDims[3] != filters.Shape[2])
+        {
+            throw new ArgumentException(
+                $"{op}: input depth must equal filter in_depth (filters are HWIO): input {WindowAttrs.Format(inputDims)} has " +
+                $"{(inputDims.Length == 4 ? inputDims[3] : -1)} channels, filters {filters.Shape} expect {filters.Shape[2]}; {context} [Op:{op}].");
+        }
+
+        return Window2D.Create(op, inputDims, filters.Shape[0], filters.Shape[1], attrs, context);
+    }
+
+    private Window2D Geometry(Tensor x, Tensor w)
+    {
+        WindowAttrs.RequireNhwc(Name, "input", x);
+        return Check(Name, x.Shape.ToArray(), w, x, attrs, $"input {x.Shape} {x.DType}, filters {w.Shape} {w.DType}");
+    }
+
+    private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
+    {
+        public void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int chunk = WindowKernels.ImagesPerChunk(g), rowsPerImage = g.OutPerImage;
+            T[] cols = ArrayPool<T>.Shared.Rent(Math.Max(1, Math.Min(chunk, g.Batch) * rowsPerImage * g.Patch));
+            for (int n0 = 0; n0 < g.Batch; n0 += chunk)
+            {
+                int count = Math.Min(chunk, g.Batch - n0), rows = count * rowsPerImage;
+                WindowKernels.Im2Col(x, cols, g, n0, count);
+                WindowKernels.Gemm<T>(cols.AsSpan(0, rows * g.Patch), w, y.Slice(n0 * rowsPerImage * outChannels, rows * outChannels), rows, outChannels, g.Patch, false, false);
+            }
+
+            ArrayPool<T>.Shared.Return(cols);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    public static partial class Nn
+    {
+        /// <summary>
+        /// The gradient of <see cref="Conv2D(Tensor, Tensor, int[], string, int[])"/> with respect to its filters
+        /// (TensorFlow's <c>conv2d_backprop_filter</c>): im2col(input)ᵀ · <paramref name="outBackprop"/>, of shape
+        /// <paramref name="filterSizes"/>. Differentiable: its gradients are a <see cref="Conv2DBackpropInput"/> and a Conv2D.
+        /// </summary>
+        /// <param name="input">The convolution's NHWC input.</param>
+        /// <param name="filterSizes">The HWIO shape of the filters.</param>
+        /// <param name="outBackprop">The gradient of the convolution's output, NHWC.</param>
+        /// <param name="strides">The convolution's strides.</param>
+        /// <param name="padding">The convolution's padding.</param>
+        /// <param name="dilations">The convolution's dilations; null for 1.</param>
+        /// <exception cref="ArgumentException">When the shapes do not belong to one convolution.</exception>
+        public static Tensor Conv2DBackpropFilter(Tensor input, int[] filterSizes, Tensor outBackprop, int[] strides, string padding, int[]? dilations = null)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            ArgumentNullException.ThrowIfNull(filterSizes);
+            ArgumentNullException.ThrowIfNull(outBackprop);
+            string context = $"input {input.Shape} {input.DType}, filter_sizes {WindowAttrs.Format(filterSizes)}, out_backprop {outBackprop.Shape} {outBackprop.DType}";
+            WindowAttrs attrs = WindowAttrs.Parse("Conv2DBackpropFilter", strides, dilations, padding, context);
+            return new Conv2DBackpropFilterOp((int[])filterSizes.Clone(), attrs).Call(input, outBackprop);
+        }
+    }
+}
+
+/// <summary>Conv2DBackpropFilter: per chunk of images, dW += im2col(x)ᵀ · dy (GEMM).</summary>
+internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attrs) : Op("Conv2DBackpropFilter")
+{
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Geometry(inputs[0], inputs[1]);
+        return new TensorSpec(new Shape(filterSizes), inputs[0].DType);
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Window2D g = Geometry(inputs[0], inputs[1]);
+        WindowKernels.Dispatch(new Kernel(g, filterSizes[3]), inputs[0], inputs[1], output);
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    {
+        Tensor x = inputs[0], dy = inputs[1];
+        Tensor? dx = needsGradient[0] ? new Conv2DBackpropInputOp(x.Shape.ToArray(), attrs).Call(upstream, dy) : null;
+        Tensor? ddy = needsGradient[1] ? new Conv2DOp(attrs).Call(x, upstream) : null;
+        return [dx, ddy];
+    }
+
+    private Window2D Geometry(Tensor x, Tensor dy)
+    {
+        string context = $"input {x.Shape} {x.DType}, filter_sizes {WindowAttrs.Format(filterSizes)}, out_backprop {dy.Shape} {dy.DType}";
+        WindowAttrs.RequireNhwc(Name, "input", x);
+        WindowAttrs.RequireNhwc(Name, "out_backprop", dy);
+        if (filterSizes.Length != 4 || Array.Exists(filterSizes, d => d <= 0) || x.DType != dy.DType)
+        {
+            throw new ArgumentException($"{Name}: filter_sizes must be 4 positive sizes (HWIO) and the dtypes equal; {context} [Op:{Name}].");
+        }
+
+        if (x.Shape[3] != filterSizes[2])
+        {
+            throw new ArgumentException($"{Name}: input depth must equal filter in_depth; {context} [Op:{Name}].");
+        }
+
+        Window2D g = Window2D.Create(Name, x.Shape.Dims, filterSizes[0], filterSizes[1], attrs, context);
+        if (dy.Shape != new Shape(g.Batch, g.OutH, g.OutW, filterSizes[3]))
+        {
+            throw new ArgumentException(
+                $"{Name}: out_backprop must have shape ({g.Batch}, {g.OutH}, {g.OutW}, {filterSizes[3]}); {context} [Op:{Name}].");
+        }
+
+        return g;
+    }
+
+    private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
+    {
+        public void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            dw.Clear();
+            int chunk = WindowKernels.ImagesPerChunk(g), rowsPerImage = g.OutPerImage;
+            T[] cols = ArrayPool<T>.Shared.Rent(Math.Max(1, Math.Min(chunk, g.Batch) * rowsPerImage * g.Patch));
+            T[] partial = ArrayPool<T>.Shared.Rent(dw.Length);
+            for (int n0 = 0; n0 < g.Batch; n0 += chunk)
+            {
+                int count = Math.Min(chunk, g.Batch - n0), rows = count * rowsPerImage;
+                WindowKernels.Im2Col(x, cols, g, n0, count);
+                Span<T> part = partial.AsSpan(0, dw.Length);
+                WindowKernels.Gemm<T>(cols.AsSpan(0, rows * g.Patch), dy.Slice(n0 * rowsPerImage * outChannels, rows * outChannels), part, g.Patch, outChannels, rows, true, false);
+                TensorPrimitives.Add(dw, part, dw);
+            }
+
+            ArrayPool<T>.Shared.Return(cols);
+            ArrayPool<T>.Shared.Return(partial);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace Nabla;
+
+public static partial class Tf
+{
+    public static partial class Nn
+    {
+        /// <summary>
+        /// The gradient of <see cref="Conv2D(Tensor, Tensor, int[], string, int[])"/> with respect to its input
+        /// (TensorFlow's <c>conv2d_backprop_input</c>, a transposed convolution): <paramref name="outBackprop"/> ·
+        /// filtersᵀ scattered back (col2im) into a tensor of shape <paramref name="inputSizes"/>. Differentiable: its
+        /// gradients are a Conv2D and a <see cref="Conv2DBackpropFilter"/>.
+        /// </summary>
+        /// <param name="inputSizes">The NHWC shape of the convolution's input.</param>
+        /// <param name="filters">The HWIO filters.</param>
+        /// <param name="outBackprop">The gradient of the convolution's output, NHWC.</param>
+        /// <param name="strides">The convolution's strides.</param>
+        /// <param name="padding">The convolution's padding.</param>
+        /// <param name="dilations">The convolution's dilations; null for 1.</param>
+        /// <exception cref="ArgumentException">When the shapes do not belong to one convolution.</exception>
+        public static Tensor Conv2DBackpropInput(int[] inputSizes, Tensor filters, Tensor outBackprop, int[] strides, string padding, int[]? dilations = null)
+        {
+            ArgumentNullException.ThrowIfNull(inputSizes);
+            ArgumentNullException.ThrowIfNull(filters);
+            ArgumentNullException.ThrowIfNull(outBackprop);
+            string context = $"input_sizes {WindowAttrs.Format(inputSizes)}, filters {filters.Shape} {filters.DType}, out_backprop {outBackprop.Shape} {outBackprop.DType}";
+            WindowAttrs attrs = WindowAttrs.Parse("Conv2DBackpropInput", strides, dilations, padding, context);
+            return new Conv2DBackpropInputOp((int[])inputSizes.Clone(), attrs).Call(filters, outBackprop);
+        }
+    }
+}
+
+/// <summary>Conv2DBackpropInput: per chunk of images, dcols = dy · Wᵀ (GEMM), then col2im adds them into dx.</summary>
+internal sealed class Conv2DBackpropInputOp(int[] inputSizes, WindowAttrs attrs) : Op("Conv2DBackpropInput")
+{
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Geometry(inputs[0], inputs[1]);
+        return new TensorSpec(new Shape(inputSizes), inputs[0].DType);
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Window2D g = Geometry(inputs[0], inputs[1]);
+        WindowKernels.Dispatch(new Kernel(g, inputs[0].Shape[3]), inputs[0], inputs[1], output);
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    {
+        Tensor w = inputs[0], dy = inputs[1];
+        Tensor? dw = needsGradient[0] ? new Conv2DBackpropFilterOp(w.Shape.ToArray(), attrs).Call(upstream, dy) : null;
+        Tensor? ddy = needsGradient[1] ? new Conv2DOp(attrs).Call(upstream, w) : null;
+        return [dw, ddy];
+    }
+
+    private Window2D Geometry(Tensor w, Tensor dy)
+    {
+        string context = $"input_sizes {WindowAttrs.Format(inputSizes)}, filters {w.Shape} {w.DType}, out_backprop {dy.Shape} {dy.DType}";
+        WindowAttrs.RequireNhwc(Name, "out_backprop", dy);
+        Window2D g = Conv2DOp.Check(Name, inputSizes, w, dy, attrs, context);
+        if (dy.Shape != new Shape(g.Batch, g.OutH, g.OutW, w.Shape[3]))
+        {
+            throw new ArgumentException(
+                $"{Name}: out_backprop must have shape ({g.Batch}, {g.OutH}, {g.OutW}, {w.Shape[3]}); {context} [Op:{Name}].");
+        }
+
+        return g;
+    }
+
+    private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
+    {
+        public void Run<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            dx.Clear();
+            int chunk = WindowKernels.ImagesPerChunk(g), rowsPerImage = g.OutPerImage;
+            T[] cols = ArrayPool<T>.Shared.Rent(Math.Max(1, Math.Min(chunk, g.Batch) * rowsPerImage * g.Patch));
+            for (int n0 = 0; n0 < g.Batch; n0 += chunk)
+            {
+                int count = Math.Min(chunk, g.Batch - n0), rows = count * rowsPerImage;
+                Span<T> dcols = cols.AsSpan(0, rows * g.Patch);
+                WindowKernels.Gemm<T>(dy.Slice(n0 * rowsPerImage * outChannels, rows * outChannels), w, dcols, rows, g.Patch, outChannels, false, true);
+                WindowKernels.Col2ImAdd<T>(dcols, dx, g, n0, count);
+            }
+
+            ArrayPool<T>.Shared.Return(cols);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+/// <summary>A windowed kernel over float or double spans (the second input may be empty for one-input ops).</summary>
+internal interface IWindowKernel
+{
+    void Run<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>im2col / col2im and the dtype dispatch behind Conv2D, its backprops and the pools.</summary>
+internal static class WindowKernels
+{
+    /// <summary>Upper bound on the elements of one im2col scratch matrix: images are processed in chunks below it.</summary>
+    private const int ChunkElements = 1 << 21;
+
+    /// <summary>Runs <paramref name="kernel"/> in the output's dtype; float16/bfloat16 compute in float32.</summary>
+    public static void Dispatch<TKernel>(TKernel kernel, Tensor a, Tensor? b, Tensor output)
+        where TKernel : IWindowKernel
+    {
+        switch (output.DType.Code)
+        {
+            case DTypeCode.Float32:
+                kernel.Run(a.Read<float>(), b is null ? default : b.Read<float>(), output.Write<float>());
+                break;
+            case DTypeCode.Float64:
+                kernel.Run(a.Read<double>(), b is null ? default : b.Read<double>(), output.Write<double>());
+                break;
+            default:
+                {
+                    float[] wa = ReducedPrecision.Widen(a.Buffer, a.DType, a.Size);
+                    float[]? wb = b is null ? null : ReducedPrecision.Widen(b.Buffer, b.DType, b.Size);
+                    float[] wc = ArrayPool<float>.Shared.Rent(output.Size);
+                    kernel.Run<float>(wa.AsSpan(0, a.Size), wb is null ? default : wb.AsSpan(0, b!.Size), wc.AsSpan(0, output.Size));
+                    ReducedPrecision.Narrow(wc.AsSpan(0, output.Size), output.Buffer, output.DType, output.Size);
+                    ReducedPrecision.Return(wa);
+                    if (wb is not null)
+                    {
+                        ReducedPrecision.Return(wb);
+                    }
+
+                    ArrayPool<float>.Shared.Return(wc);
+                    break;
+                }
+        }
+    }
+
+    /// <summary>How many images fit in one im2col chunk (at least one).</summary>
+    public static int ImagesPerChunk(in Window2D g) =>
+        Math.Max(1, ChunkElements / Math.Max(1, g.OutPerImage * g.Patch));
+
+    /// <summary>
+    /// Writes the receptive fields of images [n0, n0 + count) as rows of <paramref name="cols"/>
+    /// (count · OutH · OutW rows of KH · KW · C values, zeros where the window hangs over the padding).
+    /// </summary>
+    public static void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, in Window2D g, int n0, int count)
+        where T : unmanaged
+    {
+        int c = g.Channels, patch = g.Patch, row = 0;
+        for (int n = n0; n < n0 + count; n++)
+        {
+            int image = n * g.InH * g.InW * c;
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                int ih0 = (oh * g.StrideH) - g.PadTop;
+                for (int ow = 0; ow < g.OutW; ow++, row++)
+                {
+                    Span<T> dst = cols.Slice(row * patch, patch);
+                    int iw0 = (ow * g.StrideW) - g.PadLeft, at = 0;
+                    for (int kh = 0; kh < g.KH; kh++)
+                    {
+                        int ih = ih0 + (kh * g.DilH);
+                        if ((uint)ih >= (uint)g.InH)
+                        {
+                            dst.Slice(at, g.KW * c).Clear();
+                            at += g.KW * c;
+                            continue;
+                        }
+
+                        for (int kw = 0; kw < g.KW; kw++, at += c)
+                        {
+                            int iw = iw0 + (kw * g.DilW);
+                            if ((uint)iw < (uint)g.InW)
+                            {
+                                x.Slice(image + (((ih * g.InW) + iw) * c), c).CopyTo(dst.Slice(at, c));
+                            }
+                            else
+                            {
+                                dst.Slice(at, c).Clear();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: adds each row's values back onto the input positions they came from.</summary>
+    public static void Col2ImAdd<T>(ReadOnlySpan<T> cols, Span<T> x, in Window2D g, int n0, int count)
+        where T : unmanaged, INumber<T>
+    {
+        int c = g.Channels, patch = g.Patch, row = 0;
+        for (int n = n0; n < n0 + count; n++)
+        {
+            int image = n * g.InH * g.InW * c;
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                int ih0 = (oh * g.StrideH) - g.PadTop;
+                for (int ow = 0; ow < g.OutW; ow++, row++)
+                {
+                    ReadOnlySpan<T> src = cols.Slice(row * patch, patch);
+                    int iw0 = (ow * g.StrideW) - g.PadLeft;
+                    for (int kh = 0; kh < g.KH; kh++)
+                    {
+                        int ih = ih0 + (kh * g.DilH);
+                        if ((uint)ih >= (uint)g.InH)
+                        {
+                            continue;
+                        }
+
+                        for (int kw = 0; kw < g.KW; kw++)
+                        {
+                            int iw = iw0 + (kw * g.DilW);
+                            if ((uint)iw < (uint)g.InW)
+                            {
+                                Span<T> dst = x.Slice(image + (((ih * g.InW) + iw) * c), c);
+                                TensorPrimitives.Add(dst, src.Slice(((kh * g.KW) + kw) * c, c), dst);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary><c>C = op(A) · op(B)</c> with the library's GEMM (float or double).</summary>
+    public static void Gemm<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Kernels.Gemm.Multiply(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c), m, n, k, transposeA, transposeB);
+        }
+        else
+        {
+            Kernels.Gemm.Multiply(MemoryMarshal.Cast<T, double>(a), MemoryMarshal.Cast<T, double>(b), MemoryMarshal.Cast<T, double>(c), m, n, k, transposeA, transposeB);
+        }
+    }
+}
