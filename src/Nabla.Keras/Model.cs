@@ -1,12 +1,19 @@
-using System.Globalization;
 using Nabla.Keras.Losses;
+using Nabla.Keras.Metrics;
 using Nabla.Keras.Optimizers;
 
 namespace Nabla.Keras;
 
-/// <summary>A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call"/>, or use <see cref="Sequential"/>.</summary>
-public abstract class Model : Layer
+/// <summary>
+/// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call"/>, or use <see cref="Sequential"/>.
+/// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit"/> trains; <see cref="Evaluate"/>,
+/// <see cref="Predict"/> and <see cref="TrainOnBatch"/> work batch by batch.
+/// </summary>
+public abstract partial class Model : Layer
 {
+    private readonly Mean _lossTracker = new("loss");
+    private readonly List<Metric> _compiledMetrics = [];
+
     /// <summary>Creates the model.</summary>
     /// <param name="name">Its name; made from the class name by default.</param>
     protected Model(string? name = null)
@@ -14,119 +21,224 @@ public abstract class Model : Layer
     {
     }
 
-    /// <summary>The optimizer set by <see cref="Compile"/>.</summary>
+    /// <summary>The optimizer set by <c>Compile</c>.</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss set by <see cref="Compile"/>.</summary>
+    /// <summary>The loss set by <c>Compile</c>.</summary>
     public Loss? Loss { get; private set; }
 
-    /// <summary>Sets the optimizer and loss used by <see cref="Fit"/> (Keras's <c>compile</c>).</summary>
-    public void Compile(Optimizer optimizer, Loss loss)
+    /// <summary>The metrics tracked during training and evaluation: the loss's mean, then the compiled metrics (Keras's <c>model.metrics</c>).</summary>
+    public IReadOnlyList<Metric> Metrics => [_lossTracker, .. _compiledMetrics];
+
+    /// <summary>Set to <c>true</c> (by a callback) to stop <see cref="Fit"/> after the current batch (Keras's <c>stop_training</c>).</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>The <see cref="Keras.History"/> of the last <see cref="Fit"/> (Keras's <c>model.history</c>).</summary>
+    public History? History { get; private set; }
+
+    /// <summary>Where the current <see cref="Fit"/> prints (for callbacks' messages); <c>null</c> when silent.</summary>
+    internal TextWriter? ProgressWriter { get; private set; }
+
+    /// <summary>
+    /// Sets the optimizer, loss and metrics used by <see cref="Fit"/> and <see cref="Evaluate"/> (Keras's <c>compile</c>).
+    /// </summary>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="metrics">
+    /// <see cref="Metric"/> objects or names (<c>"accuracy"</c>, <c>"mse"</c>, <c>"mae"</c>...: see <see cref="Metric.Get"/>).
+    /// </param>
+    /// <exception cref="ArgumentException">When a metric is neither a <see cref="Metric"/> nor a known name, or two share a name.</exception>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<object>? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        var compiled = new List<Metric>();
+        var names = new HashSet<string>(StringComparer.Ordinal) { "loss" };
+        foreach (object item in metrics ?? [])
+        {
+            Metric metric = item switch
+            {
+                Metric m => m,
+                string name => Metric.Get(name),
+                _ => throw new ArgumentException(
+                    $"Compile: a metric must be a Metric or a metric name, got {item?.GetType().Name ?? "null"}.", nameof(metrics)),
+            };
+            if (!names.Add(metric.Name))
+            {
+                throw new ArgumentException($"Compile: two metrics are named '{metric.Name}'; metric names must be unique.", nameof(metrics));
+            }
+
+            compiled.Add(metric);
+        }
+
         Optimizer = optimizer;
         Loss = loss;
+        _compiledMetrics.Clear();
+        _compiledMetrics.AddRange(compiled);
     }
 
-    /// <summary>The predictions for <paramref name="x"/> (inference mode).</summary>
-    public Tensor Predict(Tensor x) => Apply(x, training: false);
+    /// <summary>Compiles with an optimizer and a loss given by name (<c>"adam"</c>, <c>"mse"</c>), as Keras's <c>compile(optimizer="adam", loss="mse")</c>.</summary>
+    /// <param name="optimizer">An optimizer name: see <see cref="OptimizerRegistry.Get"/>.</param>
+    /// <param name="loss">A loss name: see <see cref="Loss.Get"/>.</param>
+    /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
+    public void Compile(string optimizer, string loss, IEnumerable<object>? metrics = null) =>
+        Compile(OptimizerRegistry.Get(optimizer), Losses.Loss.Get(loss), metrics);
 
-    /// <summary>The compiled loss on (<paramref name="x"/>, <paramref name="y"/>).</summary>
-    public double Evaluate(Tensor x, Tensor y)
+    /// <summary>
+    /// One gradient step on a batch (Keras's <c>train_step</c>): forward in training mode, loss, gradients, update;
+    /// the loss tracker and compiled metrics accumulate the batch. Returns the batch loss.
+    /// </summary>
+    public virtual double TrainStep(Tensor x, Tensor y)
     {
-        Loss loss = Loss ?? throw new InvalidOperationException($"Model {Name} must be compiled before Evaluate.");
-        return Tf.Cast(loss.Call(y, Predict(x)), DType.Float64).Item<double>();
-    }
-
-    /// <summary>One gradient step on a batch; returns the batch loss.</summary>
-    public double TrainStep(Tensor x, Tensor y)
-    {
-        Optimizer optimizer = Optimizer ?? throw new InvalidOperationException($"Model {Name} must be compiled before training.");
-        Loss loss = Loss!;
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        (Optimizer optimizer, Loss loss) = RequireCompiled("training");
         Tensor value;
+        Tensor yPred;
         var tape = new GradientTape();
         using (tape)
         {
-            value = loss.Call(y, Apply(x, training: true));
+            yPred = Apply(x, training: true);
+            value = loss.Call(y, yPred);
+            if (value.Rank > 0)
+            {
+                value = Tf.ReduceMean(value);
+            }
         }
 
         IReadOnlyList<Variable> variables = TrainableVariables;
         Tensor?[] gradients = tape.Gradient(value, [.. variables]);
         optimizer.ApplyGradients(gradients, variables);
-        return Tf.Cast(value, DType.Float64).Item<double>();
+        double batchLoss = ToDouble(value);
+        UpdateMetrics(batchLoss, y, yPred, x.Rank > 0 ? x.Shape[0] : 1);
+        return batchLoss;
     }
 
     /// <summary>
-    /// Trains for <paramref name="epochs"/> passes over (<paramref name="x"/>, <paramref name="y"/>) in batches of
-    /// <paramref name="batchSize"/> samples (first axis), in order; returns each epoch's mean loss (Keras's <c>fit</c>).
+    /// One gradient step on one batch (Keras's <c>train_on_batch</c>); returns the batch loss. The metrics
+    /// (<see cref="GetMetricsResult"/>) cover this batch only, or accumulate when <paramref name="resetMetrics"/> is false.
     /// </summary>
+    public double TrainOnBatch(Tensor x, Tensor y, bool resetMetrics = true)
+    {
+        if (resetMetrics)
+        {
+            ResetMetrics();
+        }
+
+        return TrainStep(x, y);
+    }
+
+    /// <summary>The current value of each metric by name (<c>loss</c> first), as Keras's <c>get_metrics_result</c>.</summary>
+    public Dictionary<string, double> GetMetricsResult()
+    {
+        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (Metric m in Metrics)
+        {
+            logs[m.Name] = m.Result();
+        }
+
+        return logs;
+    }
+
+    /// <summary>Resets the loss tracker and every compiled metric (Keras's <c>reset_metrics</c>).</summary>
+    public void ResetMetrics()
+    {
+        foreach (Metric m in Metrics)
+        {
+            m.ResetState();
+        }
+    }
+
+    /// <summary>The predictions for <paramref name="x"/> (inference mode), computed <paramref name="batchSize"/> samples at a time.</summary>
     /// <param name="x">The inputs, samples along the first axis.</param>
-    /// <param name="y">The targets, samples along the first axis.</param>
-    /// <param name="epochs">The number of passes.</param>
-    /// <param name="batchSize">The batch size (Keras's default 32).</param>
-    /// <param name="verbose">Whether to print each epoch's loss.</param>
-    public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, bool verbose = false)
+    /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public Tensor Predict(Tensor x, int batchSize = 32, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckBatchSize("Predict", batchSize);
+        int samples = x.Rank == 0 ? 1 : x.Shape[0];
+        if (x.Rank == 0 || samples <= batchSize)
+        {
+            return Apply(x, training: false);
+        }
+
+        var outputs = new List<Tensor>();
+        for (int start = 0; start < samples; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            outputs.Add(Apply(x[start..Math.Min(samples, start + batchSize)], training: false));
+        }
+
+        return Tf.Concat([.. outputs], 0);
+    }
+
+    /// <summary>The compiled loss on (<paramref name="x"/>, <paramref name="y"/>), the mean over batches weighted by their sizes (Keras's <c>evaluate</c>).</summary>
+    /// <param name="x">The inputs.</param>
+    /// <param name="y">The targets.</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public double Evaluate(Tensor x, Tensor y, int batchSize = 32, CancellationToken cancellationToken = default) =>
+        EvaluateMetrics(x, y, batchSize, cancellationToken)["loss"];
+
+    /// <summary>The loss and every compiled metric on (<paramref name="x"/>, <paramref name="y"/>), by name (Keras's <c>evaluate(..., return_dict=True)</c>).</summary>
+    /// <param name="x">The inputs.</param>
+    /// <param name="y">The targets.</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public Dictionary<string, double> EvaluateMetrics(Tensor x, Tensor y, int batchSize = 32, CancellationToken cancellationToken = default)
+    {
+        CheckData("Evaluate", x, y);
+        CheckBatchSize("Evaluate", batchSize);
+        (_, Loss loss) = RequireCompiled("Evaluate");
+        ResetMetrics();
+        int samples = x.Shape[0];
+        for (int start = 0; start < samples; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int end = Math.Min(samples, start + batchSize);
+            Tensor bx = start == 0 && end == samples ? x : x[start..end];
+            Tensor by = start == 0 && end == samples ? y : y[start..end];
+            Tensor yPred = Apply(bx, training: false);
+            Tensor value = loss.Call(by, yPred);
+            UpdateMetrics(ToDouble(value.Rank > 0 ? Tf.ReduceMean(value) : value), by, yPred, end - start);
+        }
+
+        return GetMetricsResult();
+    }
+
+    private void UpdateMetrics(double batchLoss, Tensor y, Tensor yPred, int count)
+    {
+        _lossTracker.UpdateState(batchLoss, count);
+        foreach (Metric m in _compiledMetrics)
+        {
+            m.UpdateState(y, yPred);
+        }
+    }
+
+    private (Optimizer Optimizer, Loss Loss) RequireCompiled(string what) =>
+        Optimizer is { } optimizer && Loss is { } loss
+            ? (optimizer, loss)
+            : throw new InvalidOperationException($"Model {Name} must be compiled before {what}: call Compile(optimizer, loss).");
+
+    private static double ToDouble(Tensor t) => Tf.Cast(t, DType.Float64).Item<double>();
+
+    private static void CheckBatchSize(string what, int batchSize)
+    {
+        if (batchSize <= 0)
+        {
+            throw new ArgumentException($"{what}: batchSize must be positive, got {batchSize}.", nameof(batchSize));
+        }
+    }
+
+    private static void CheckData(string what, Tensor x, Tensor y)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Rank == 0 || y.Rank == 0 || x.Shape[0] != y.Shape[0])
         {
-            throw new ArgumentException($"Fit: x of shape {x.Shape} and y of shape {y.Shape} need the same number of samples (first axis).");
+            throw new ArgumentException(
+                $"{what}: x of shape {x.Shape} ({x.DType}) and y of shape {y.Shape} ({y.DType}) need the same number of samples (first axis).");
         }
-
-        if (epochs < 0 || batchSize <= 0)
-        {
-            throw new ArgumentException($"Fit: epochs must be non-negative and batchSize positive, got {epochs} and {batchSize}.");
-        }
-
-        int samples = x.Shape[0];
-        var batches = new List<(Tensor X, Tensor Y, int Count)>();
-        for (int start = 0; start < samples; start += batchSize)
-        {
-            int count = Math.Min(batchSize, samples - start);
-            batches.Add((Rows(x, start, count), Rows(y, start, count), count));
-        }
-
-        var history = new History();
-        for (int epoch = 0; epoch < epochs; epoch++)
-        {
-            double total = 0;
-            foreach ((Tensor bx, Tensor by, int count) in batches)
-            {
-                total += TrainStep(bx, by) * count;
-            }
-
-            double mean = total / samples;
-            history.Loss.Add(mean);
-            if (verbose)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}/{epochs} - loss: {mean:0.0000}"));
-            }
-        }
-
-        return history;
     }
-
-    // Rows [start, start + count) of the first axis, copied through a float64 host array (no slicing op yet).
-    private static Tensor Rows(Tensor t, int start, int count)
-    {
-        if (start == 0 && count == t.Shape[0])
-        {
-            return t;
-        }
-
-        int rowSize = t.Size / t.Shape[0];
-        double[] all = Tf.Cast(t, DType.Float64).ToArray<double>();
-        int[] shape = t.Shape.ToArray();
-        shape[0] = count;
-        return Tf.Cast(Tf.Constant(all[(start * rowSize)..((start + count) * rowSize)], new Shape(shape)), t.DType);
-    }
-}
-
-/// <summary>What <see cref="Model.Fit"/> returns: the mean loss of each epoch (Keras's <c>History.history["loss"]</c>).</summary>
-public sealed class History
-{
-    /// <summary>Each epoch's mean training loss.</summary>
-    public List<double> Loss { get; } = [];
 }

@@ -8,6 +8,9 @@ public class Sequential : Model
 {
     private readonly List<Layer> _layers = [];
 
+    // The output shape of each layer at the last call (batch dimension first), for Summary.
+    private readonly List<Shape?> _outputShapes = [];
+
     /// <summary>Creates the model from <paramref name="layers"/>.</summary>
     public Sequential(params Layer[] layers)
         : this(layers, null)
@@ -30,6 +33,7 @@ public class Sequential : Model
     {
         ArgumentNullException.ThrowIfNull(layer);
         _layers.Add(layer);
+        _outputShapes.Add(null);
         if (_layers[0].InputShape is { } shape)
         {
             // Keras builds the model symbolically; here a batch of one zero sample flows through the layers.
@@ -41,11 +45,18 @@ public class Sequential : Model
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         Tensor x = inputs;
-        foreach (Layer layer in _layers)
+        for (int i = 0; i < _layers.Count; i++)
         {
-            x = layer.Apply(x, training);
+            x = _layers[i].Apply(x, training);
+            _outputShapes[i] = x.Shape;
         }
 
         return x;
     }
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<Layer> SummaryLayers => _layers;
+
+    /// <inheritdoc/>
+    private protected override Shape? OutputShapeOf(int index) => _outputShapes[index];
 }

@@ -6,7 +6,8 @@ namespace Nabla.Keras.Losses;
 /// <c>max(x, 0) - x·y + log(1 + exp(-|x|))</c>.
 /// </summary>
 /// <param name="fromLogits">Whether predictions are logits rather than probabilities.</param>
-public sealed class BinaryCrossentropy(bool fromLogits = false) : Loss("binary_crossentropy")
+/// <param name="reduction">How <see cref="Loss.Call"/> combines the per-sample values.</param>
+public sealed class BinaryCrossentropy(bool fromLogits = false, Reduction reduction = Reduction.SumOverBatchSize) : Loss("binary_crossentropy", reduction)
 {
     /// <summary>Keras's fuzz factor.</summary>
     public const double Epsilon = 1e-7;
@@ -34,7 +35,8 @@ public sealed class BinaryCrossentropy(bool fromLogits = false) : Loss("binary_c
 /// <c>-Σ y·logSoftmax(x)</c>.
 /// </summary>
 /// <param name="fromLogits">Whether predictions are logits rather than probabilities.</param>
-public sealed class CategoricalCrossentropy(bool fromLogits = false) : Loss("categorical_crossentropy")
+/// <param name="reduction">How <see cref="Loss.Call"/> combines the per-sample values.</param>
+public sealed class CategoricalCrossentropy(bool fromLogits = false, Reduction reduction = Reduction.SumOverBatchSize) : Loss("categorical_crossentropy", reduction)
 {
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits { get; } = fromLogits;
@@ -69,7 +71,8 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false) : Loss("cat
 /// targets of shape (batch,) or (batch, 1) index the class axis of predictions of shape (batch, classes).
 /// </summary>
 /// <param name="fromLogits">Whether predictions are logits rather than probabilities.</param>
-public sealed class SparseCategoricalCrossentropy(bool fromLogits = false) : Loss("sparse_categorical_crossentropy")
+/// <param name="reduction">How <see cref="Loss.Call"/> combines the per-sample values.</param>
+public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, Reduction reduction = Reduction.SumOverBatchSize) : Loss("sparse_categorical_crossentropy", reduction)
 {
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits { get; } = fromLogits;

@@ -2,25 +2,72 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Nabla.Keras.Losses;
 
+/// <summary>How a loss combines its per-sample values (Keras's <c>reduction</c>).</summary>
+public enum Reduction
+{
+    /// <summary>The mean over all per-sample values (Keras's default <c>"sum_over_batch_size"</c>).</summary>
+    SumOverBatchSize,
+
+    /// <summary>The sum of the per-sample values (<c>"sum"</c>).</summary>
+    Sum,
+
+    /// <summary>No reduction: the per-sample values (<c>"none"</c>).</summary>
+    None,
+}
+
 /// <summary>
 /// The base of Keras's losses (<c>tf.keras.losses.Loss</c>): <see cref="Compute"/> gives one value per sample
-/// (averaged over the last axis), <see cref="Call"/> averages those over the batch
-/// (Keras's <c>sum_over_batch_size</c> reduction).
+/// (averaged over the last axis), <see cref="Call"/> combines them by <see cref="Reduction"/>
+/// (by default the mean over the batch, Keras's <c>sum_over_batch_size</c>).
 /// </summary>
 public abstract class Loss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="name">Its name (Keras's snake case: <c>mean_squared_error</c>).</param>
-    protected Loss(string name) => Name = name;
+    /// <param name="reduction">How <see cref="Call"/> combines the per-sample values.</param>
+    protected Loss(string name, Reduction reduction = Reduction.SumOverBatchSize)
+    {
+        Name = name;
+        Reduction = reduction;
+    }
 
     /// <summary>The loss's name.</summary>
     public string Name { get; }
 
-    /// <summary>The scalar loss: the mean over the batch of <see cref="Compute"/>.</summary>
+    /// <summary>How <see cref="Call"/> combines the per-sample values.</summary>
+    public Reduction Reduction { get; }
+
+    /// <summary>The loss: <see cref="Compute"/> reduced by <see cref="Reduction"/> (a scalar unless <see cref="Reduction.None"/>).</summary>
     /// <param name="yTrue">The targets.</param>
     /// <param name="yPred">The predictions; their dtype is the loss's dtype (targets are cast to it).</param>
     [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Keras's name (loss.__call__).")]
-    public Tensor Call(Tensor yTrue, Tensor yPred) => Tf.ReduceMean(Compute(yTrue, yPred));
+    public Tensor Call(Tensor yTrue, Tensor yPred)
+    {
+        Tensor values = Compute(yTrue, yPred);
+        return Reduction switch
+        {
+            Reduction.None => values,
+            Reduction.Sum => Tf.ReduceSum(values),
+            _ => values.Size == 0 ? Tf.ReduceSum(values) : Tf.ReduceMean(values),
+        };
+    }
+
+    /// <summary>
+    /// The loss named <paramref name="name"/> with Keras's defaults: <c>mse</c>/<c>mean_squared_error</c>,
+    /// <c>mae</c>/<c>mean_absolute_error</c>, <c>huber</c>, <c>binary_crossentropy</c>,
+    /// <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">When the name is unknown.</exception>
+    public static Loss Get(string name) => name switch
+    {
+        "mse" or "mean_squared_error" or "MeanSquaredError" => new MeanSquaredError(),
+        "mae" or "mean_absolute_error" or "MeanAbsoluteError" => new MeanAbsoluteError(),
+        "huber" or "huber_loss" or "Huber" => new Huber(),
+        "binary_crossentropy" or "BinaryCrossentropy" => new BinaryCrossentropy(),
+        "categorical_crossentropy" or "CategoricalCrossentropy" => new CategoricalCrossentropy(),
+        "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(),
+        _ => throw new ArgumentException($"Could not interpret loss identifier: '{name}'.", nameof(name)),
+    };
 
     /// <summary>The per-sample losses, shape of <paramref name="yPred"/> without its last axis.</summary>
     /// <param name="yTrue">The targets.</param>
@@ -53,15 +100,38 @@ public abstract class Loss
 }
 
 /// <summary>Mean squared error: <c>mean((yTrue - yPred)²)</c> over the last axis.</summary>
-public sealed class MeanSquaredError() : Loss("mean_squared_error")
+/// <param name="reduction">How <see cref="Loss.Call"/> combines the per-sample values.</param>
+public sealed class MeanSquaredError(Reduction reduction = Reduction.SumOverBatchSize) : Loss("mean_squared_error", reduction)
 {
     /// <inheritdoc/>
     public override Tensor Compute(Tensor yTrue, Tensor yPred) => MeanLastAxis(Tf.Square(yPred - Prepare(yTrue, yPred)));
 }
 
 /// <summary>Mean absolute error: <c>mean(|yTrue - yPred|)</c> over the last axis.</summary>
-public sealed class MeanAbsoluteError() : Loss("mean_absolute_error")
+/// <param name="reduction">How <see cref="Loss.Call"/> combines the per-sample values.</param>
+public sealed class MeanAbsoluteError(Reduction reduction = Reduction.SumOverBatchSize) : Loss("mean_absolute_error", reduction)
 {
     /// <inheritdoc/>
     public override Tensor Compute(Tensor yTrue, Tensor yPred) => MeanLastAxis(Tf.Abs(yPred - Prepare(yTrue, yPred)));
+}
+
+/// <summary>
+/// Huber loss (Keras's <c>Huber</c>): with <c>e = |yPred - yTrue|</c>, <c>½e²</c> where <c>e ≤ δ</c> and
+/// <c>δ·e - ½δ²</c> beyond, averaged over the last axis.
+/// </summary>
+/// <param name="delta">Where the loss turns from quadratic to linear.</param>
+/// <param name="reduction">How <see cref="Loss.Call"/> combines the per-sample values.</param>
+public sealed class Huber(double delta = 1.0, Reduction reduction = Reduction.SumOverBatchSize) : Loss("huber_loss", reduction)
+{
+    /// <summary>Where the loss turns from quadratic to linear.</summary>
+    public double Delta { get; } = delta;
+
+    /// <inheritdoc/>
+    public override Tensor Compute(Tensor yTrue, Tensor yPred)
+    {
+        Tensor error = Tf.Abs(yPred - Prepare(yTrue, yPred));
+        Tensor quadratic = Tf.Minimum(error, Delta);
+        Tensor linear = error - quadratic;
+        return MeanLastAxis((Tf.Square(quadratic) * 0.5) + (linear * Delta));
+    }
 }

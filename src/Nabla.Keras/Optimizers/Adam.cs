@@ -1,22 +1,38 @@
+using Nabla.Keras.Optimizers.Schedules;
+
 namespace Nabla.Keras.Optimizers;
 
 /// <summary>
 /// Adam (Keras's <c>Adam</c>): <c>m = β1·m + (1-β1)·g</c>, <c>v = β2·v + (1-β2)·g²</c>,
-/// <c>w -= lr·√(1-β2^t)/(1-β1^t) · m / (√v + ε)</c>.
+/// <c>w -= lr·√(1-β2^t)/(1-β1^t) · m / (√v + ε)</c>; with AMSGrad <c>v̂ = max(v̂, v)</c> replaces <c>v</c>.
 /// </summary>
-public sealed class Adam : Optimizer
+public class Adam : Optimizer
 {
     /// <summary>Creates the optimizer with Keras's defaults.</summary>
-    /// <param name="learningRate">The learning rate.</param>
+    /// <param name="learningRate">The learning rate (a number or a schedule); 0.001 when <c>null</c>.</param>
     /// <param name="beta1">The first moment's decay.</param>
     /// <param name="beta2">The second moment's decay.</param>
     /// <param name="epsilon">Added to <c>√v</c> for stability.</param>
-    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7)
-        : base(learningRate, "Adam")
+    /// <param name="amsgrad">Whether to use the AMSGrad variant.</param>
+    /// <param name="clipNorm">Rescale each gradient to an L2 norm of at most this.</param>
+    /// <param name="clipValue">Clip each gradient element to [-clipValue, clipValue].</param>
+    /// <param name="globalClipNorm">Rescale all gradients to a joint L2 norm of at most this.</param>
+    /// <param name="weightDecay">Decoupled weight decay.</param>
+    public Adam(LearningRateSchedule? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, double? weightDecay = null)
+        : this("Adam", learningRate, beta1, beta2, epsilon, amsgrad,
+            new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+    {
+    }
+
+    /// <summary>Creates a named Adam variant (AdamW).</summary>
+    private protected Adam(string name, LearningRateSchedule? learningRate, double beta1, double beta2, double epsilon, bool amsgrad, OptimizerOptions options)
+        : base(learningRate, 0.001, name, options)
     {
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
+        Amsgrad = amsgrad;
     }
 
     /// <summary>The first moment's decay.</summary>
@@ -28,17 +44,51 @@ public sealed class Adam : Optimizer
     /// <summary>The stability constant.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Whether the AMSGrad variant is used.</summary>
+    public bool Amsgrad { get; }
+
     /// <inheritdoc/>
-    protected override void UpdateStep(Tensor gradient, Variable variable, long iteration)
+    protected override void UpdateStep(Tensor gradient, Variable variable, double learningRate, long localStep)
     {
         ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(variable);
-        Variable[] slots = Slots(variable, 2);
-        Variable m = slots[0];
-        Variable v = slots[1];
-        double alpha = LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, iteration)) / (1 - Math.Pow(Beta1, iteration));
+        Variable m = Slot(variable, "m");
+        Variable v = Slot(variable, "v");
+        double alpha = learningRate * Math.Sqrt(1 - Math.Pow(Beta2, localStep)) / (1 - Math.Pow(Beta1, localStep));
         m.Assign((m * Beta1) + (gradient * (1 - Beta1)));
         v.Assign((v * Beta2) + (Tf.Square(gradient) * (1 - Beta2)));
-        variable.AssignSub(m * alpha / (Tf.Sqrt(v) + Epsilon));
+        Tensor second = v;
+        if (Amsgrad)
+        {
+            Variable vHat = Slot(variable, "v_hat");
+            vHat.Assign(Tf.Maximum(vHat, v));
+            second = vHat;
+        }
+
+        variable.AssignSub(m * alpha / (Tf.Sqrt(second) + Epsilon));
+    }
+}
+
+/// <summary>
+/// AdamW (Keras's <c>AdamW</c>): Adam with decoupled weight decay, <c>w -= w·weightDecay·lr</c> before each
+/// Adam update (Keras's default weight decay 0.004).
+/// </summary>
+public sealed class AdamW : Adam
+{
+    /// <summary>Creates the optimizer with Keras's defaults.</summary>
+    /// <param name="learningRate">The learning rate (a number or a schedule); 0.001 when <c>null</c>.</param>
+    /// <param name="weightDecay">The decoupled weight decay.</param>
+    /// <param name="beta1">The first moment's decay.</param>
+    /// <param name="beta2">The second moment's decay.</param>
+    /// <param name="epsilon">Added to <c>√v</c> for stability.</param>
+    /// <param name="amsgrad">Whether to use the AMSGrad variant.</param>
+    /// <param name="clipNorm">Rescale each gradient to an L2 norm of at most this.</param>
+    /// <param name="clipValue">Clip each gradient element to [-clipValue, clipValue].</param>
+    /// <param name="globalClipNorm">Rescale all gradients to a joint L2 norm of at most this.</param>
+    public AdamW(LearningRateSchedule? learningRate = null, double weightDecay = 0.004, double beta1 = 0.9, double beta2 = 0.999,
+        double epsilon = 1e-7, bool amsgrad = false, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null)
+        : base("AdamW", learningRate, beta1, beta2, epsilon, amsgrad,
+            new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+    {
     }
 }

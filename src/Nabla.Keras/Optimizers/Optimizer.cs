@@ -1,36 +1,95 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using Nabla.Keras.Optimizers.Schedules;
 
 namespace Nabla.Keras.Optimizers;
 
 /// <summary>
-/// The base of Keras's optimizers (<c>tf.keras.optimizers.Optimizer</c>): <see cref="ApplyGradients(IEnumerable{ValueTuple{Tensor, Variable}})"/> updates
-/// each variable from its gradient; per-variable state (momentum, moments) lives in slots created on first use.
+/// The base of Keras's optimizers (<c>keras.optimizers.Optimizer</c>): <see cref="ApplyGradients(IEnumerable{ValueTuple{Tensor, Variable}})"/>
+/// clips the gradients (<see cref="ClipNorm"/>, <see cref="GlobalClipNorm"/> or <see cref="ClipValue"/>), applies
+/// decoupled weight decay (<c>w -= w·weightDecay·lr</c>), then updates each variable; per-variable state
+/// (momentum, moments) lives in slots created on first use. The learning rate is a number or a
+/// <see cref="LearningRateSchedule"/> evaluated at <see cref="Iterations"/>.
 /// </summary>
 public abstract class Optimizer
 {
-    private readonly ConditionalWeakTable<Variable, Variable[]> _slots = [];
+    private readonly ConditionalWeakTable<Variable, Dictionary<string, Variable>> _slots = [];
+    private LearningRateSchedule _learningRate;
 
     /// <summary>Creates the optimizer.</summary>
-    /// <param name="learningRate">The learning rate.</param>
-    /// <param name="name">The optimizer's name (Keras's class name by default).</param>
-    protected Optimizer(double learningRate, string name)
+    /// <param name="learningRate">The learning rate or schedule; <c>null</c> for <paramref name="defaultLearningRate"/>.</param>
+    /// <param name="defaultLearningRate">The optimizer's Keras default rate.</param>
+    /// <param name="name">The optimizer's name.</param>
+    /// <param name="options">Clipping and weight decay.</param>
+    /// <exception cref="ArgumentException">When more than one clipping option is set, or one is not positive.</exception>
+    protected Optimizer(LearningRateSchedule? learningRate, double defaultLearningRate, string name, OptimizerOptions? options = null)
     {
-        if (!(learningRate >= 0))
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+        _learningRate = learningRate ?? LearningRateSchedule.FromDouble(defaultLearningRate);
+        options ??= new OptimizerOptions();
+        int clips = (options.ClipNorm is null ? 0 : 1) + (options.ClipValue is null ? 0 : 1) + (options.GlobalClipNorm is null ? 0 : 1);
+        if (clips > 1)
         {
-            throw new ArgumentException(
-                $"{name}: the learning rate must be non-negative, got {learningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}.",
-                nameof(learningRate));
+            throw new ArgumentException($"{name}: only one of clipnorm, clipvalue and globalClipnorm can be set.", nameof(options));
         }
 
-        LearningRate = learningRate;
-        Name = name;
+        foreach (double? bound in (ReadOnlySpan<double?>)[options.ClipNorm, options.ClipValue, options.GlobalClipNorm])
+        {
+            if (bound is double b && !(b > 0))
+            {
+                throw new ArgumentException($"{name}: clipping bounds must be positive, got {b.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
+            }
+        }
+
+        if (options.WeightDecay is double wd && !(wd >= 0))
+        {
+            throw new ArgumentException($"{name}: weight decay must be non-negative, got {wd.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
+        }
+
+        ClipNorm = options.ClipNorm;
+        ClipValue = options.ClipValue;
+        GlobalClipNorm = options.GlobalClipNorm;
+        WeightDecay = options.WeightDecay;
     }
 
-    /// <summary>The learning rate; it may change between steps.</summary>
-    public double LearningRate { get; set; }
+    /// <summary>
+    /// The current learning rate (the schedule's value at <see cref="Iterations"/>). Setting it replaces a constant
+    /// rate, as callbacks such as <c>LearningRateScheduler</c> do.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">On set, when the optimizer was created with a schedule.</exception>
+    public double LearningRate
+    {
+        get => _learningRate.Call(Iterations);
+        set
+        {
+            if (_learningRate is not ConstantLearningRate)
+            {
+                throw new InvalidOperationException(
+                    $"{Name}: this optimizer was created with a LearningRateSchedule ({_learningRate.GetType().Name}) as its learning rate, hence its learning rate is not settable.");
+            }
+
+            _learningRate = LearningRateSchedule.FromDouble(value);
+        }
+    }
+
+    /// <summary>The schedule behind the learning rate; <c>null</c> when it is a constant.</summary>
+    public LearningRateSchedule? Schedule => _learningRate is ConstantLearningRate ? null : _learningRate;
 
     /// <summary>The optimizer's name.</summary>
     public string Name { get; }
+
+    /// <summary>Each gradient is rescaled so its L2 norm is at most this (Keras's <c>clipnorm</c>).</summary>
+    public double? ClipNorm { get; }
+
+    /// <summary>Each gradient element is clipped to [-v, v] (Keras's <c>clipvalue</c>).</summary>
+    public double? ClipValue { get; }
+
+    /// <summary>All gradients are rescaled so their joint L2 norm is at most this (Keras's <c>global_clipnorm</c>).</summary>
+    public double? GlobalClipNorm { get; }
+
+    /// <summary>Decoupled weight decay: before each update <c>w -= w·weightDecay·lr</c> (Keras's <c>weight_decay</c>).</summary>
+    public double? WeightDecay { get; }
 
     /// <summary>How many times <see cref="ApplyGradients(IEnumerable{ValueTuple{Tensor, Variable}})"/> has run (Keras's <c>iterations</c>).</summary>
     public long Iterations { get; private set; }
@@ -43,7 +102,8 @@ public abstract class Optimizer
     public void ApplyGradients(IEnumerable<(Tensor? Gradient, Variable Variable)> gradientsAndVariables)
     {
         ArgumentNullException.ThrowIfNull(gradientsAndVariables);
-        var pairs = new List<(Tensor Gradient, Variable Variable)>();
+        var gradients = new List<Tensor>();
+        var variables = new List<Variable>();
         foreach ((Tensor? gradient, Variable variable) in gradientsAndVariables)
         {
             ArgumentNullException.ThrowIfNull(variable);
@@ -63,14 +123,24 @@ public abstract class Optimizer
                     $"{Name}: gradient of shape {gradient.Shape} ({gradient.DType}) does not match variable '{variable.Name}' of shape {variable.Shape} ({variable.DType}).");
             }
 
-            pairs.Add((gradient.DType == variable.DType ? gradient : Tf.Cast(gradient, variable.DType), variable));
+            gradients.Add(gradient.DType == variable.DType ? gradient : Tf.Cast(gradient, variable.DType));
+            variables.Add(variable);
         }
 
-        Iterations++;
-        foreach ((Tensor gradient, Variable variable) in pairs)
+        Clip(gradients);
+        double learningRate = LearningRate;
+        long step = Iterations + 1;
+        for (int i = 0; i < variables.Count; i++)
         {
-            UpdateStep(gradient, variable, Iterations);
+            if (WeightDecay is double decay && decay > 0)
+            {
+                variables[i].AssignSub(variables[i] * (decay * learningRate));
+            }
+
+            UpdateStep(gradients[i], variables[i], learningRate, step);
         }
+
+        Iterations = step;
     }
 
     /// <summary>Applies gradients given as two parallel lists (the output of <c>tape.Gradient(loss, variables)</c>).</summary>
@@ -87,26 +157,85 @@ public abstract class Optimizer
     }
 
     /// <summary>Updates <paramref name="variable"/> from <paramref name="gradient"/> (same shape and dtype).</summary>
-    /// <param name="gradient">The gradient.</param>
+    /// <param name="gradient">The (clipped) gradient.</param>
     /// <param name="variable">The variable.</param>
-    /// <param name="iteration">The 1-based step number.</param>
-    protected abstract void UpdateStep(Tensor gradient, Variable variable, long iteration);
+    /// <param name="learningRate">The learning rate for this step.</param>
+    /// <param name="localStep">The 1-based step number (Keras's <c>local_step</c>).</param>
+    protected abstract void UpdateStep(Tensor gradient, Variable variable, double learningRate, long localStep);
 
-    /// <summary>The <paramref name="count"/> zero-initialised slot variables of <paramref name="variable"/>, made on first use.</summary>
-    protected Variable[] Slots(Variable variable, int count)
+    /// <summary>The slot <paramref name="slotName"/> of <paramref name="variable"/>, made on first use filled with <paramref name="initialValue"/>.</summary>
+    protected Variable Slot(Variable variable, string slotName, double initialValue = 0)
     {
         ArgumentNullException.ThrowIfNull(variable);
-        return _slots.GetValue(variable, v =>
+        Dictionary<string, Variable> slots = _slots.GetValue(variable, static _ => new Dictionary<string, Variable>(StringComparer.Ordinal));
+        if (!slots.TryGetValue(slotName, out Variable? slot))
         {
-            var slots = new Variable[count];
-            for (int i = 0; i < count; i++)
-            {
-                slots[i] = new Variable(Tf.ZerosLike(v), trainable: false, name: $"{Name}/{StripSuffix(v.Name)}/slot{i}");
-            }
+            string owner = variable.Name.EndsWith(":0", StringComparison.Ordinal) ? variable.Name[..^2] : variable.Name;
+            slot = new Variable(Tf.Fill(variable.Shape, initialValue, variable.DType), trainable: false, name: $"{Name}/{owner}/{slotName}");
+            slots[slotName] = slot;
+        }
 
-            return slots;
-        });
+        return slot;
     }
 
-    private static string StripSuffix(string name) => name.EndsWith(":0", StringComparison.Ordinal) ? name[..^2] : name;
+    /// <summary>The <paramref name="count"/> zero-initialised slots <c>slot0</c>, <c>slot1</c>... of <paramref name="variable"/>.</summary>
+    protected Variable[] Slots(Variable variable, int count)
+    {
+        var result = new Variable[count];
+        for (int i = 0; i < count; i++)
+        {
+            result[i] = Slot(variable, string.Create(CultureInfo.InvariantCulture, $"slot{i}"));
+        }
+
+        return result;
+    }
+
+    private void Clip(List<Tensor> gradients)
+    {
+        if (ClipNorm is double clipNorm)
+        {
+            for (int i = 0; i < gradients.Count; i++)
+            {
+                Tensor norm = Tf.Sqrt(Tf.ReduceSum(Tf.Square(gradients[i])));
+                gradients[i] = gradients[i] * clipNorm / Tf.Maximum(norm, clipNorm);
+            }
+        }
+        else if (GlobalClipNorm is double globalNorm && gradients.Count > 0)
+        {
+            Tensor sum = Tf.Cast(Tf.ReduceSum(Tf.Square(gradients[0])), DType.Float64);
+            for (int i = 1; i < gradients.Count; i++)
+            {
+                sum += Tf.Cast(Tf.ReduceSum(Tf.Square(gradients[i])), DType.Float64);
+            }
+
+            double scale = globalNorm / Math.Max(Math.Sqrt(sum.Item<double>()), globalNorm);
+            for (int i = 0; i < gradients.Count; i++)
+            {
+                gradients[i] = gradients[i] * scale;
+            }
+        }
+        else if (ClipValue is double clipValue)
+        {
+            for (int i = 0; i < gradients.Count; i++)
+            {
+                gradients[i] = Tf.ClipByValue(gradients[i], -clipValue, clipValue);
+            }
+        }
+    }
+}
+
+/// <summary>The options every Keras optimizer takes: gradient clipping (at most one kind) and weight decay.</summary>
+public sealed record OptimizerOptions
+{
+    /// <summary>Rescale each gradient to an L2 norm of at most this (Keras's <c>clipnorm</c>).</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>Clip each gradient element to [-v, v] (Keras's <c>clipvalue</c>).</summary>
+    public double? ClipValue { get; init; }
+
+    /// <summary>Rescale all gradients to a joint L2 norm of at most this (Keras's <c>global_clipnorm</c>).</summary>
+    public double? GlobalClipNorm { get; init; }
+
+    /// <summary>Decoupled weight decay (Keras's <c>weight_decay</c>).</summary>
+    public double? WeightDecay { get; init; }
 }

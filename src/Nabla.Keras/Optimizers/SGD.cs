@@ -1,3 +1,5 @@
+using Nabla.Keras.Optimizers.Schedules;
+
 namespace Nabla.Keras.Optimizers;
 
 /// <summary>
@@ -7,11 +9,16 @@ namespace Nabla.Keras.Optimizers;
 public sealed class SGD : Optimizer
 {
     /// <summary>Creates the optimizer (Keras's defaults: learning rate 0.01, no momentum).</summary>
-    /// <param name="learningRate">The learning rate.</param>
+    /// <param name="learningRate">The learning rate (a number or a schedule); 0.01 when <c>null</c>.</param>
     /// <param name="momentum">The momentum, in [0, 1].</param>
     /// <param name="nesterov">Whether to use Nesterov momentum.</param>
-    public SGD(double learningRate = 0.01, double momentum = 0, bool nesterov = false)
-        : base(learningRate, "SGD")
+    /// <param name="clipNorm">Rescale each gradient to an L2 norm of at most this.</param>
+    /// <param name="clipValue">Clip each gradient element to [-clipValue, clipValue].</param>
+    /// <param name="globalClipNorm">Rescale all gradients to a joint L2 norm of at most this.</param>
+    /// <param name="weightDecay">Decoupled weight decay.</param>
+    public SGD(LearningRateSchedule? learningRate = null, double momentum = 0, bool nesterov = false,
+        double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, double? weightDecay = null)
+        : base(learningRate, 0.01, "SGD", new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
     {
         if (!(momentum >= 0 && momentum <= 1))
         {
@@ -30,18 +37,18 @@ public sealed class SGD : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(Tensor gradient, Variable variable, long iteration)
+    protected override void UpdateStep(Tensor gradient, Variable variable, double learningRate, long localStep)
     {
         ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(variable);
         if (Momentum == 0)
         {
-            variable.AssignSub(gradient * LearningRate);
+            variable.AssignSub(gradient * learningRate);
             return;
         }
 
-        Variable velocity = Slots(variable, 1)[0];
-        velocity.Assign((velocity * Momentum) - (gradient * LearningRate));
-        variable.AssignAdd(Nesterov ? (velocity * Momentum) - (gradient * LearningRate) : velocity);
+        Variable velocity = Slot(variable, "momentum");
+        velocity.Assign((velocity * Momentum) - (gradient * learningRate));
+        variable.AssignAdd(Nesterov ? (velocity * Momentum) - (gradient * learningRate) : velocity);
     }
 }

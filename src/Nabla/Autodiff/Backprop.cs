@@ -32,7 +32,7 @@ internal sealed class Backprop
     /// </summary>
     public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
     {
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        var grads = new Dictionary<Tensor, Tensor>(_reachable.Count + targets.Count, ReferenceEqualityComparer.Instance);
         for (int i = 0; i < targets.Count; i++)
         {
             Tensor target = targets[i];
@@ -67,7 +67,7 @@ internal sealed class Backprop
 
     private void Walk(Dictionary<Tensor, Tensor> grads)
     {
-        var needs = new bool[4];
+        Span<bool> needs = stackalloc bool[8];
         for (int e = _count - 1; e >= 0; e--)
         {
             TapeEntry entry = _tape[e];
@@ -95,7 +95,7 @@ internal sealed class Backprop
                 continue;
             }
 
-            Tensor?[] inputGrads = entry.Op.Gradient(inputs, entry.Output, upstream, needs.AsSpan(0, inputs.Length));
+            Tensor?[] inputGrads = entry.Op.Gradient(inputs, entry.Output, upstream, needs[..inputs.Length]);
             if (inputGrads.Length != inputs.Length)
             {
                 throw new InvalidOperationException(
@@ -162,7 +162,7 @@ internal sealed class Backprop
     /// <summary>The tensors a gradient can flow back from: the sources and every recorded output that depends on one.</summary>
     private static HashSet<Tensor> ReachableFromSources(List<TapeEntry> tape, int count, IReadOnlyList<Tensor> sources)
     {
-        var reachable = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var reachable = new HashSet<Tensor>(count + sources.Count, ReferenceEqualityComparer.Instance);
         foreach (Tensor s in sources)
         {
             ArgumentNullException.ThrowIfNull(s, nameof(sources));
@@ -202,18 +202,28 @@ internal sealed class Backprop
             ReadOnlySpan<int> g = gradient.Shape.Dims;
             ReadOnlySpan<int> s = shape.Dims;
             int lead = g.Length - s.Length;
-            var axes = new List<int>();
+            int count = 0;
             for (int i = 0; i < g.Length; i++)
             {
                 if (i < lead || (s[i - lead] == 1 && g[i] != 1))
                 {
-                    axes.Add(i);
+                    count++;
                 }
             }
 
-            if (axes.Count > 0)
+            if (count > 0)
             {
-                gradient = Tf.ReduceSum(gradient, axes.ToArray());
+                var axes = new int[count];
+                count = 0;
+                for (int i = 0; i < g.Length; i++)
+                {
+                    if (i < lead || (s[i - lead] == 1 && g[i] != 1))
+                    {
+                        axes[count++] = i;
+                    }
+                }
+
+                gradient = Tf.ReduceSum(gradient, axes);
             }
 
             if (gradient.Shape != shape)

@@ -90,9 +90,10 @@ public sealed partial class GradientTape
     {
         if (!Persistent)
         {
-            _entries = [];
-            _tracked.Clear();
-            _tracked.TrimExcess();
+            _entries = new(8);
+            _watched.Clear();
+            _watched.TrimExcess();
+            _token = new();
         }
     }
 }

@@ -13,9 +13,11 @@ namespace Nabla;
 /// </summary>
 public sealed partial class GradientTape : IDisposable
 {
-    private readonly HashSet<Tensor> _tracked = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _lock = new();
+    private readonly HashSet<Tensor> _watched = new(ReferenceEqualityComparer.Instance);
     private readonly List<Variable> _watchedVariables = [];
-    private List<TapeEntry> _entries = [];
+    private List<TapeEntry> _entries = new(8);
+    private TapeToken _token = new();
     private bool _used;
 
     /// <summary>Starts a tape that records at once.</summary>
@@ -52,9 +54,9 @@ public sealed partial class GradientTape : IDisposable
                 continue;
             }
 
-            lock (_tracked)
+            lock (_lock)
             {
-                if (_tracked.Add(t) && t is Variable v)
+                if (_watched.Add(t) && t is Variable v)
                 {
                     _watchedVariables.Add(v);
                 }
@@ -116,9 +118,10 @@ public sealed partial class GradientTape : IDisposable
     /// </summary>
     public void Reset()
     {
-        _entries = [];
-        _tracked.Clear();
+        _entries = new(8);
+        _watched.Clear();
         _watchedVariables.Clear();
+        _token = new();
         _used = false;
     }
 
@@ -126,49 +129,100 @@ public sealed partial class GradientTape : IDisposable
     public void Dispose() => TapeStack.Remove(this);
 
     /// <summary>
-    /// Records an op if one of its inputs is watched. The tape is ambient in an async flow, so a task or thread
-    /// started inside its block inherits it and may record concurrently: recording takes the tape's lock, an
-    /// uncontended lock (a few nanoseconds against the microseconds of an op) on the usual single-flow path.
+    /// Records an op if one of its inputs is tracked: watched (a small set: explicit watches and variables) or
+    /// produced by an op this tape recorded, which the tensor itself says (<see cref="Tensor.RecordedBy"/> holds
+    /// the recording tapes' tokens), so the usual test is a reference compare, not a hash lookup. The tape is
+    /// ambient in an async flow, so a task or thread started inside its block inherits it and may record
+    /// concurrently: appending takes the tape's lock, uncontended on the usual single-flow path.
     /// </summary>
-    internal void RecordIfWatched(Op op, Tensor[] inputs, Tensor output)
+    internal void RecordIfWatched(Op op, ReadOnlySpan<Tensor> inputs, Tensor output, ref Tensor[]? kept)
     {
-        lock (_tracked)
+        if (!AnyTracked(inputs))
         {
-            foreach (Tensor input in inputs)
-            {
-                if (_tracked.Contains(input))
-                {
-                    _entries.Add(new TapeEntry(op, inputs, output));
-                    if (output.DType.IsFloating)
-                    {
-                        _tracked.Add(output);
-                    }
+            return;
+        }
 
-                    return;
-                }
-            }
+        kept ??= inputs.ToArray();
+        lock (_lock)
+        {
+            _entries.Add(new TapeEntry(op, kept, output));
+        }
+
+        if (output.DType.IsFloating)
+        {
+            Mark(output);
         }
     }
 
     internal void RecordVariableRead(Variable variable, Tensor snapshot)
     {
-        lock (_tracked)
+        lock (_lock)
         {
-            if (!_tracked.Contains(variable))
+            if (!_watched.Contains(variable))
             {
                 if (!WatchAccessedVariables || !variable.Trainable || !variable.DType.IsFloating)
                 {
                     return;
                 }
 
-                _tracked.Add(variable);
+                _watched.Add(variable);
                 _watchedVariables.Add(variable);
             }
 
-            _entries.Add(new TapeEntry(ReadVariableOp.Instance, [variable], snapshot));
-            _tracked.Add(snapshot);
+            _entries.Add(new TapeEntry(ReadVariableOp.Instance, variable.AsInputs, snapshot));
         }
+
+        Mark(snapshot);
     }
+
+    private bool AnyTracked(ReadOnlySpan<Tensor> inputs)
+    {
+        TapeToken token = _token;
+        foreach (Tensor input in inputs)
+        {
+            object? mark = input.RecordedBy;
+            if (ReferenceEquals(mark, token) || (mark is TapeToken[] many && Array.IndexOf(many, token) >= 0))
+            {
+                return true;
+            }
+        }
+
+        if (_watched.Count == 0)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            foreach (Tensor input in inputs)
+            {
+                if (_watched.Contains(input))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Marks a tensor this tape just recorded as produced (an op output or a variable snapshot). The tensor is
+    /// fresh and only its own flow has it yet, so the mark needs no lock; nested tapes share an array of tokens.
+    /// </summary>
+    private void Mark(Tensor tensor)
+    {
+        object? mark = tensor.RecordedBy;
+        tensor.RecordedBy = mark switch
+        {
+            null => _token,
+            TapeToken other => new[] { other, _token },
+            _ => (TapeToken[])[.. (TapeToken[])mark, _token],
+        };
+    }
+
+    /// <summary>The identity of one recording: <see cref="Reset"/> replaces it, which forgets every mark at once.</summary>
+    private sealed class TapeToken;
 
     private sealed class RecordingPause(GradientTape tape) : IDisposable
     {

@@ -39,16 +39,21 @@ internal static class TapeStack
     public static bool IsRecording(GradientTape tape) => AnyRecording && Contains(s_top.Value, tape);
 
     /// <summary>Offers an op's execution to every recording tape of this flow.</summary>
-    public static void Record(Op op, Tensor[] inputs, Tensor output)
+    /// <remarks>
+    /// The inputs are usually a span on the dispatcher's stack: the first tape that keeps the call copies them
+    /// into an array, which every other tape of the flow shares (entries never write to it).
+    /// </remarks>
+    public static void Record(Op op, ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         if (!AnyRecording)
         {
             return;
         }
 
+        Tensor[]? kept = null;
         for (Node? node = s_top.Value; node is not null; node = node.Next)
         {
-            node.Tape.RecordIfWatched(op, inputs, output);
+            node.Tape.RecordIfWatched(op, inputs, output, ref kept);
         }
     }
 

@@ -14,27 +14,40 @@ internal abstract class ExecutionContext
     /// <summary>Whether ops run immediately.</summary>
     public abstract bool IsEager { get; }
 
-    /// <summary>Runs <paramref name="op"/> on <paramref name="inputs"/> (the array is owned by the callee afterwards).</summary>
-    public abstract Tensor Execute(Op op, Tensor[] inputs);
+    /// <summary>
+    /// Runs <paramref name="op"/> on <paramref name="inputs"/>. The span is scratch space owned by the callee
+    /// (a variable input is replaced by its snapshot); it usually lives on the caller's stack, so a context
+    /// that keeps the inputs (a tape) copies them.
+    /// </summary>
+    public abstract Tensor Execute(Op op, Span<Tensor> inputs);
 }
 
-/// <summary>Runs each op at once: infer, allocate, compute, record on the active tapes.</summary>
+/// <summary>
+/// Runs each op at once: infer, allocate, compute, record on the active tapes. The path allocates only the
+/// output tensor and its buffer when no tape records (ARCHITECTURE.md, "Dispatch cost").
+/// </summary>
 internal sealed class EagerContext : ExecutionContext
 {
     public override bool IsEager => true;
 
-    public override Tensor Execute(Op op, Tensor[] inputs)
+    public override Tensor Execute(Op op, Span<Tensor> inputs)
     {
         for (int i = 0; i < inputs.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(inputs[i], "input");
-            inputs[i] = inputs[i].ReadForOp();
+            Tensor input = inputs[i];
+            ArgumentNullException.ThrowIfNull(input, "input");
+
+            // A plain tensor reads as itself: one type compare instead of a virtual call per input.
+            if (input.GetType() != typeof(Tensor))
+            {
+                inputs[i] = input.ReadForOp();
+            }
         }
 
         TensorSpec spec = op.InferOutput(inputs);
         Tensor output = op.Evaluate(inputs, spec);
 
-        if (op.IsDifferentiable)
+        if (TapeStack.AnyRecording && op.IsDifferentiable)
         {
             TapeStack.Record(op, inputs, output);
         }

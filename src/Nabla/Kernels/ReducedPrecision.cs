@@ -38,6 +38,32 @@ internal static class ReducedPrecision
         }
     }
 
-    /// <summary>Returns a buffer from <see cref="Widen"/>.</summary>
+    /// <summary>Widens <paramref name="values"/>.Length elements of a float16/bfloat16 buffer from <paramref name="offset"/>.</summary>
+    public static void WidenAt(Array buffer, DType dtype, int offset, Span<float> values)
+    {
+        if (dtype.Code == DTypeCode.Float16)
+        {
+            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half[])buffer, offset, values.Length), values);
+        }
+        else
+        {
+            Conversion.WidenBFloat16(new ReadOnlySpan<BFloat16>((BFloat16[])buffer, offset, values.Length), values);
+        }
+    }
+
+    /// <summary>Narrows <paramref name="values"/> into a float16/bfloat16 buffer from <paramref name="offset"/>.</summary>
+    public static void NarrowAt(ReadOnlySpan<float> values, Array buffer, DType dtype, int offset)
+    {
+        if (dtype.Code == DTypeCode.Float16)
+        {
+            TensorPrimitives.ConvertToHalf(values, new Span<Half>((Half[])buffer, offset, values.Length));
+        }
+        else
+        {
+            Conversion.NarrowToBFloat16(values, new Span<BFloat16>((BFloat16[])buffer, offset, values.Length));
+        }
+    }
+
+    /// <summary>Returns a buffer from <see cref="Widen(Array, DType, int)"/>.</summary>
     public static void Return(float[] wide) => ArrayPool<float>.Shared.Return(wide);
 }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nabla.Kernels;
 
@@ -107,29 +109,147 @@ internal static class Reduction
         }
     }
 
-    private static void ReducePass<T, TKernel>(ReadOnlySpan<T> x, int outer, int r, int inner, Span<T> y)
+    /// <summary>Runs of at least this many elements are reduced as fixed blocks whose partial results are then combined.</summary>
+    public const int BlockLength = 64 * 1024;
+
+    /// <summary>
+    /// Reduces one run. Long runs are cut into <see cref="BlockLength"/> blocks (reduced in parallel when the
+    /// run is the whole reduction) whose partials are combined in order: the result depends only on the run,
+    /// never on the number of threads or their timing.
+    /// </summary>
+    public static unsafe T ReduceRun<T, TKernel>(ReadOnlySpan<T> x, bool parallel)
+        where TKernel : IReduceKernel<T>
+    {
+        if (x.Length < BlockLength)
+        {
+            return TKernel.ReduceRun(x);
+        }
+
+        int blocks = (x.Length + BlockLength - 1) / BlockLength;
+        T[] partials = ArrayPool<T>.Shared.Rent(blocks);
+        if (!parallel || ParallelFor.ChunkCount(x.Length) <= 1)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                partials[b] = TKernel.ReduceRun(Block(x, b));
+            }
+        }
+        else
+        {
+            fixed (byte* p = &Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(x)))
+            {
+                ParallelFor.RunItems(blocks, BlockLength, new BlockBody<T, TKernel>((nint)p, x.Length, partials));
+            }
+        }
+
+        Span<T> accumulator = partials.AsSpan(0, 1);
+        for (int b = 1; b < blocks; b++)
+        {
+            TKernel.Combine(partials.AsSpan(b, 1), accumulator);
+        }
+
+        T result = partials[0];
+        ArrayPool<T>.Shared.Return(partials);
+        return result;
+    }
+
+    private static ReadOnlySpan<T> Block<T>(ReadOnlySpan<T> x, int b)
+    {
+        int start = b * BlockLength;
+        return x.Slice(start, Math.Min(BlockLength, x.Length - start));
+    }
+
+    private static unsafe Span<T> At<T>(nint pointer, int length) => MemoryMarshal.CreateSpan(ref Unsafe.AsRef<T>((void*)pointer), length);
+
+    // Splits a pass over the cores: over outer rows when there are several, else over blocks of the one run
+    // (inner = 1) or over columns (inner > 1). Every output element is computed by the same sequence of kernel
+    // calls as on one thread, so results do not depend on the degree of parallelism.
+    private static unsafe void ReducePass<T, TKernel>(ReadOnlySpan<T> x, int outer, int r, int inner, Span<T> y)
+        where TKernel : IReduceKernel<T>
+    {
+        long total = (long)outer * r * inner;
+        if (ParallelFor.ChunkCount(total) <= 1)
+        {
+            PassRange<T, TKernel>(x, r, inner, y, 0, outer, 0, inner);
+            return;
+        }
+
+        if (inner == 1 && outer == 1)
+        {
+            y[0] = ReduceRun<T, TKernel>(x, parallel: true);
+            return;
+        }
+
+        fixed (byte* px = &Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(x)))
+        fixed (byte* py = &Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(y)))
+        {
+            var body = new PassBody<T, TKernel>((nint)px, x.Length, (nint)py, y.Length, outer, r, inner);
+            if (outer >= 2)
+            {
+                ParallelFor.RunItems(outer, (long)r * inner, body);
+            }
+            else
+            {
+                ParallelFor.RunChunks(inner, ParallelFor.ChunkCount(total), new ColumnBody<T, TKernel>(body));
+            }
+        }
+    }
+
+    // Outer rows [o0, o1), columns [c0, c1) of a pass shaped [outer, r, inner].
+    private static void PassRange<T, TKernel>(ReadOnlySpan<T> x, int r, int inner, Span<T> y, int o0, int o1, int c0, int c1)
         where TKernel : IReduceKernel<T>
     {
         if (inner == 1)
         {
-            for (int o = 0; o < outer; o++)
+            for (int o = o0; o < o1; o++)
             {
-                y[o] = TKernel.ReduceRun(x.Slice(o * r, r));
+                y[o] = ReduceRun<T, TKernel>(x.Slice(o * r, r), parallel: false);
             }
 
             return;
         }
 
-        for (int o = 0; o < outer; o++)
+        int width = c1 - c0;
+        for (int o = o0; o < o1; o++)
         {
-            Span<T> accumulator = y.Slice(o * inner, inner);
+            Span<T> accumulator = y.Slice((o * inner) + c0, width);
             ReadOnlySpan<T> block = x.Slice(o * r * inner, r * inner);
-            block[..inner].CopyTo(accumulator);
+            block.Slice(c0, width).CopyTo(accumulator);
             for (int k = 1; k < r; k++)
             {
-                TKernel.Combine(block.Slice(k * inner, inner), accumulator);
+                TKernel.Combine(block.Slice((k * inner) + c0, width), accumulator);
             }
         }
+    }
+
+    private readonly struct BlockBody<T, TKernel>(nint x, int length, T[] partials) : IRangeBody
+        where TKernel : IReduceKernel<T>
+    {
+        public void Invoke(int start, int end)
+        {
+            ReadOnlySpan<T> source = At<T>(x, length);
+            for (int b = start; b < end; b++)
+            {
+                partials[b] = TKernel.ReduceRun(Block(source, b));
+            }
+        }
+    }
+
+    private readonly struct PassBody<T, TKernel>(nint x, int xLength, nint y, int yLength, int outer, int r, int inner) : IRangeBody
+        where TKernel : IReduceKernel<T>
+    {
+        public void Invoke(int start, int end) => Columns(start, end, 0, inner);
+
+        public void Columns(int o0, int o1, int c0, int c1)
+            => PassRange<T, TKernel>(At<T>(x, xLength), r, inner, At<T>(y, yLength), o0, o1, c0, c1);
+
+        public int Outer => outer;
+    }
+
+    private readonly struct ColumnBody<T, TKernel>(PassBody<T, TKernel> pass) : IRangeBody
+        where TKernel : IReduceKernel<T>
+    {
+        public void Invoke(int start, int end) => pass.Columns(0, pass.Outer, start, end);
     }
 
     private static int Product(List<int> sizes, int from, int to)

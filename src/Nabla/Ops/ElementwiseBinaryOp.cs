@@ -23,7 +23,7 @@ internal abstract class ElementwiseBinaryOp : Op
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        DTypeRules.Unify(Name, ref x, ref y);
+        DTypeRules.Unify(Name, ref x, ref y, inputsOnly: true);
         return Call(x, y);
     }
 

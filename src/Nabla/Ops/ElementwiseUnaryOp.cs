@@ -51,17 +51,11 @@ internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp
         Tensor x = inputs[0];
         switch (x.DType.Code)
         {
-            case DTypeCode.Int32: TKernel.Apply(x.Read<int>(), output.Write<int>()); break;
-            case DTypeCode.Int64: TKernel.Apply(x.Read<long>(), output.Write<long>()); break;
-            case DTypeCode.Float32: TKernel.Apply(x.Read<float>(), output.Write<float>()); break;
-            case DTypeCode.Float64: TKernel.Apply(x.Read<double>(), output.Write<double>()); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Span<float> values = wide.AsSpan(0, x.Size);
-                TKernel.Apply<float>(values, values);
-                ReducedPrecision.Narrow(values, output.Buffer, output.DType, x.Size);
-                ReducedPrecision.Return(wide);
-                break;
+            case DTypeCode.Int32: UnaryDriver.Numeric<int, TKernel>((int[])x.Buffer, (int[])output.Buffer, x.Size); break;
+            case DTypeCode.Int64: UnaryDriver.Numeric<long, TKernel>((long[])x.Buffer, (long[])output.Buffer, x.Size); break;
+            case DTypeCode.Float32: UnaryDriver.Numeric<float, TKernel>((float[])x.Buffer, (float[])output.Buffer, x.Size); break;
+            case DTypeCode.Float64: UnaryDriver.Numeric<double, TKernel>((double[])x.Buffer, (double[])output.Buffer, x.Size); break;
+            default: UnaryDriver.NumericReduced<TKernel>(x, output); break;
         }
     }
 }
@@ -80,15 +74,9 @@ internal abstract class FloatUnaryOp<TKernel> : ElementwiseUnaryOp
         Tensor x = inputs[0];
         switch (x.DType.Code)
         {
-            case DTypeCode.Float32: TKernel.Apply(x.Read<float>(), output.Write<float>()); break;
-            case DTypeCode.Float64: TKernel.Apply(x.Read<double>(), output.Write<double>()); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Span<float> values = wide.AsSpan(0, x.Size);
-                TKernel.Apply<float>(values, values);
-                ReducedPrecision.Narrow(values, output.Buffer, output.DType, x.Size);
-                ReducedPrecision.Return(wide);
-                break;
+            case DTypeCode.Float32: UnaryDriver.Float<float, TKernel>((float[])x.Buffer, (float[])output.Buffer, x.Size); break;
+            case DTypeCode.Float64: UnaryDriver.Float<double, TKernel>((double[])x.Buffer, (double[])output.Buffer, x.Size); break;
+            default: UnaryDriver.FloatReduced<TKernel>(x, output); break;
         }
     }
 }

@@ -1,4 +1,13 @@
+using System.Runtime.CompilerServices;
+
 namespace Nabla;
+
+/// <summary>Two op inputs held inline (on the caller's stack) for the allocation-free dispatch of binary ops.</summary>
+[InlineArray(2)]
+internal struct TwoInputs
+{
+    private Tensor _element;
+}
 
 /// <summary>The shape and dtype an op will produce, computed before any kernel runs (JAX's abstract eval).</summary>
 internal readonly record struct TensorSpec(Shape Shape, DType DType);
@@ -47,13 +56,22 @@ internal abstract class Op
     /// </summary>
     public abstract Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient);
 
-    /// <summary>Runs the op on the current execution context.</summary>
-    public Tensor Call(Tensor x) => ExecutionContext.Current.Execute(this, [x]);
+    /// <summary>
+    /// Runs the op on the current execution context. The inputs live on the stack: no array is allocated
+    /// unless a recording tape keeps the call.
+    /// </summary>
+    public Tensor Call(Tensor x) => ExecutionContext.Current.Execute(this, new Span<Tensor>(ref x));
 
-    /// <summary>Runs the op on the current execution context.</summary>
-    public Tensor Call(Tensor x, Tensor y) => ExecutionContext.Current.Execute(this, [x, y]);
+    /// <summary>Runs the op on the current execution context (inputs on the stack, as for one input).</summary>
+    public Tensor Call(Tensor x, Tensor y)
+    {
+        TwoInputs inputs = default;
+        inputs[0] = x;
+        inputs[1] = y;
+        return ExecutionContext.Current.Execute(this, inputs);
+    }
 
-    /// <summary>Runs the op on the current execution context.</summary>
+    /// <summary>Runs the op on the current execution context (the array is owned by the callee afterwards).</summary>
     public Tensor Call(params Tensor[] inputs) => ExecutionContext.Current.Execute(this, inputs);
 
     /// <inheritdoc/>

@@ -10,7 +10,14 @@ internal static class DTypeRules
     /// Makes two binary-op operands agree on a dtype: a weak operand converts to the strong one's dtype; two weak
     /// operands take the array's dtype over the scalar's, then the wider; two strong ones must already agree.
     /// </summary>
-    public static void Unify(string op, ref Tensor x, ref Tensor y)
+    /// <param name="op">The op's name, for error messages.</param>
+    /// <param name="x">The first operand, replaced by its conversion.</param>
+    /// <param name="y">The second operand, replaced by its conversion.</param>
+    /// <param name="inputsOnly">
+    /// True when the converted operands are only op inputs, never returned to the caller: a cached small C#
+    /// integer may then convert to a shared cached scalar (<see cref="ScalarCache"/>).
+    /// </param>
+    public static void Unify(string op, ref Tensor x, ref Tensor y, bool inputsOnly = false)
     {
         if (x.DType == y.DType)
         {
@@ -19,11 +26,11 @@ internal static class DTypeRules
 
         if (x.IsWeak && !y.IsWeak)
         {
-            x = ConvertWeak(x, y.DType, op);
+            x = (inputsOnly ? ScalarCache.ConvertedInput(x, y.DType) : null) ?? ConvertWeak(x, y.DType, op);
         }
         else if (y.IsWeak && !x.IsWeak)
         {
-            y = ConvertWeak(y, x.DType, op);
+            y = (inputsOnly ? ScalarCache.ConvertedInput(y, x.DType) : null) ?? ConvertWeak(y, x.DType, op);
         }
         else if (x.IsWeak && y.IsWeak)
         {
@@ -58,7 +65,7 @@ internal static class DTypeRules
 
         if (dtype.IsInteger && value.DType.IsFloating)
         {
-            Tensor asDouble = Tf.Cast(value, DType.Float64);
+            Tensor asDouble = ConvertDirect(value, DType.Float64);
             foreach (double d in asDouble.Read<double>())
             {
                 if (d != Math.Floor(d) || double.IsInfinity(d))
@@ -69,20 +76,52 @@ internal static class DTypeRules
             }
         }
 
-        return Tf.Cast(value, dtype);
+        // A C# value is a constant: convert its elements directly rather than dispatching a Cast op. Only when
+        // a tape records may the value have been watched (then the Cast must be on the tape), and a floating
+        // value becoming bool goes through Cast for its NaN check.
+        return TapeStack.AnyRecording || (value.DType.IsFloating && dtype == DType.Bool)
+            ? Tf.Cast(value, dtype)
+            : ConvertDirect(value, dtype);
+    }
+
+    /// <summary>A strong copy of <paramref name="value"/>'s elements converted to <paramref name="dtype"/> (Cast's kernel, no dispatch).</summary>
+    internal static Tensor ConvertDirect(Tensor value, DType dtype)
+    {
+        int size = value.Size;
+        Array buffer = Storage.Allocate(dtype, size);
+        Kernels.Conversion.Convert(value.Buffer, value.DType, buffer, dtype, size);
+        return new Tensor(buffer, value.Shape, dtype, size, isWeak: false);
     }
 
     /// <summary>NumPy's broadcast of two shapes, or an error naming the op and both shapes.</summary>
     public static Shape BroadcastShapes(string op, Shape a, Shape b)
     {
-        if (a == b)
+        ReadOnlySpan<int> x = a.Dims;
+        ReadOnlySpan<int> y = b.Dims;
+
+        // The common cases (equal shapes, a scalar or a row against a matrix) give one of the inputs' shapes:
+        // answer with it and keep its dimension array rather than building a new one.
+        if (x.Length == 0 || x.SequenceEqual(y))
+        {
+            return b;
+        }
+
+        if (y.Length == 0)
         {
             return a;
         }
 
-        ReadOnlySpan<int> x = a.Dims;
-        ReadOnlySpan<int> y = b.Dims;
         int rank = Math.Max(x.Length, y.Length);
+        if (Covers(x, y))
+        {
+            return a;
+        }
+
+        if (Covers(y, x))
+        {
+            return b;
+        }
+
         var dims = new int[rank];
         for (int i = 0; i < rank; i++)
         {
@@ -97,6 +136,26 @@ internal static class DTypeRules
         }
 
         return Shape.FromOwnedArray(dims);
+    }
+
+    /// <summary>Whether <paramref name="big"/> is the broadcast of itself with <paramref name="small"/>.</summary>
+    private static bool Covers(ReadOnlySpan<int> big, ReadOnlySpan<int> small)
+    {
+        if (small.Length > big.Length)
+        {
+            return false;
+        }
+
+        int lead = big.Length - small.Length;
+        for (int i = 0; i < small.Length; i++)
+        {
+            if (small[i] != 1 && small[i] != big[lead + i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Throws unless <paramref name="dtype"/> is one of those <paramref name="op"/> supports.</summary>

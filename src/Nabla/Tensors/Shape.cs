@@ -13,6 +13,7 @@ namespace Nabla;
 public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 {
     private static readonly int[] s_scalarDims = [];
+    private static readonly int[]?[] s_vectors = new int[]?[65];
     private readonly int[]? _dims;
 
     /// <summary>A shape from its dimensions (copied).</summary>
@@ -37,6 +38,17 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 
     /// <summary>Builds a shape; the collection-expression entry point.</summary>
     public static Shape Create(ReadOnlySpan<int> dims) => new(dims);
+
+    /// <summary>The rank-1 shape <c>(length,)</c>, shared for small lengths (dimension arrays are never written).</summary>
+    internal static Shape Vector(int length)
+    {
+        if ((uint)length >= (uint)s_vectors.Length)
+        {
+            return new Shape([length]);
+        }
+
+        return new Shape(s_vectors[length] ??= [length], false);
+    }
 
     /// <summary>Wraps an array the caller promises never to modify again.</summary>
     internal static Shape FromOwnedArray(int[] dims) => new(dims, false);
@@ -86,7 +98,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     public int[] ToArray() => Dims.ToArray();
 
     /// <summary>Whether two shapes have the same dimensions.</summary>
-    public bool Equals(Shape other) => Dims.SequenceEqual(other.Dims);
+    public bool Equals(Shape other) => ReferenceEquals(_dims, other._dims) || Dims.SequenceEqual(other.Dims);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Shape other && Equals(other);

@@ -10,7 +10,39 @@ public partial class Tensor
     {
         var buffer = new T[1];
         buffer[0] = value;
-        return new Tensor(buffer, Shape.Scalar, DType.Of<T>(), weak);
+        return new Tensor(buffer, Shape.Scalar, DTypeOf<T>(), 1, weak);
+    }
+
+    /// <summary><see cref="DType.Of{T}"/> folded by the JIT for each storage type (no runtime type test).</summary>
+    private static DType DTypeOf<T>()
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return DType.Float32;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return DType.Float64;
+        }
+
+        if (typeof(T) == typeof(int))
+        {
+            return DType.Int32;
+        }
+
+        return typeof(T) == typeof(long) ? DType.Int64 : DType.Of<T>();
+    }
+
+    /// <summary>A rank-1 tensor holding a copy of <paramref name="values"/> (the typed fast path of <see cref="FromArray"/>).</summary>
+    internal static Tensor FromVector<T>(T[] values, bool weak = false)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        DType dtype = DTypeOf<T>();
+        var copy = (T[])Storage.Allocate(dtype, values.Length);
+        values.AsSpan().CopyTo(copy);
+        return new Tensor(copy, Shape.Vector(values.Length), dtype, values.Length, weak);
     }
 
     /// <summary>A tensor holding a copy of a .NET array of any rank, with the array's shape.</summary>

@@ -1,6 +1,7 @@
 namespace Nabla;
 
-// Generated shape: one implicit conversion per element type and rank (scalar, 1-D to 4-D arrays).
+// Generated shape: one implicit conversion per element type and rank (scalar, 1-D to 4-D arrays). 1-D
+// arrays take the typed FromVector path (no reflection on the array type); small ints are cached (ScalarCache).
 // Every tensor made this way is weakly typed (see Tensor.IsWeak): in an op it adopts the dtype of the
 // tensor beside it, as API.md specifies for C# values.
 public partial class Tensor
@@ -9,7 +10,7 @@ public partial class Tensor
     public static implicit operator Tensor(bool value) => Scalar(value, weak: true);
 
     /// <summary>A weakly typed bool tensor with the array's shape.</summary>
-    public static implicit operator Tensor(bool[] values) => FromArray(values, weak: true);
+    public static implicit operator Tensor(bool[] values) => FromVector(values, weak: true);
 
     /// <summary>A weakly typed bool tensor with the array's shape.</summary>
     public static implicit operator Tensor(bool[,] values) => FromArray(values, weak: true);
@@ -21,10 +22,10 @@ public partial class Tensor
     public static implicit operator Tensor(bool[,,,] values) => FromArray(values, weak: true);
 
     /// <summary>A weakly typed scalar tensor of dtype int32.</summary>
-    public static implicit operator Tensor(int value) => Scalar(value, weak: true);
+    public static implicit operator Tensor(int value) => ScalarCache.WeakInt32(value);
 
     /// <summary>A weakly typed int32 tensor with the array's shape.</summary>
-    public static implicit operator Tensor(int[] values) => FromArray(values, weak: true);
+    public static implicit operator Tensor(int[] values) => FromVector(values, weak: true);
 
     /// <summary>A weakly typed int32 tensor with the array's shape.</summary>
     public static implicit operator Tensor(int[,] values) => FromArray(values, weak: true);
@@ -39,7 +40,7 @@ public partial class Tensor
     public static implicit operator Tensor(long value) => Scalar(value, weak: true);
 
     /// <summary>A weakly typed int64 tensor with the array's shape.</summary>
-    public static implicit operator Tensor(long[] values) => FromArray(values, weak: true);
+    public static implicit operator Tensor(long[] values) => FromVector(values, weak: true);
 
     /// <summary>A weakly typed int64 tensor with the array's shape.</summary>
     public static implicit operator Tensor(long[,] values) => FromArray(values, weak: true);
@@ -54,7 +55,7 @@ public partial class Tensor
     public static implicit operator Tensor(Half value) => Scalar(value, weak: true);
 
     /// <summary>A weakly typed float16 tensor with the array's shape.</summary>
-    public static implicit operator Tensor(Half[] values) => FromArray(values, weak: true);
+    public static implicit operator Tensor(Half[] values) => FromVector(values, weak: true);
 
     /// <summary>A weakly typed float16 tensor with the array's shape.</summary>
     public static implicit operator Tensor(Half[,] values) => FromArray(values, weak: true);
@@ -69,7 +70,7 @@ public partial class Tensor
     public static implicit operator Tensor(BFloat16 value) => Scalar(value, weak: true);
 
     /// <summary>A weakly typed bfloat16 tensor with the array's shape.</summary>
-    public static implicit operator Tensor(BFloat16[] values) => FromArray(values, weak: true);
+    public static implicit operator Tensor(BFloat16[] values) => FromVector(values, weak: true);
 
     /// <summary>A weakly typed bfloat16 tensor with the array's shape.</summary>
     public static implicit operator Tensor(BFloat16[,] values) => FromArray(values, weak: true);
@@ -84,7 +85,7 @@ public partial class Tensor
     public static implicit operator Tensor(float value) => Scalar(value, weak: true);
 
     /// <summary>A weakly typed float32 tensor with the array's shape.</summary>
-    public static implicit operator Tensor(float[] values) => FromArray(values, weak: true);
+    public static implicit operator Tensor(float[] values) => FromVector(values, weak: true);
 
     /// <summary>A weakly typed float32 tensor with the array's shape.</summary>
     public static implicit operator Tensor(float[,] values) => FromArray(values, weak: true);
@@ -99,7 +100,7 @@ public partial class Tensor
     public static implicit operator Tensor(double value) => Scalar(value, weak: true);
 
     /// <summary>A weakly typed float64 tensor with the array's shape.</summary>
-    public static implicit operator Tensor(double[] values) => FromArray(values, weak: true);
+    public static implicit operator Tensor(double[] values) => FromVector(values, weak: true);
 
     /// <summary>A weakly typed float64 tensor with the array's shape.</summary>
     public static implicit operator Tensor(double[,] values) => FromArray(values, weak: true);

@@ -13,11 +13,17 @@ public partial class Tensor : IFormattable
 
     /// <summary>Wraps a buffer the caller hands over: nothing may write to it afterwards.</summary>
     internal Tensor(Array buffer, Shape shape, DType dtype, bool isWeak = false)
+        : this(buffer, shape, dtype, shape.Size, isWeak)
+    {
+    }
+
+    /// <summary>Wraps a buffer whose element count the caller already knows (it must equal <c>shape.Size</c>).</summary>
+    internal Tensor(Array buffer, Shape shape, DType dtype, int size, bool isWeak)
     {
         _buffer = buffer;
         Shape = shape;
         DType = dtype;
-        Size = shape.Size;
+        Size = size;
         IsWeak = isWeak;
     }
 
@@ -39,6 +45,13 @@ public partial class Tensor : IFormattable
     /// </summary>
     internal bool IsWeak { get; }
 
+    /// <summary>
+    /// The tokens of the tapes that recorded this tensor as an op output or variable snapshot: null, one token,
+    /// or an array of them for nested tapes. Written once, by the flow that created the tensor, when the op is
+    /// recorded; read by tapes deciding whether an op that consumes the tensor must be recorded.
+    /// </summary>
+    internal object? RecordedBy { get; set; }
+
     /// <summary>The storage array (<c>T[]</c> of the dtype's CLR type; it may be longer than <see cref="Size"/>).</summary>
     internal Array Buffer => _buffer;
 
@@ -54,7 +67,11 @@ public partial class Tensor : IFormattable
     internal Span<T> Write<T>() => new(Unsafe.As<T[]>(_buffer), 0, Size);
 
     /// <summary>A new tensor whose buffer is allocated but not initialised; the caller fills it.</summary>
-    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Storage.Allocate(dtype, shape.Size), shape, dtype);
+    internal static Tensor Uninitialized(Shape shape, DType dtype)
+    {
+        int size = shape.Size;
+        return new Tensor(Storage.Allocate(dtype, size), shape, dtype, size, isWeak: false);
+    }
 
     /// <summary>
     /// The tensor an op sees as its input: itself, or for a variable a snapshot of its current value,

@@ -54,6 +54,9 @@ public class Variable : Tensor
     /// <returns>This variable, for chaining.</returns>
     public Variable AssignSub(Tensor delta) => Store(Tf.Subtract(Snapshot(), Checked(delta, "AssignSub")));
 
+    /// <summary>This variable as the one input of its read on a tape (shared by every read; entries never write to it).</summary>
+    internal Tensor[] AsInputs => field ??= [this];
+
     internal override Tensor ReadForOp()
     {
         Tensor snapshot = Snapshot();
@@ -62,7 +65,7 @@ public class Variable : Tensor
     }
 
     /// <summary>The current value, sharing the (never mutated) buffer.</summary>
-    private Tensor Snapshot() => new(_buffer, Shape, DType);
+    private Tensor Snapshot() => new(_buffer, Shape, DType, Size, isWeak: false);
 
     private Variable Store(Tensor value)
     {

@@ -1,0 +1,164 @@
+using System.Globalization;
+using Nabla.Keras.Callbacks;
+
+namespace Nabla.Keras;
+
+public abstract partial class Model
+{
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> passes over (<paramref name="x"/>, <paramref name="y"/>) in batches of
+    /// <paramref name="batchSize"/> samples (first axis), as Keras's <c>fit</c>. Batches are cut with tensor ops
+    /// (a slice, or a gather of shuffled indices). Returns the <see cref="Keras.History"/> of each epoch's
+    /// <c>loss</c>, metrics and <c>val_</c> metrics.
+    /// </summary>
+    /// <param name="x">The inputs, samples along the first axis.</param>
+    /// <param name="y">The targets, samples along the first axis.</param>
+    /// <param name="epochs">The number of passes.</param>
+    /// <param name="batchSize">The batch size (Keras's default 32).</param>
+    /// <param name="verbose">0 silent, 1 progress bar (one line per epoch when the output is redirected), 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called at the start and end of training, epochs and batches.</param>
+    /// <param name="validationSplit">The fraction of samples, taken from the end before shuffling, held out for validation.</param>
+    /// <param name="validationData">Validation inputs and targets, evaluated at the end of each epoch (overrides <paramref name="validationSplit"/>).</param>
+    /// <param name="shuffle">Whether to shuffle the training samples before each epoch.</param>
+    /// <param name="seed">The shuffling seed; <c>null</c> for a random one.</param>
+    /// <param name="initialEpoch">The epoch to start from (to resume a run).</param>
+    /// <param name="output">Where progress is printed; <see cref="Console.Out"/> by default.</param>
+    /// <param name="interactive">
+    /// Whether <paramref name="output"/> is a terminal, where the bar is redrawn in place; by default
+    /// <c>!Console.IsOutputRedirected</c> for the console and <c>false</c> for another writer.
+    /// </param>
+    /// <param name="cancellationToken">Checked between batches: cancelling throws <see cref="OperationCanceledException"/> with the weights of the last finished batch.</param>
+    /// <exception cref="ArgumentException">When the data or the arguments do not fit.</exception>
+    /// <exception cref="InvalidOperationException">When the model is not compiled.</exception>
+    public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+        double validationSplit = 0, (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int? seed = null,
+        int initialEpoch = 0, TextWriter? output = null, bool? interactive = null, CancellationToken cancellationToken = default)
+    {
+        CheckData("Fit", x, y);
+        CheckBatchSize("Fit", batchSize);
+        RequireCompiled("training");
+        if (epochs < 0 || initialEpoch < 0 || verbose is < 0 or > 2)
+        {
+            throw new ArgumentException(
+                $"Fit: epochs and initialEpoch must be non-negative and verbose 0, 1 or 2, got {epochs}, {initialEpoch} and {verbose}.");
+        }
+
+        (Tensor trainX, Tensor trainY, Tensor? valX, Tensor? valY) = SplitValidation(x, y, validationSplit, validationData);
+        int samples = trainX.Shape[0];
+        int steps = (samples + batchSize - 1) / batchSize;
+
+        var history = new History();
+        var all = new List<Callback>();
+        TextWriter? writer = verbose == 0 ? null : output ?? Console.Out;
+        if (writer is not null)
+        {
+            bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
+            all.Add(new ProgbarLogger(writer, isTerminal && verbose == 1));
+        }
+
+        all.AddRange(callbacks ?? []);
+        all.Add(history);
+        var parameters = new TrainingParameters(epochs, steps, verbose);
+        foreach (Callback c in all)
+        {
+            c.SetModel(this);
+            c.SetParams(parameters);
+        }
+
+        var list = new CallbackList(all);
+        History = history;
+        ProgressWriter = writer;
+        StopTraining = false;
+#pragma warning disable CA5394 // Shuffling training data is not security sensitive.
+        Random random = seed is int s ? new Random(s) : new Random();
+        int[] order = new int[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            order[i] = i;
+        }
+
+        Dictionary<string, double> logs = [];
+        list.TrainBegin(logs);
+        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+        {
+            ResetMetrics();
+            list.EpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));
+            if (shuffle)
+            {
+                random.Shuffle(order);
+            }
+#pragma warning restore CA5394
+
+            for (int step = 0; step < steps && !StopTraining; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = step * batchSize;
+                int end = Math.Min(samples, start + batchSize);
+                (Tensor bx, Tensor by) = Batch(trainX, trainY, shuffle ? order : null, start, end);
+                list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
+                TrainStep(bx, by);
+                list.BatchEnd(step, GetMetricsResult());
+            }
+
+            logs = GetMetricsResult();
+            if (valX is not null && valY is not null)
+            {
+                foreach ((string key, double value) in EvaluateMetrics(valX, valY, batchSize, cancellationToken))
+                {
+                    logs["val_" + key] = value;
+                }
+            }
+
+            list.EpochEnd(epoch, logs);
+        }
+
+        list.TrainEnd(logs);
+        ProgressWriter = null;
+        return history;
+    }
+
+    // The batch of samples [start, end): a slice in order, or a gather of the shuffled indices.
+    private static (Tensor X, Tensor Y) Batch(Tensor x, Tensor y, int[]? order, int start, int end)
+    {
+        int samples = x.Shape[0];
+        if (order is null)
+        {
+            return start == 0 && end == samples ? (x, y) : (x[start..end], y[start..end]);
+        }
+
+        Tensor indices = Tf.Constant(order[start..end], new Shape(end - start));
+        return (Tf.Gather(x, indices), Tf.Gather(y, indices));
+    }
+
+    private static (Tensor X, Tensor Y, Tensor? ValX, Tensor? ValY) SplitValidation(
+        Tensor x, Tensor y, double validationSplit, (Tensor X, Tensor Y)? validationData)
+    {
+        if (validationData is (Tensor valX, Tensor valY))
+        {
+            CheckData("Fit (validationData)", valX, valY);
+            return (x, y, valX, valY);
+        }
+
+        if (!(validationSplit >= 0 && validationSplit < 1))
+        {
+            throw new ArgumentException(
+                $"Fit: validationSplit must be in [0, 1), got {validationSplit.ToString(CultureInfo.InvariantCulture)}.", nameof(validationSplit));
+        }
+
+        if (validationSplit == 0)
+        {
+            return (x, y, null, null);
+        }
+
+        int samples = x.Shape[0];
+        int splitAt = (int)Math.Floor(samples * (1.0 - validationSplit));
+        if (splitAt == 0 || splitAt == samples)
+        {
+            throw new ArgumentException(
+                $"Fit: training data contains {samples} samples, which is not sufficient to split it into a validation and training set " +
+                $"as specified by validationSplit={validationSplit.ToString(CultureInfo.InvariantCulture)}.", nameof(validationSplit));
+        }
+
+        return (x[..splitAt], y[..splitAt], x[splitAt..], y[splitAt..]);
+    }
+}

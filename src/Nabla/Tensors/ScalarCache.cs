@@ -1,0 +1,53 @@
+namespace Nabla;
+
+/// <summary>
+/// Shared immutable scalar tensors for the small C# integers written in expressions (<c>x * 2</c>,
+/// <c>x + 1</c>), so that the implicit conversion and its dtype conversion cost no allocation.
+/// <para>
+/// Only integer values are cached: integer tensors are never watched or tracked by a tape, so sharing one
+/// object between unrelated expressions cannot connect their gradients. The converted (possibly floating)
+/// copies are handed only to binary ops as inputs, never returned to a caller, so no caller can watch them.
+/// Slots fill lazily; two threads racing on a slot each get a valid tensor and one of them is kept.
+/// </para>
+/// </summary>
+internal static class ScalarCache
+{
+    private const int Min = -16;
+    private const int Count = 256 + 16;
+
+    private static readonly Tensor?[] s_weakInt32 = new Tensor?[Count];
+    private static readonly Tensor?[]?[] s_converted = new Tensor?[]?[8];
+
+    /// <summary>The weakly typed int32 scalar <paramref name="value"/>, shared for small values.</summary>
+    public static Tensor WeakInt32(int value)
+    {
+        uint index = unchecked((uint)(value - Min));
+        if (index >= Count)
+        {
+            return Tensor.Scalar(value, weak: true);
+        }
+
+        return s_weakInt32[index] ??= Tensor.Scalar(value, weak: true);
+    }
+
+    /// <summary>
+    /// The strong scalar of <paramref name="dtype"/> for a weak scalar this cache made, or null for any other
+    /// tensor. Only for op inputs that the op does not return.
+    /// </summary>
+    public static Tensor? ConvertedInput(Tensor weak, DType dtype)
+    {
+        if (weak.Rank != 0 || weak.DType != DType.Int32)
+        {
+            return null;
+        }
+
+        uint index = unchecked((uint)(weak.Read<int>()[0] - Min));
+        if (index >= Count || !ReferenceEquals(s_weakInt32[index], weak))
+        {
+            return null;
+        }
+
+        Tensor?[] row = s_converted[(int)dtype.Code] ??= new Tensor?[Count];
+        return row[index] ??= DTypeRules.ConvertDirect(weak, dtype);
+    }
+}
