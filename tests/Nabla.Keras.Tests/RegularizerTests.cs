@@ -212,6 +212,25 @@ public class RegularizerTests
         Assert.Equal(36f, tape.Gradient(total, [dense.Kernel!])[0]!.ToArray<float>()[0], 4);
     }
 
+    private sealed class MeanPenalty : Layer
+    {
+        public override Tensor Call(Tensor inputs, bool training = false)
+        {
+            AddLoss(Tf.ReduceMean(inputs));
+            AddLoss(inputs); // a non-scalar loss is summed
+            return inputs;
+        }
+    }
+
+    [Fact]
+    public void AddLossTensor_KeepsOnlyTheLastCallsLosses()
+    {
+        var model = new Sequential(new MeanPenalty(), new Dense(1, kernelInitializer: new Ones(), inputShape: [2]));
+        model.Apply(Tf.Constant(new float[,] { { 10, 20 } }));
+        model.Apply(Tf.Constant(new float[,] { { 1, 2 }, { 3, 4 } }));
+        Assert.Equal([2.5, 10], model.Losses.Select(Value), new DoubleTolerance(1e-6));
+    }
+
     [Fact]
     public void ConvAndEmbedding_Regularizers_InLosses()
     {
