@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Regularizers;
 
 namespace Nabla.Keras;
 
@@ -9,7 +10,7 @@ namespace Nabla.Keras;
 /// walking the fields, base class fields first and then in declaration order: no registration calls.
 /// </summary>
 [DynamicallyAccessedMembers(TrackedMembers)]
-public abstract class Layer
+public abstract partial class Layer
 {
     /// <summary>The members that tracking reads; kept by the trimmer on every subclass.</summary>
     internal const DynamicallyAccessedMemberTypes TrackedMembers =
@@ -109,14 +110,17 @@ public abstract class Layer
         }
     }
 
-    /// <summary>Builds the layer if needed (from <paramref name="inputs"/>'s shape), then calls it.</summary>
+    /// <summary>
+    /// Builds the layer if needed (from <paramref name="inputs"/>'s shape), then calls it, as Keras's <c>__call__</c>:
+    /// an outermost call first clears the call-time losses (<see cref="AddLoss(Tensor)"/>, activity penalties) of this
+    /// layer and its nested layers, and the <see cref="ActivityRegularizer"/>'s penalty of the outputs is added after.
+    /// </summary>
     /// <param name="inputs">The input batch.</param>
     /// <param name="training">Whether the call is for training (dropout-like layers behave differently).</param>
     public Tensor Apply(Tensor inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        EnsureBuilt(inputs.Shape);
-        return Call(inputs, training);
+        return CallWithLosses(inputs, training);
     }
 
     /// <summary>
@@ -160,13 +164,20 @@ public abstract class Layer
     /// <param name="initializer">Its initial value; <see cref="GlorotUniform"/> by default, as Keras.</param>
     /// <param name="trainable">Whether optimizers update it.</param>
     /// <param name="dtype">Its dtype; float32 by default.</param>
-    public Variable AddWeight(string name, Shape shape, Initializer? initializer = null, bool trainable = true, DType? dtype = null)
+    /// <param name="regularizer">A penalty on the weight, added to <see cref="Losses"/> (computed from its current value when queried).</param>
+    public Variable AddWeight(string name, Shape shape, Initializer? initializer = null, bool trainable = true, DType? dtype = null,
+        Regularizer? regularizer = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         initializer ??= new GlorotUniform();
         Tensor value = initializer.Initialize(shape, dtype ?? DType.Float32);
         var variable = new Variable(value, trainable: trainable, name: $"{Name}/{name}");
         _weights.Add(variable);
+        if (regularizer is not null)
+        {
+            AddLoss(() => regularizer.Call(variable));
+        }
+
         return variable;
     }
 

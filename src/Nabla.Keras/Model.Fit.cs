@@ -70,7 +70,9 @@ public abstract partial class Model
         ProgressWriter = writer;
         StopTraining = false;
 #pragma warning disable CA5394 // Shuffling training data is not security sensitive.
-        Random random = seed is int s ? new Random(s) : new Random();
+        // Without a seed, the shuffle seed is drawn from Tf.Random, so Tf.Random.SetSeed makes Fit reproducible.
+        int shuffleSeed = seed ?? (shuffle ? (int)Tf.Random.Uniform([], 0, int.MaxValue, DType.Float64).Item<double>() : 0);
+        var random = new Random(shuffleSeed);
         int[] order = new int[samples];
         for (int i = 0; i < samples; i++)
         {

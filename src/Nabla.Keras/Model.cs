@@ -82,11 +82,12 @@ public abstract partial class Model : Layer
     /// <param name="loss">A loss name: see <see cref="Loss.Get"/>.</param>
     /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
     public void Compile(string optimizer, string loss, IEnumerable<object>? metrics = null) =>
-        Compile(OptimizerRegistry.Get(optimizer), Losses.Loss.Get(loss), metrics);
+        Compile(OptimizerRegistry.Get(optimizer), Keras.Losses.Loss.Get(loss), metrics);
 
     /// <summary>
-    /// One gradient step on a batch (Keras's <c>train_step</c>): forward in training mode, loss, gradients, update;
-    /// the loss tracker and compiled metrics accumulate the batch. Returns the batch loss.
+    /// One gradient step on a batch (Keras's <c>train_step</c>): forward in training mode, loss plus the sum of
+    /// <see cref="Layer.Losses"/> (regularization penalties), gradients, update; the loss tracker and compiled metrics
+    /// accumulate the batch. Returns the batch loss, penalties included (as Keras reports it).
     /// </summary>
     public virtual double TrainStep(Tensor x, Tensor y)
     {
@@ -104,6 +105,8 @@ public abstract partial class Model : Layer
             {
                 value = Tf.ReduceMean(value);
             }
+
+            value = AddRegularizationLosses(value);
         }
 
         IReadOnlyList<Variable> variables = TrainableVariables;
@@ -173,7 +176,10 @@ public abstract partial class Model : Layer
         return Tf.Concat([.. outputs], 0);
     }
 
-    /// <summary>The compiled loss on (<paramref name="x"/>, <paramref name="y"/>), the mean over batches weighted by their sizes (Keras's <c>evaluate</c>).</summary>
+    /// <summary>
+    /// The compiled loss on (<paramref name="x"/>, <paramref name="y"/>), plus <see cref="Layer.Losses"/> as Keras's
+    /// <c>evaluate</c> reports it, the mean over batches weighted by their sizes.
+    /// </summary>
     /// <param name="x">The inputs.</param>
     /// <param name="y">The targets.</param>
     /// <param name="batchSize">Samples per batch.</param>
@@ -201,10 +207,26 @@ public abstract partial class Model : Layer
             Tensor by = start == 0 && end == samples ? y : y[start..end];
             Tensor yPred = Apply(bx, training: false);
             Tensor value = loss.Call(by, yPred);
-            UpdateMetrics(ToDouble(value.Rank > 0 ? Tf.ReduceMean(value) : value), by, yPred, end - start);
+            value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
+            UpdateMetrics(ToDouble(value), by, yPred, end - start);
         }
 
         return GetMetricsResult();
+    }
+
+    /// <summary>
+    /// The compiled loss plus the sum of <see cref="Layer.Losses"/> (weight and activity penalties, <c>AddLoss</c>),
+    /// each cast to the loss's dtype, as Keras's <c>compute_loss</c>: read here, inside the caller's tape, so the
+    /// penalties are differentiated with the loss, and the reported loss includes them.
+    /// </summary>
+    private Tensor AddRegularizationLosses(Tensor value)
+    {
+        foreach (Tensor penalty in Losses)
+        {
+            value = Tf.Add(value, penalty.DType == value.DType ? penalty : Tf.Cast(penalty, value.DType));
+        }
+
+        return value;
     }
 
     private void UpdateMetrics(double batchLoss, Tensor y, Tensor yPred, int count)

@@ -7,7 +7,8 @@ namespace Nabla.Keras.Callbacks;
 /// Saves the model's weights at the end of epochs (Keras's <c>ModelCheckpoint</c> with
 /// <c>save_weights_only=True</c>). The path may hold Keras's placeholders: <c>{epoch}</c> or <c>{epoch:02d}</c>
 /// (1-based) and any logs key such as <c>{val_loss:.2f}</c>. With <see cref="SaveBestOnly"/> it saves only when
-/// the monitored metric improves.
+/// the monitored metric improves. By default the weights are written with <see cref="WeightsFile.SaveWeights"/>
+/// (safetensors), so <see cref="WeightsFile.LoadWeights"/> restores them.
 /// </summary>
 public sealed partial class ModelCheckpoint : Callback
 {
@@ -21,7 +22,7 @@ public sealed partial class ModelCheckpoint : Callback
     /// <param name="mode"><c>auto</c>, <c>min</c> or <c>max</c>.</param>
     /// <param name="initialValueThreshold">A value the metric must beat for the first save.</param>
     /// <param name="verbose">Whether to print each save.</param>
-    /// <param name="save">How to write the weights; by default <see cref="CheckpointFile.Save"/>.</param>
+    /// <param name="save">How to write the weights; by default <see cref="WeightsFile.SaveWeights"/> (safetensors).</param>
     public ModelCheckpoint(string filepath, string monitor = "val_loss", bool saveBestOnly = false, string mode = "auto",
         double? initialValueThreshold = null, int verbose = 0, Action<Model, string>? save = null)
     {
@@ -33,7 +34,7 @@ public sealed partial class ModelCheckpoint : Callback
         Verbose = verbose;
         _maximize = MonitorRules.Maximize("ModelCheckpoint", monitor, mode);
         Best = initialValueThreshold ?? (_maximize ? double.NegativeInfinity : double.PositiveInfinity);
-        _save = save ?? CheckpointFile.Save;
+        _save = save ?? WeightsFile.SaveWeights;
     }
 
     /// <summary>The path template.</summary>

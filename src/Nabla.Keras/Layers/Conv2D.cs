@@ -1,4 +1,5 @@
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Regularizers;
 
 namespace Nabla.Keras;
 
@@ -11,6 +12,8 @@ public class Conv2D : Layer
     private readonly Func<Tensor, Tensor> _activation;
     private readonly Initializer _kernelInitializer;
     private readonly Initializer _biasInitializer;
+    private readonly Regularizer? _kernelRegularizer;
+    private readonly Regularizer? _biasRegularizer;
     private readonly int[] _kernelSize;
     private readonly int[] _strides;
     private readonly int[] _dilationRate;
@@ -27,12 +30,16 @@ public class Conv2D : Layer
     /// <param name="useBias">Whether to add a bias.</param>
     /// <param name="kernelInitializer">The kernel's initializer; <see cref="GlorotUniform"/> by default.</param>
     /// <param name="biasInitializer">The bias's initializer; <see cref="Zeros"/> by default.</param>
+    /// <param name="kernelRegularizer">A penalty on the kernel (<c>"l2"</c>, <see cref="L2"/>...), added to <see cref="Layer.Losses"/>.</param>
+    /// <param name="biasRegularizer">A penalty on the bias.</param>
+    /// <param name="activityRegularizer">A penalty on the outputs (<see cref="Layer.ActivityRegularizer"/>).</param>
     /// <param name="dilationRate">The dilation: one value or (height, width); 1 by default.</param>
     /// <param name="inputShape">The shape of one sample (height, width, channels).</param>
     /// <param name="name">The layer's name; <c>conv2d</c>, <c>conv2d_1</c>... by default.</param>
     /// <param name="dtype">The weights' dtype; float32 by default.</param>
     public Conv2D(int filters, int[] kernelSize, int[]? strides = null, string padding = "valid", string? activation = null,
-        bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, int[]? dilationRate = null,
+        bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
+        Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, int[]? dilationRate = null,
         int[]? inputShape = null, string? name = null, DType? dtype = null)
         : base(name, inputShape)
     {
@@ -51,6 +58,9 @@ public class Conv2D : Layer
         _activation = Activations.Get(activation);
         _kernelInitializer = kernelInitializer ?? new GlorotUniform();
         _biasInitializer = biasInitializer ?? new Zeros();
+        _kernelRegularizer = kernelRegularizer;
+        _biasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
         _dtype = dtype ?? DType.Float32;
         BuildFromInputShape();
     }
@@ -62,12 +72,17 @@ public class Conv2D : Layer
     /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
     /// <param name="activation">An activation name; null for none.</param>
     /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="kernelRegularizer">A penalty on the kernel, added to <see cref="Layer.Losses"/>.</param>
+    /// <param name="biasRegularizer">A penalty on the bias.</param>
+    /// <param name="activityRegularizer">A penalty on the outputs (<see cref="Layer.ActivityRegularizer"/>).</param>
     /// <param name="inputShape">The shape of one sample.</param>
     /// <param name="name">The layer's name.</param>
     /// <param name="dtype">The weights' dtype.</param>
     public Conv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string? activation = null,
-        bool useBias = true, int[]? inputShape = null, string? name = null, DType? dtype = null)
-        : this(filters, [kernelSize], [strides], padding, activation, useBias, null, null, null, inputShape, name, dtype)
+        bool useBias = true, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
+        int[]? inputShape = null, string? name = null, DType? dtype = null)
+        : this(filters, [kernelSize], [strides], padding, activation, useBias, null, null, kernelRegularizer, biasRegularizer,
+            activityRegularizer, null, inputShape, name, dtype)
     {
     }
 
@@ -94,8 +109,9 @@ public class Conv2D : Layer
             throw new ArgumentException($"Conv2D {Name}: inputs must be rank 4 (batch, height, width, channels), got shape {inputShape}.", nameof(inputShape));
         }
 
-        _kernel = AddWeight("kernel", new Shape(_kernelSize[0], _kernelSize[1], inputShape[3], Filters), _kernelInitializer, dtype: _dtype);
-        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, dtype: _dtype) : null;
+        _kernel = AddWeight("kernel", new Shape(_kernelSize[0], _kernelSize[1], inputShape[3], Filters), _kernelInitializer, dtype: _dtype,
+            regularizer: _kernelRegularizer);
+        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, dtype: _dtype, regularizer: _biasRegularizer) : null;
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Regularizers;
 
 namespace Nabla.Keras;
 
@@ -8,6 +9,8 @@ public class Dense : Layer
     private readonly Func<Tensor, Tensor> _activation;
     private readonly Initializer _kernelInitializer;
     private readonly Initializer _biasInitializer;
+    private readonly Regularizer? _kernelRegularizer;
+    private readonly Regularizer? _biasRegularizer;
     private Variable? _kernel;
     private Variable? _bias;
 
@@ -17,11 +20,16 @@ public class Dense : Layer
     /// <param name="useBias">Whether to add a bias.</param>
     /// <param name="kernelInitializer">The kernel's initializer; <see cref="GlorotUniform"/> by default.</param>
     /// <param name="biasInitializer">The bias's initializer; <see cref="Zeros"/> by default.</param>
+    /// <param name="kernelRegularizer">A penalty on the kernel (<c>"l2"</c>, <see cref="L2"/>...), added to <see cref="Layer.Losses"/>.</param>
+    /// <param name="biasRegularizer">A penalty on the bias.</param>
+    /// <param name="activityRegularizer">A penalty on the outputs (<see cref="Layer.ActivityRegularizer"/>).</param>
     /// <param name="inputShape">The shape of one sample (Keras's <c>input_shape</c>), e.g. <c>[1]</c>.</param>
     /// <param name="name">The layer's name; <c>dense</c>, <c>dense_1</c>... by default.</param>
     public Dense(int units, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
-        Initializer? biasInitializer = null, int[]? inputShape = null, string? name = null)
-        : this(units, Activations.Get(activation), useBias, kernelInitializer, biasInitializer, inputShape, name)
+        Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null)
+        : this(units, Activations.Get(activation), useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer,
+            activityRegularizer, inputShape, name)
     {
     }
 
@@ -31,10 +39,14 @@ public class Dense : Layer
     /// <param name="useBias">Whether to add a bias.</param>
     /// <param name="kernelInitializer">The kernel's initializer; <see cref="GlorotUniform"/> by default.</param>
     /// <param name="biasInitializer">The bias's initializer; <see cref="Zeros"/> by default.</param>
+    /// <param name="kernelRegularizer">A penalty on the kernel (<c>"l2"</c>, <see cref="L2"/>...), added to <see cref="Layer.Losses"/>.</param>
+    /// <param name="biasRegularizer">A penalty on the bias.</param>
+    /// <param name="activityRegularizer">A penalty on the outputs (<see cref="Layer.ActivityRegularizer"/>).</param>
     /// <param name="inputShape">The shape of one sample (Keras's <c>input_shape</c>).</param>
     /// <param name="name">The layer's name.</param>
     public Dense(int units, Func<Tensor, Tensor> activation, bool useBias = true, Initializer? kernelInitializer = null,
-        Initializer? biasInitializer = null, int[]? inputShape = null, string? name = null)
+        Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         ArgumentNullException.ThrowIfNull(activation);
@@ -48,6 +60,9 @@ public class Dense : Layer
         _activation = activation;
         _kernelInitializer = kernelInitializer ?? new GlorotUniform();
         _biasInitializer = biasInitializer ?? new Zeros();
+        _kernelRegularizer = kernelRegularizer;
+        _biasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
         BuildFromInputShape();
     }
 
@@ -72,8 +87,8 @@ public class Dense : Layer
         }
 
         int inputs = inputShape[inputShape.Rank - 1];
-        _kernel = AddWeight("kernel", new Shape(inputs, Units), _kernelInitializer);
-        _bias = UseBias ? AddWeight("bias", new Shape(Units), _biasInitializer) : null;
+        _kernel = AddWeight("kernel", new Shape(inputs, Units), _kernelInitializer, regularizer: _kernelRegularizer);
+        _bias = UseBias ? AddWeight("bias", new Shape(Units), _biasInitializer, regularizer: _biasRegularizer) : null;
     }
 
     /// <inheritdoc/>

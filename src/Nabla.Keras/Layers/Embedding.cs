@@ -1,4 +1,5 @@
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Regularizers;
 
 namespace Nabla.Keras;
 
@@ -9,6 +10,7 @@ namespace Nabla.Keras;
 public class Embedding : Layer
 {
     private readonly Initializer _initializer;
+    private readonly Regularizer? _regularizer;
     private readonly DType _dtype;
     private Variable? _embeddings;
 
@@ -16,11 +18,13 @@ public class Embedding : Layer
     /// <param name="inputDim">The vocabulary size.</param>
     /// <param name="outputDim">The vector size.</param>
     /// <param name="embeddingsInitializer">The initializer; uniform in [-0.05, 0.05] by default, as Keras.</param>
+    /// <param name="embeddingsRegularizer">A penalty on the embeddings matrix, added to <see cref="Layer.Losses"/>.</param>
+    /// <param name="activityRegularizer">A penalty on the outputs (<see cref="Layer.ActivityRegularizer"/>).</param>
     /// <param name="inputShape">The shape of one sample.</param>
     /// <param name="name">The layer's name; <c>embedding</c>... by default.</param>
     /// <param name="dtype">The weights' dtype; float32 by default.</param>
-    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, int[]? inputShape = null,
-        string? name = null, DType? dtype = null)
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
+        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null)
         : base(name, inputShape)
     {
         if (inputDim <= 0 || outputDim <= 0)
@@ -31,6 +35,8 @@ public class Embedding : Layer
         InputDim = inputDim;
         OutputDim = outputDim;
         _initializer = embeddingsInitializer ?? new RandomUniform(-0.05, 0.05);
+        _regularizer = embeddingsRegularizer;
+        ActivityRegularizer = activityRegularizer;
         _dtype = dtype ?? DType.Float32;
         BuildFromInputShape();
     }
@@ -46,7 +52,7 @@ public class Embedding : Layer
 
     /// <inheritdoc/>
     public override void Build(Shape inputShape) =>
-        _embeddings = AddWeight("embeddings", new Shape(InputDim, OutputDim), _initializer, dtype: _dtype);
+        _embeddings = AddWeight("embeddings", new Shape(InputDim, OutputDim), _initializer, dtype: _dtype, regularizer: _regularizer);
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)

@@ -95,19 +95,17 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, Reduc
                 $"{Name}: {yTrue.Size} labels (shape {yTrue.Shape}, {yTrue.DType}) for {samples} samples (predictions shape {yPred.Shape}).", nameof(yTrue));
         }
 
-        long[] labels = Tf.Cast(yTrue, DType.Int64).ToArray<long>();
-        var oneHot = new double[yPred.Size];
-        for (int i = 0; i < labels.Length; i++)
+        // Tf.OneHot would turn an out-of-range label into an all-zero row: refuse it instead, naming the loss.
+        Tensor labels = Tf.Reshape(Tf.Cast(yTrue, DType.Int64), yPred.Shape.ToArray()[..^1]);
+        if (Tf.ReduceAny(Tf.LogicalOr(Tf.Less(labels, 0L), Tf.GreaterEqual(labels, (long)classes))).Item<bool>())
         {
-            if (labels[i] < 0 || labels[i] >= classes)
-            {
-                throw new ArgumentException($"{Name}: label {labels[i]} at {i} is outside [0, {classes}).", nameof(yTrue));
-            }
-
-            oneHot[(i * classes) + (int)labels[i]] = 1;
+            long[] values = labels.ToArray<long>();
+            int i = Array.FindIndex(values, label => label < 0 || label >= classes);
+            throw new ArgumentException($"{Name}: label {values[i]} at {i} is outside [0, {classes}).", nameof(yTrue));
         }
 
-        Tensor target = Tf.Cast(Tf.Constant(oneHot, yPred.Shape), yPred.DType);
-        return CategoricalCrossentropy.CrossEntropy(target, yPred, FromLogits);
+        return FromLogits
+            ? Tf.Nn.SparseSoftmaxCrossEntropyWithLogits(labels, yPred)
+            : CategoricalCrossentropy.CrossEntropy(Tf.OneHot(labels, classes, dtype: yPred.DType), yPred, fromLogits: false);
     }
 }

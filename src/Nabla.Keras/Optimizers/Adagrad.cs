@@ -18,7 +18,7 @@ public sealed class Adagrad : Optimizer
     /// <param name="weightDecay">Decoupled weight decay.</param>
     public Adagrad(LearningRateSchedule? learningRate = null, double initialAccumulatorValue = 0.1, double epsilon = 1e-7,
         double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, double? weightDecay = null)
-        : base(learningRate, 0.001, "Adagrad", new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+        : base(learningRate, 0.001, "Adagrad", clipNorm, clipValue, globalClipNorm, weightDecay)
     {
         InitialAccumulatorValue = initialAccumulatorValue;
         Epsilon = epsilon;

@@ -20,14 +20,14 @@ public class Adam : Optimizer
     /// <param name="weightDecay">Decoupled weight decay.</param>
     public Adam(LearningRateSchedule? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
         double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, double? weightDecay = null)
-        : this("Adam", learningRate, beta1, beta2, epsilon, amsgrad,
-            new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+        : this("Adam", learningRate, beta1, beta2, epsilon, amsgrad, clipNorm, clipValue, globalClipNorm, weightDecay)
     {
     }
 
     /// <summary>Creates a named Adam variant (AdamW).</summary>
-    private protected Adam(string name, LearningRateSchedule? learningRate, double beta1, double beta2, double epsilon, bool amsgrad, OptimizerOptions options)
-        : base(learningRate, 0.001, name, options)
+    private protected Adam(string name, LearningRateSchedule? learningRate, double beta1, double beta2, double epsilon, bool amsgrad,
+        double? clipNorm, double? clipValue, double? globalClipNorm, double? weightDecay)
+        : base(learningRate, 0.001, name, clipNorm, clipValue, globalClipNorm, weightDecay)
     {
         Beta1 = beta1;
         Beta2 = beta2;
@@ -55,8 +55,8 @@ public class Adam : Optimizer
         Variable m = Slot(variable, "m");
         Variable v = Slot(variable, "v");
         double alpha = learningRate * Math.Sqrt(1 - Math.Pow(Beta2, localStep)) / (1 - Math.Pow(Beta1, localStep));
-        m.Assign((m * Beta1) + (gradient * (1 - Beta1)));
-        v.Assign((v * Beta2) + (Tf.Square(gradient) * (1 - Beta2)));
+        AssignMovingAverage(m, gradient, Beta1);
+        AssignMovingAverage(v, Tf.Square(gradient), Beta2);
         Tensor second = v;
         if (Amsgrad)
         {
@@ -87,8 +87,7 @@ public sealed class AdamW : Adam
     /// <param name="globalClipNorm">Rescale all gradients to a joint L2 norm of at most this.</param>
     public AdamW(LearningRateSchedule? learningRate = null, double weightDecay = 0.004, double beta1 = 0.9, double beta2 = 0.999,
         double epsilon = 1e-7, bool amsgrad = false, double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null)
-        : base("AdamW", learningRate, beta1, beta2, epsilon, amsgrad,
-            new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+        : base("AdamW", learningRate, beta1, beta2, epsilon, amsgrad, clipNorm, clipValue, globalClipNorm, weightDecay)
     {
     }
 }

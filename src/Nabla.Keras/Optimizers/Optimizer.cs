@@ -53,6 +53,14 @@ public abstract class Optimizer
         WeightDecay = options.WeightDecay;
     }
 
+    /// <summary>Creates the optimizer from the clipping and weight-decay arguments every Keras optimizer takes.</summary>
+    private protected Optimizer(LearningRateSchedule? learningRate, double defaultLearningRate, string name,
+        double? clipNorm, double? clipValue, double? globalClipNorm, double? weightDecay)
+        : this(learningRate, defaultLearningRate, name,
+            new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+    {
+    }
+
     /// <summary>
     /// The current learning rate (the schedule's value at <see cref="Iterations"/>). Setting it replaces a constant
     /// rate, as callbacks such as <c>LearningRateScheduler</c> do.
@@ -178,17 +186,9 @@ public abstract class Optimizer
         return slot;
     }
 
-    /// <summary>The <paramref name="count"/> zero-initialised slots <c>slot0</c>, <c>slot1</c>... of <paramref name="variable"/>.</summary>
-    protected Variable[] Slots(Variable variable, int count)
-    {
-        var result = new Variable[count];
-        for (int i = 0; i < count; i++)
-        {
-            result[i] = Slot(variable, string.Create(CultureInfo.InvariantCulture, $"slot{i}"));
-        }
-
-        return result;
-    }
+    /// <summary>The exponential moving average update <c>slot = decay·slot + (1 - decay)·value</c>.</summary>
+    private protected static void AssignMovingAverage(Variable slot, Tensor value, double decay)
+        => slot.Assign((slot * decay) + (value * (1 - decay)));
 
     private void Clip(List<Tensor> gradients)
     {

@@ -21,7 +21,7 @@ public sealed class RMSprop : Optimizer
     /// <param name="weightDecay">Decoupled weight decay.</param>
     public RMSprop(LearningRateSchedule? learningRate = null, double rho = 0.9, double momentum = 0, double epsilon = 1e-7, bool centered = false,
         double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, double? weightDecay = null)
-        : base(learningRate, 0.001, "RMSprop", new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+        : base(learningRate, 0.001, "RMSprop", clipNorm, clipValue, globalClipNorm, weightDecay)
     {
         Rho = rho;
         Momentum = momentum;
@@ -47,12 +47,12 @@ public sealed class RMSprop : Optimizer
         ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(variable);
         Variable velocity = Slot(variable, "velocity");
-        velocity.Assign((velocity * Rho) + (Tf.Square(gradient) * (1 - Rho)));
+        AssignMovingAverage(velocity, Tf.Square(gradient), Rho);
         Tensor denominator;
         if (Centered)
         {
             Variable average = Slot(variable, "average_gradient");
-            average.Assign((average * Rho) + (gradient * (1 - Rho)));
+            AssignMovingAverage(average, gradient, Rho);
             denominator = velocity - Tf.Square(average) + Epsilon;
         }
         else

@@ -18,7 +18,7 @@ public sealed class SGD : Optimizer
     /// <param name="weightDecay">Decoupled weight decay.</param>
     public SGD(LearningRateSchedule? learningRate = null, double momentum = 0, bool nesterov = false,
         double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, double? weightDecay = null)
-        : base(learningRate, 0.01, "SGD", new OptimizerOptions { ClipNorm = clipNorm, ClipValue = clipValue, GlobalClipNorm = globalClipNorm, WeightDecay = weightDecay })
+        : base(learningRate, 0.01, "SGD", clipNorm, clipValue, globalClipNorm, weightDecay)
     {
         if (!(momentum >= 0 && momentum <= 1))
         {

@@ -12,21 +12,22 @@ internal static partial class Gemm
     /// micro-panel of A is the operand the micro-kernel re-reads for every NR-wide micro-panel of B, so it must
     /// stay resident in L1: 12 rows × 1.5 KiB = 18 KiB of the 48 KiB L1d, leaving room for the streamed B
     /// micro-panel and the C tile. A larger KC amortizes the load/store of the C tile over more FMAs.
+    /// Measured on a Sapphire Rapids core: 192 to 384 floats all within noise; 128 doubles ~25% slower than 192.
     /// </summary>
-    internal static int s_kcBytes = 1536;
+    private const int KcBytes = 1536;
 
     /// <summary>
-    /// Width (columns) of the packed block of B, in bytes per row of it. The KC×NB block is re-read for every
+    /// Width (columns, i.e. elements) of the packed block of B. The KC×NB block is re-read for every
     /// micro-panel of A, so it must stay in L2 (2 MiB per core on current Xeons, 1 MiB or more elsewhere):
-    /// 384 × 2 KiB = 768 KiB.
+    /// KC·NB·size = 1.5 KiB × 512 = 768 KiB whatever the element type. A multiple of every kernel's NR.
     /// </summary>
-    internal static int s_nbBytes = 2048;
+    private const int Nb = 512;
 
     /// <summary>
     /// Height (rows) of the packed block of A. The MB×KC block lives in L3 and is reused across all NB-wide
     /// blocks of B; big enough that typical problems pack A exactly once per KC slice.
     /// </summary>
-    internal static int s_mb = 3072;
+    private const int Mb = 3072;
 
     /// <summary>The blocked algorithm, specialized (by the JIT) for one element type and micro-kernel.</summary>
     /// <remarks>
@@ -81,9 +82,9 @@ internal static partial class Gemm
         private static void GetBlockSizes(Problem<T> problem, out int kcMax, out int nbMax, out int mbMax, out long aLength, out long bLength)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
-            kcMax = Math.Max(8, s_kcBytes / Unsafe.SizeOf<T>());
-            nbMax = RoundUp(Math.Max(nr, s_nbBytes / Unsafe.SizeOf<T>()), nr);
-            mbMax = RoundUp(Math.Max(mr, s_mb), mr);
+            kcMax = Math.Max(8, KcBytes / Unsafe.SizeOf<T>());
+            nbMax = RoundUp(Math.Max(nr, Nb), nr);
+            mbMax = RoundUp(Math.Max(mr, Mb), mr);
             int kcAlloc = Math.Min(kcMax, problem.K);
             int mbAlloc = Math.Min(mbMax, RoundUp(problem.M, mr));
             int nbAlloc = Math.Min(nbMax, RoundUp(problem.N, nr));

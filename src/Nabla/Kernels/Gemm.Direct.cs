@@ -8,48 +8,37 @@ namespace Nabla.Kernels;
 internal static partial class Gemm
 {
     /// <summary>
-    /// Multiplies without packing, choosing the loop order that gives unit-stride vector access for the
-    /// operands' orientation: row AXPYs over n when rows of op(B) are contiguous and wide enough, dot products
-    /// over k when rows of op(A) and columns of op(B) are contiguous, column AXPYs over m for a transposed A
-    /// times a vector, and a scalar loop for whatever remains (only reached for small products).
+    /// Matrix-vector shapes (m = 1 or n = 1). These are memory-bound: there is no operand reuse for packing to
+    /// exploit, and the MR×NR micro-tiles would waste up to MR (or NR) times the arithmetic on padding. The
+    /// loop order is chosen for unit-stride vector access in the operands' orientation: row AXPYs over n for a
+    /// row vector times a matrix, dot products over k when rows of op(A) and columns of op(B) are contiguous,
+    /// and column AXPYs over m for a transposed A times a vector.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyDirect<T>(Problem<T> problem)
+    private static unsafe void MultiplyMatrixVector<T>(Problem<T> problem)
         where T : unmanaged, INumberBase<T>
     {
         int m = problem.M, n = problem.N, k = problem.K;
         T* a = problem.A, b = problem.B, c = problem.C;
         nint rsA = problem.RsA, csA = problem.CsA, rsB = problem.RsB, csB = problem.CsB, ldc = problem.Ldc;
-
-        bool rowsOfBContiguous = csB == 1;
-        if (rowsOfBContiguous && n >= 8)
+        if (csB == 1 && n >= 8)
         {
             RowAxpy(problem);
         }
         else if (csA == 1 && rsB == 1)
         {
-            // C(i, j) = dot(row i of op(A), column j of op(B)), both contiguous along p.
-            for (int i = 0; i < m; i++)
-            {
-                T* aRow = a + (i * rsA);
-                T* cRow = c + (i * ldc);
-                for (int j = 0; j < n; j++)
-                {
-                    cRow[j] = Dot(aRow, b + (j * csB), k);
-                }
-            }
+            MultiplyDots(problem);
         }
         else if (n == 1 && rsA == 1)
         {
             // C is a column vector (contiguous since n = 1) and columns of op(A) are contiguous.
-            var column = new Span<T>(c, m);
-            column.Clear();
+            new Span<T>(c, m).Clear();
             for (int p = 0; p < k; p++)
             {
                 Axpy(c, b[p * rsB], a + (p * csA), m);
             }
         }
-        else if (rowsOfBContiguous)
+        else if (csB == 1)
         {
             RowAxpy(problem);
         }
@@ -67,6 +56,25 @@ internal static partial class Gemm
 
                     c[(i * ldc) + j] = sum;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// C(i, j) = dot(row i of op(A), column j of op(B)); requires both to be contiguous along p
+    /// (<c>CsA == 1</c> and <c>RsB == 1</c>, i.e. A not transposed and B transposed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MultiplyDots<T>(Problem<T> problem)
+        where T : unmanaged, INumberBase<T>
+    {
+        for (int i = 0; i < problem.M; i++)
+        {
+            T* aRow = problem.A + (i * problem.RsA);
+            T* cRow = problem.C + (i * problem.Ldc);
+            for (int j = 0; j < problem.N; j++)
+            {
+                cRow[j] = Dot(aRow, problem.B + (j * problem.CsB), problem.K);
             }
         }
     }

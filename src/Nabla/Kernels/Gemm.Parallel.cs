@@ -116,27 +116,18 @@ internal static partial class Gemm
         }
     }
 
-    /// <summary>
-    /// Everything a parallel task needs about one (KC slice, NB block) step; pointers are kept as
-    /// <see cref="nint"/> so the struct can be captured by the task lambdas.
-    /// </summary>
+    /// <summary>Everything a parallel task needs about one (KC slice, NB block) step.</summary>
     private readonly unsafe struct BlockTask<T>
         where T : unmanaged
     {
-        private readonly nint _a;
-        private readonly nint _aPack;
-        private readonly nint _b;
-        private readonly nint _bPack;
-        private readonly nint _c;
-
         public BlockTask(
             T* a, nint rsA, nint csA, T* aPack, T* b, nint rsB, nint csB, T* bPack, T* c, nint ldc, int mb, int nb, int kc, bool accumulate, bool packA)
         {
-            _a = (nint)a;
-            _aPack = (nint)aPack;
-            _b = (nint)b;
-            _bPack = (nint)bPack;
-            _c = (nint)c;
+            A = a;
+            APack = aPack;
+            B = b;
+            BPack = bPack;
+            C = c;
             RsA = rsA;
             CsA = csA;
             RsB = rsB;
@@ -150,19 +141,19 @@ internal static partial class Gemm
         }
 
         /// <summary>Gets the source A block (element (i, p) at <c>A[i·RsA + p·CsA]</c>).</summary>
-        public T* A => (T*)_a;
+        public T* A { get; }
 
         /// <summary>Gets the shared packing buffer for the slab of A.</summary>
-        public T* APack => (T*)_aPack;
+        public T* APack { get; }
 
         /// <summary>Gets the source B block (element (p, j) at <c>B[p·RsB + j·CsB]</c>).</summary>
-        public T* B => (T*)_b;
+        public T* B { get; }
 
         /// <summary>Gets the shared packing buffer for the block of B.</summary>
-        public T* BPack => (T*)_bPack;
+        public T* BPack { get; }
 
         /// <summary>Gets the top-left element of the C block.</summary>
-        public T* C => (T*)_c;
+        public T* C { get; }
 
         public nint RsA { get; }
 

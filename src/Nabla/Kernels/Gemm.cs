@@ -20,16 +20,25 @@ namespace Nabla.Kernels;
 internal static partial class Gemm
 {
     /// <summary>
-    /// Below this many multiply-adds (<c>m·n·k</c>) the direct path is used: packing costs O(mk + kn) copies,
-    /// which for a 32³ product is already a noticeable fraction of the O(mnk) arithmetic.
+    /// Up to this many multiply-adds (<c>m·n·k</c>, about 48³) a product whose op(B) has contiguous rows is
+    /// computed directly by <see cref="SmallRowBlocked{T}"/>: measured faster than the blocked path there,
+    /// whose fixed costs (packing copies, zero-padded edge tiles, block bookkeeping) dominate tiny products.
     /// </summary>
-    internal static long s_directPathMaxVolume = 32 * 32 * 32;
+    private const long SmallPathMaxVolume = 48 * 48 * 48;
 
     /// <summary>
-    /// Above this many multiply-adds (2 MFLOP-ish of work, i.e. about 20 µs on one core) the work is
-    /// split over threads; below it the fork/join cost and the duplicated packing are not repaid.
+    /// Small products with a transposed B and plain A are computed as independent dot products when the dots
+    /// are at least this long (e.g. 2×3 outputs over k = 4000, where the blocked path would mostly multiply
+    /// padding). With short dots the blocked path wins: 8³ to 48³ with a transposed B measured 1.5–5× faster.
     /// </summary>
-    internal static long s_parallelMinVolume = 2L * 1024 * 1024;
+    private const int DotPathMinDepth = 64;
+
+    /// <summary>
+    /// From this many multiply-adds (about 160³, i.e. 8 MFLOP, some 50 µs on one core) the blocked path is
+    /// split over threads; measured on 2 cores, 128³ was still faster on one thread (fork/join and the
+    /// barrier between packing and computing are not repaid) while 192³ already gained ~30%.
+    /// </summary>
+    private const long ParallelMinVolume = 4L * 1024 * 1024;
 
     private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
 
@@ -184,17 +193,30 @@ internal static partial class Gemm
             var problem = new Problem<T>(pa, rsA, csA, pb, rsB, csB, pc, n, m, n, k);
             long volume = mn * k;
 
-            // Matrix-vector shapes are memory-bound: the padded micro-tiles of the blocked path would waste
-            // up to MR (or NR) times the arithmetic, and there is no reuse for packing to exploit.
-            if (volume <= s_directPathMaxVolume || m == 1 || n == 1)
+            if (m == 1 || n == 1)
             {
-                MultiplyDirect(problem);
+                MultiplyMatrixVector(problem);
                 return;
+            }
+
+            if (volume <= SmallPathMaxVolume)
+            {
+                if (csB == 1)
+                {
+                    SmallRowBlocked(problem);
+                    return;
+                }
+
+                if (csA == 1 && rsB == 1 && k >= DotPathMinDepth)
+                {
+                    MultiplyDots(problem);
+                    return;
+                }
             }
 
             KernelKind kind = SelectKernel<T>();
             int threads = Math.Min(s_maxDegreeOfParallelism, Environment.ProcessorCount);
-            if (threads > 1 && volume >= s_parallelMinVolume)
+            if (threads > 1 && volume >= ParallelMinVolume)
             {
                 MultiplyParallel(problem, kind, threads);
             }
@@ -269,21 +291,16 @@ internal static partial class Gemm
 
     /// <summary>
     /// One product in stride form: op(A)(i, p) = A[i·RsA + p·CsA], op(B)(p, j) = B[p·RsB + j·CsB],
-    /// C(i, j) = C[i·Ldc + j]. Pointers are stored as <see cref="nint"/> so the struct can be captured by
-    /// the parallel loop's lambda.
+    /// C(i, j) = C[i·Ldc + j].
     /// </summary>
     private readonly unsafe struct Problem<T>
         where T : unmanaged
     {
-        private readonly nint _a;
-        private readonly nint _b;
-        private readonly nint _c;
-
         public Problem(T* a, nint rsA, nint csA, T* b, nint rsB, nint csB, T* c, nint ldc, int m, int n, int k)
         {
-            _a = (nint)a;
-            _b = (nint)b;
-            _c = (nint)c;
+            A = a;
+            B = b;
+            C = c;
             RsA = rsA;
             CsA = csA;
             RsB = rsB;
@@ -294,11 +311,11 @@ internal static partial class Gemm
             K = k;
         }
 
-        public T* A => (T*)_a;
+        public T* A { get; }
 
-        public T* B => (T*)_b;
+        public T* B { get; }
 
-        public T* C => (T*)_c;
+        public T* C { get; }
 
         public nint RsA { get; }
 

@@ -25,18 +25,6 @@ internal static class StridedCopy
         return strides;
     }
 
-    /// <summary>Dispatches <see cref="Run{T}"/> on the element size of <paramref name="src"/>.</summary>
-    public static void Copy(Tensor src, int srcOffset, int[] srcStrides, Tensor dst, int dstOffset, int[] dstStrides, int[] dims)
-    {
-        switch (src.DType.Size)
-        {
-            case 1: Run(src.Read<byte>(), srcOffset, srcStrides, dst.Write<byte>(), dstOffset, dstStrides, dims); break;
-            case 2: Run(src.Read<short>(), srcOffset, srcStrides, dst.Write<short>(), dstOffset, dstStrides, dims); break;
-            case 4: Run(src.Read<int>(), srcOffset, srcStrides, dst.Write<int>(), dstOffset, dstStrides, dims); break;
-            default: Run(src.Read<long>(), srcOffset, srcStrides, dst.Write<long>(), dstOffset, dstStrides, dims); break;
-        }
-    }
-
     /// <summary>dst[dstOffset + Σ i_k·dstStrides[k]] = src[srcOffset + Σ i_k·srcStrides[k]] for every index i of <paramref name="dims"/>.</summary>
     public static void Run<T>(ReadOnlySpan<T> src, int srcOffset, int[] srcStrides, Span<T> dst, int dstOffset, int[] dstStrides, int[] dims)
     {

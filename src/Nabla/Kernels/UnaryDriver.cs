@@ -20,14 +20,14 @@ internal static class UnaryDriver
         => ParallelFor.Run(count, new FloatBody<T, TKernel>(x, y));
 
     /// <summary>y = f(x) for float16/bfloat16 buffers, computed in float32.</summary>
-    public static void NumericReduced<TKernel>(Tensor x, Tensor output)
+    public static void NumericReduced<TKernel>(Array x, Array y, DType dtype, int count)
         where TKernel : INumericUnaryKernel
-        => ParallelFor.Run(x.Size, new ReducedBody<NumericFloat<TKernel>>(x.Buffer, output.Buffer, x.DType));
+        => ParallelFor.Run(count, new ReducedBody<NumericFloat<TKernel>>(x, y, dtype));
 
     /// <summary>y = f(x) for float16/bfloat16 buffers, computed in float32.</summary>
-    public static void FloatReduced<TKernel>(Tensor x, Tensor output)
+    public static void FloatReduced<TKernel>(Array x, Array y, DType dtype, int count)
         where TKernel : IFloatUnaryKernel
-        => ParallelFor.Run(x.Size, new ReducedBody<FloatFloat<TKernel>>(x.Buffer, output.Buffer, x.DType));
+        => ParallelFor.Run(count, new ReducedBody<FloatFloat<TKernel>>(x, y, dtype));
 
     private interface IFloatKernel
     {

@@ -55,7 +55,7 @@ internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp
             case DTypeCode.Int64: UnaryDriver.Numeric<long, TKernel>((long[])x.Buffer, (long[])output.Buffer, x.Size); break;
             case DTypeCode.Float32: UnaryDriver.Numeric<float, TKernel>((float[])x.Buffer, (float[])output.Buffer, x.Size); break;
             case DTypeCode.Float64: UnaryDriver.Numeric<double, TKernel>((double[])x.Buffer, (double[])output.Buffer, x.Size); break;
-            default: UnaryDriver.NumericReduced<TKernel>(x, output); break;
+            default: UnaryDriver.NumericReduced<TKernel>(x.Buffer, output.Buffer, x.DType, x.Size); break;
         }
     }
 }
@@ -76,7 +76,7 @@ internal abstract class FloatUnaryOp<TKernel> : ElementwiseUnaryOp
         {
             case DTypeCode.Float32: UnaryDriver.Float<float, TKernel>((float[])x.Buffer, (float[])output.Buffer, x.Size); break;
             case DTypeCode.Float64: UnaryDriver.Float<double, TKernel>((double[])x.Buffer, (double[])output.Buffer, x.Size); break;
-            default: UnaryDriver.FloatReduced<TKernel>(x, output); break;
+            default: UnaryDriver.FloatReduced<TKernel>(x.Buffer, output.Buffer, x.DType, x.Size); break;
         }
     }
 }

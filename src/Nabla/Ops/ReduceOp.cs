@@ -1,3 +1,4 @@
+using System.Numerics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -22,6 +23,9 @@ internal abstract class ReduceOp : Op
     public int[]? RequestedAxes { get; }
 
     public bool KeepDims { get; }
+
+    /// <summary>The axes argument of a single-axis Tf overload: null (all axes) stays null.</summary>
+    public static int[]? AxesOf(int? axis) => axis is { } a ? [a] : null;
 
     /// <summary>Which axes of an input of rank <paramref name="rank"/> are reduced; validates the axes.</summary>
     public bool[] ReducedMask(int rank, Shape shape)
@@ -97,6 +101,63 @@ internal abstract class ReduceOp : Op
         ReducedPrecision.Narrow(result.AsSpan(0, output.Size), output.Buffer, output.DType, output.Size);
         ReducedPrecision.Return(wide);
         System.Buffers.ArrayPool<float>.Shared.Return(result);
+    }
+}
+
+/// <summary>
+/// A reduction over every numeric dtype, stated once as generic methods; <see cref="NumericReduceKernel{T, TFamily}"/>
+/// turns it into the <see cref="IReduceKernel{T}"/> of one element type.
+/// </summary>
+internal interface INumericReduceFamily
+{
+    /// <summary>The value of an empty reduction.</summary>
+    static abstract T Identity<T>()
+        where T : unmanaged, INumber<T>;
+
+    /// <summary>Reduces a contiguous run to one value.</summary>
+    static abstract T ReduceRun<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, INumber<T>;
+
+    /// <summary><c>accumulator[i] = op(accumulator[i], x[i])</c>.</summary>
+    static abstract void Combine<T>(ReadOnlySpan<T> x, Span<T> accumulator)
+        where T : unmanaged, INumber<T>;
+}
+
+/// <summary>The reduce kernel of <typeparamref name="TFamily"/> for element type <typeparamref name="T"/>.</summary>
+internal readonly struct NumericReduceKernel<T, TFamily> : IReduceKernel<T>
+    where T : unmanaged, INumber<T>
+    where TFamily : INumericReduceFamily
+{
+    public static T Identity => TFamily.Identity<T>();
+
+    public static T ReduceRun(ReadOnlySpan<T> x) => TFamily.ReduceRun(x);
+
+    public static void Combine(ReadOnlySpan<T> x, Span<T> accumulator) => TFamily.Combine(x, accumulator);
+}
+
+/// <summary>
+/// A reduction over the numeric dtypes whose kernel is a <see cref="INumericReduceFamily"/>: switches on the dtype
+/// once (float16/bfloat16 are reduced in float32); subclasses state only the gradient.
+/// </summary>
+internal abstract class NumericReduceOp<TFamily> : ReduceOp
+    where TFamily : INumericReduceFamily
+{
+    protected NumericReduceOp(string name, int[]? axes, bool keepDims)
+        : base(name, DTypeSet.Numeric, axes, keepDims)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        switch (x.DType.Code)
+        {
+            case DTypeCode.Int32: Reduce<int, NumericReduceKernel<int, TFamily>>(x, output); break;
+            case DTypeCode.Int64: Reduce<long, NumericReduceKernel<long, TFamily>>(x, output); break;
+            case DTypeCode.Float32: Reduce<float, NumericReduceKernel<float, TFamily>>(x, output); break;
+            case DTypeCode.Float64: Reduce<double, NumericReduceKernel<double, TFamily>>(x, output); break;
+            default: ReduceWidened<NumericReduceKernel<float, TFamily>>(x, output); break;
+        }
     }
 }
 

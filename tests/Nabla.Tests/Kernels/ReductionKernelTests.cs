@@ -31,18 +31,18 @@ public class ReductionKernelTests
         int size = dims.Aggregate(1, (a, b) => a * b);
         double[] x = [.. Enumerable.Range(0, size).Select(_ => Math.Round((random.NextDouble() * 4) - 2, 3))];
 
-        double[] sum = Run<double, ReduceSumOp.Kernel<double>>(x, dims, mask);
+        double[] sum = Run<double, NumericReduceKernel<double, ReduceSumOp.Kernel>>(x, dims, mask);
         AssertClose(Naive(x, dims, mask, 0, (a, b) => a + b), sum);
-        AssertClose(Naive(x, dims, mask, double.NegativeInfinity, Math.Max), Run<double, ReduceMaxOp.Kernel<double>>(x, dims, mask));
-        AssertClose(Naive(x, dims, mask, double.PositiveInfinity, Math.Min), Run<double, ReduceMinOp.Kernel<double>>(x, dims, mask));
-        AssertClose(Naive(x, dims, mask, 1, (a, b) => a * b), Run<double, ReduceProdOp.Kernel<double>>(x, dims, mask));
+        AssertClose(Naive(x, dims, mask, double.NegativeInfinity, Math.Max), Run<double, NumericReduceKernel<double, ReduceMaxOp.Kernel>>(x, dims, mask));
+        AssertClose(Naive(x, dims, mask, double.PositiveInfinity, Math.Min), Run<double, NumericReduceKernel<double, ReduceMinOp.Kernel>>(x, dims, mask));
+        AssertClose(Naive(x, dims, mask, 1, (a, b) => a * b), Run<double, NumericReduceKernel<double, ReduceProdOp.Kernel>>(x, dims, mask));
 
         int[] xi = [.. x.Select(v => (int)Math.Round(v * 10))];
-        int[] sumInt = Run<int, ReduceSumOp.Kernel<int>>(xi, dims, mask);
+        int[] sumInt = Run<int, NumericReduceKernel<int, ReduceSumOp.Kernel>>(xi, dims, mask);
         AssertClose(Naive([.. xi.Select(v => (double)v)], dims, mask, 0, (a, b) => a + b), [.. sumInt.Select(v => (double)v)]);
 
         float[] xf = [.. x.Select(v => (float)v)];
-        float[] maxFloat = Run<float, ReduceMaxOp.Kernel<float>>(xf, dims, mask);
+        float[] maxFloat = Run<float, NumericReduceKernel<float, ReduceMaxOp.Kernel>>(xf, dims, mask);
         AssertClose(Naive(x, dims, mask, double.NegativeInfinity, Math.Max), [.. maxFloat.Select(v => (double)v)], 1e-6);
     }
 
@@ -60,16 +60,16 @@ public class ReductionKernelTests
         }
 
         var sum = new double[outSize];
-        Reduction.Run<double, ReduceSumOp.Kernel<double>>([], dims, mask, sum);
+        Reduction.Run<double, NumericReduceKernel<double, ReduceSumOp.Kernel>>([], dims, mask, sum);
         Assert.All(sum, v => Assert.Equal(0, v));
         var prod = new double[outSize];
-        Reduction.Run<double, ReduceProdOp.Kernel<double>>([], dims, mask, prod);
+        Reduction.Run<double, NumericReduceKernel<double, ReduceProdOp.Kernel>>([], dims, mask, prod);
         Assert.All(prod, v => Assert.Equal(1, v));
         var max = new float[outSize];
-        Reduction.Run<float, ReduceMaxOp.Kernel<float>>([], dims, mask, max);
+        Reduction.Run<float, NumericReduceKernel<float, ReduceMaxOp.Kernel>>([], dims, mask, max);
         Assert.All(max, v => Assert.Equal(float.NegativeInfinity, v));
         var maxInt = new int[outSize];
-        Reduction.Run<int, ReduceMaxOp.Kernel<int>>([], dims, mask, maxInt);
+        Reduction.Run<int, NumericReduceKernel<int, ReduceMaxOp.Kernel>>([], dims, mask, maxInt);
         Assert.All(maxInt, v => Assert.Equal(int.MinValue, v));
         var any = new bool[outSize];
         Reduction.Run<bool, ReduceAnyOp.Kernel>([], dims, mask, any);
@@ -105,8 +105,8 @@ public class ReductionKernelTests
                 x[index] = float.NaN;
                 foreach (float[] y in new[]
                 {
-                    Run<float, ReduceSumOp.Kernel<float>>(x, dims, mask), Run<float, ReduceMaxOp.Kernel<float>>(x, dims, mask),
-                    Run<float, ReduceMinOp.Kernel<float>>(x, dims, mask), Run<float, ReduceProdOp.Kernel<float>>(x, dims, mask),
+                    Run<float, NumericReduceKernel<float, ReduceSumOp.Kernel>>(x, dims, mask), Run<float, NumericReduceKernel<float, ReduceMaxOp.Kernel>>(x, dims, mask),
+                    Run<float, NumericReduceKernel<float, ReduceMinOp.Kernel>>(x, dims, mask), Run<float, NumericReduceKernel<float, ReduceProdOp.Kernel>>(x, dims, mask),
                 })
                 {
                     Assert.True(float.IsNaN(y[1]), $"length {length}, NaN at {at}, rows {rows}: got {y[1]}");
@@ -120,9 +120,9 @@ public class ReductionKernelTests
     public void Run_InfinitiesAndSignedZeros_FollowIeee()
     {
         float[] x = [float.PositiveInfinity, -0f, 2f, float.NegativeInfinity];
-        Assert.True(float.IsNaN(Run<float, ReduceSumOp.Kernel<float>>(x, [4], [true])[0]));
-        Assert.Equal(float.PositiveInfinity, Run<float, ReduceMaxOp.Kernel<float>>(x, [4], [true])[0]);
-        Assert.Equal(float.NegativeInfinity, Run<float, ReduceMinOp.Kernel<float>>(x, [4], [true])[0]);
+        Assert.True(float.IsNaN(Run<float, NumericReduceKernel<float, ReduceSumOp.Kernel>>(x, [4], [true])[0]));
+        Assert.Equal(float.PositiveInfinity, Run<float, NumericReduceKernel<float, ReduceMaxOp.Kernel>>(x, [4], [true])[0]);
+        Assert.Equal(float.NegativeInfinity, Run<float, NumericReduceKernel<float, ReduceMinOp.Kernel>>(x, [4], [true])[0]);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(x);
             DTypeRules.Require("Norm", x.DType, DTypeSet.Floating, x.Shape);
-            int[]? axes = axis is { } a ? [a] : null;
+            int[]? axes = ReduceOp.AxesOf(axis);
             if (ord == 2)
             {
                 return Pow(ReduceSum(Multiply(x, x), axes, keepdims), 0.5);

@@ -25,8 +25,7 @@ public static partial class Tf
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(filterSizes);
             ArgumentNullException.ThrowIfNull(outBackprop);
-            string context = $"input {input.Shape} {input.DType}, filter_sizes {WindowAttrs.Format(filterSizes)}, out_backprop {outBackprop.Shape} {outBackprop.DType}";
-            WindowAttrs attrs = WindowAttrs.Parse("Conv2DBackpropFilter", strides, dilations, padding, context);
+            WindowAttrs attrs = WindowAttrs.Parse("Conv2DBackpropFilter", strides, dilations, padding, Conv2DBackpropFilterOp.Context(input, filterSizes, outBackprop));
             return new Conv2DBackpropFilterOp((int[])filterSizes.Clone(), attrs).Call(input, outBackprop);
         }
     }
@@ -57,7 +56,7 @@ internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attr
 
     private Window2D Geometry(Tensor x, Tensor dy)
     {
-        string context = $"input {x.Shape} {x.DType}, filter_sizes {WindowAttrs.Format(filterSizes)}, out_backprop {dy.Shape} {dy.DType}";
+        string context = Context(x, filterSizes, dy);
         WindowAttrs.RequireNhwc(Name, "input", x);
         WindowAttrs.RequireNhwc(Name, "out_backprop", dy);
         if (filterSizes.Length != 4 || Array.Exists(filterSizes, d => d <= 0) || x.DType != dy.DType)
@@ -71,14 +70,13 @@ internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attr
         }
 
         Window2D g = Window2D.Create(Name, x.Shape.Dims, filterSizes[0], filterSizes[1], attrs, context);
-        if (dy.Shape != new Shape(g.Batch, g.OutH, g.OutW, filterSizes[3]))
-        {
-            throw new ArgumentException(
-                $"{Name}: out_backprop must have shape ({g.Batch}, {g.OutH}, {g.OutW}, {filterSizes[3]}); {context} [Op:{Name}].");
-        }
-
+        WindowAttrs.RequireOutBackprop(Name, dy, g, filterSizes[3], context);
         return g;
     }
+
+    /// <summary>The arguments as error messages name them.</summary>
+    internal static string Context(Tensor x, int[] filterSizes, Tensor dy)
+        => $"input {x.Shape} {x.DType}, filter_sizes {WindowAttrs.Format(filterSizes)}, out_backprop {dy.Shape} {dy.DType}";
 
     private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
     {

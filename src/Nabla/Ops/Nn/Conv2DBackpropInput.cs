@@ -25,8 +25,7 @@ public static partial class Tf
             ArgumentNullException.ThrowIfNull(inputSizes);
             ArgumentNullException.ThrowIfNull(filters);
             ArgumentNullException.ThrowIfNull(outBackprop);
-            string context = $"input_sizes {WindowAttrs.Format(inputSizes)}, filters {filters.Shape} {filters.DType}, out_backprop {outBackprop.Shape} {outBackprop.DType}";
-            WindowAttrs attrs = WindowAttrs.Parse("Conv2DBackpropInput", strides, dilations, padding, context);
+            WindowAttrs attrs = WindowAttrs.Parse("Conv2DBackpropInput", strides, dilations, padding, Conv2DBackpropInputOp.Context(inputSizes, filters, outBackprop));
             return new Conv2DBackpropInputOp((int[])inputSizes.Clone(), attrs).Call(filters, outBackprop);
         }
     }
@@ -57,17 +56,16 @@ internal sealed class Conv2DBackpropInputOp(int[] inputSizes, WindowAttrs attrs)
 
     private Window2D Geometry(Tensor w, Tensor dy)
     {
-        string context = $"input_sizes {WindowAttrs.Format(inputSizes)}, filters {w.Shape} {w.DType}, out_backprop {dy.Shape} {dy.DType}";
+        string context = Context(inputSizes, w, dy);
         WindowAttrs.RequireNhwc(Name, "out_backprop", dy);
         Window2D g = Conv2DOp.Check(Name, inputSizes, w, dy, attrs, context);
-        if (dy.Shape != new Shape(g.Batch, g.OutH, g.OutW, w.Shape[3]))
-        {
-            throw new ArgumentException(
-                $"{Name}: out_backprop must have shape ({g.Batch}, {g.OutH}, {g.OutW}, {w.Shape[3]}); {context} [Op:{Name}].");
-        }
-
+        WindowAttrs.RequireOutBackprop(Name, dy, g, w.Shape[3], context);
         return g;
     }
+
+    /// <summary>The arguments as error messages name them.</summary>
+    internal static string Context(int[] inputSizes, Tensor w, Tensor dy)
+        => $"input_sizes {WindowAttrs.Format(inputSizes)}, filters {w.Shape} {w.DType}, out_backprop {dy.Shape} {dy.DType}";
 
     private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
     {

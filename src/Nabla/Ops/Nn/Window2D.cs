@@ -110,6 +110,16 @@ internal readonly record struct WindowAttrs(int StrideH, int StrideW, int DilH, 
         DTypeRules.Require(op, t.DType, DTypeSet.Floating, t.Shape);
     }
 
+    /// <summary>Throws unless <paramref name="dy"/> has the convolution's output shape (batch, OutH, OutW, <paramref name="outChannels"/>).</summary>
+    public static void RequireOutBackprop(string op, Tensor dy, in Window2D g, int outChannels, string context)
+    {
+        if (dy.Shape != new Shape(g.Batch, g.OutH, g.OutW, outChannels))
+        {
+            throw new ArgumentException(
+                $"{op}: out_backprop must have shape ({g.Batch}, {g.OutH}, {g.OutW}, {outChannels}); {context} [Op:{op}].");
+        }
+    }
+
     /// <summary>Formats an int array as a shape for messages.</summary>
     public static string Format(int[] dims) => "(" + string.Join(", ", Array.ConvertAll(dims, d => d.ToString(CultureInfo.InvariantCulture))) + ")";
 }

@@ -8,7 +8,7 @@ public static partial class Tf
 {
     /// <summary>Logical and over <paramref name="axis"/> (all axes when null) of a bool tensor; empty gives true.</summary>
     public static Tensor ReduceAll(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceAll(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceAll(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Logical and over several axes (all when null).</summary>
     public static Tensor ReduceAll(Tensor x, int[]? axes, bool keepdims = false)

@@ -8,7 +8,7 @@ public static partial class Tf
 {
     /// <summary>Logical or over <paramref name="axis"/> (all axes when null) of a bool tensor; empty gives false.</summary>
     public static Tensor ReduceAny(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceAny(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceAny(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Logical or over several axes (all when null).</summary>
     public static Tensor ReduceAny(Tensor x, int[]? axes, bool keepdims = false)

@@ -8,7 +8,7 @@ public static partial class Tf
     /// An empty reduction gives -inf.
     /// </summary>
     public static Tensor ReduceLogSumExp(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceLogSumExp(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceLogSumExp(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Log-sum-exp over several axes (all when null).</summary>
     public static Tensor ReduceLogSumExp(Tensor x, int[]? axes, bool keepdims = false)

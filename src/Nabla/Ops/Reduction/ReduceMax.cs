@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -11,28 +10,15 @@ public static partial class Tf
     /// dtype's lowest value (-inf for floats). The gradient is shared evenly among tied maxima.
     /// </summary>
     public static Tensor ReduceMax(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceMax(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceMax(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Maximum over several axes (all when null).</summary>
     public static Tensor ReduceMax(Tensor x, int[]? axes, bool keepdims = false)
         => new ReduceMaxOp(axes, keepdims).Call(x);
 }
 
-internal sealed class ReduceMaxOp(int[]? axes, bool keepDims) : ReduceOp("Max", DTypeSet.Numeric, axes, keepDims)
+internal sealed class ReduceMaxOp(int[]? axes, bool keepDims) : NumericReduceOp<ReduceMaxOp.Kernel>("Max", axes, keepDims)
 {
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: Reduce<int, Kernel<int>>(x, output); break;
-            case DTypeCode.Int64: Reduce<long, Kernel<long>>(x, output); break;
-            case DTypeCode.Float32: Reduce<float, Kernel<float>>(x, output); break;
-            case DTypeCode.Float64: Reduce<double, Kernel<double>>(x, output); break;
-            default: ReduceWidened<Kernel<float>>(x, output); break;
-        }
-    }
-
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
         => [MinOrMaxGradient(this, inputs[0], output, upstream)];
 
@@ -48,13 +34,15 @@ internal sealed class ReduceMaxOp(int[]? axes, bool keepDims) : ReduceOp("Max", 
         return Tf.Multiply(Tf.Divide(indicators, count), Tf.Reshape(upstream, kept));
     }
 
-    internal readonly struct Kernel<T> : IReduceKernel<T>
-        where T : unmanaged, INumber<T>
+    internal readonly struct Kernel : INumericReduceFamily
     {
-        public static T Identity => T.CreateSaturating(double.NegativeInfinity);
+        public static T Identity<T>()
+            where T : unmanaged, INumber<T> => T.CreateSaturating(double.NegativeInfinity);
 
-        public static T ReduceRun(ReadOnlySpan<T> x) => TensorPrimitives.Max(x);
+        public static T ReduceRun<T>(ReadOnlySpan<T> x)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Max(x);
 
-        public static void Combine(ReadOnlySpan<T> x, Span<T> accumulator) => TensorPrimitives.Max(accumulator, x, accumulator);
+        public static void Combine<T>(ReadOnlySpan<T> x, Span<T> accumulator)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Max(accumulator, x, accumulator);
     }
 }

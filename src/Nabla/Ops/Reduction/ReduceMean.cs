@@ -9,7 +9,7 @@ public static partial class Tf
     /// divided by the count, truncated toward zero. The mean of an empty set is NaN (0 for integers).
     /// </summary>
     public static Tensor ReduceMean(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceMean(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceMean(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Mean over several axes (all when null).</summary>
     public static Tensor ReduceMean(Tensor x, int[]? axes, bool keepdims = false)
@@ -25,24 +25,24 @@ internal sealed class ReduceMeanOp(int[]? axes, bool keepDims) : ReduceOp("Mean"
         switch (x.DType.Code)
         {
             case DTypeCode.Int32:
-                Reduce<int, ReduceSumOp.Kernel<int>>(x, output);
+                Reduce<int, NumericReduceKernel<int, ReduceSumOp.Kernel>>(x, output);
                 DivideInts(output.Write<int>(), count);
                 break;
             case DTypeCode.Int64:
-                Reduce<long, ReduceSumOp.Kernel<long>>(x, output);
+                Reduce<long, NumericReduceKernel<long, ReduceSumOp.Kernel>>(x, output);
                 DivideInts(output.Write<long>(), count);
                 break;
             case DTypeCode.Float32:
-                Reduce<float, ReduceSumOp.Kernel<float>>(x, output);
+                Reduce<float, NumericReduceKernel<float, ReduceSumOp.Kernel>>(x, output);
                 TensorPrimitives.Divide(output.Write<float>(), count, output.Write<float>());
                 break;
             case DTypeCode.Float64:
-                Reduce<double, ReduceSumOp.Kernel<double>>(x, output);
+                Reduce<double, NumericReduceKernel<double, ReduceSumOp.Kernel>>(x, output);
                 TensorPrimitives.Divide(output.Write<double>(), count, output.Write<double>());
                 break;
             default:
                 // Summed in float32 and divided before narrowing, so a large sum does not overflow float16.
-                ReduceAxes.RunWidened<ReduceSumOp.Kernel<float>>(x, ReducedMask(x.Rank, x.Shape), output, count == 0 ? float.NaN : 1f / count);
+                ReduceAxes.RunWidened<NumericReduceKernel<float, ReduceSumOp.Kernel>>(x, ReducedMask(x.Rank, x.Shape), output, count == 0 ? float.NaN : 1f / count);
                 break;
         }
     }

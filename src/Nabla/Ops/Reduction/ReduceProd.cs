@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -8,28 +7,15 @@ public static partial class Tf
 {
     /// <summary>Product over <paramref name="axis"/> (all axes when null); an empty product is 1.</summary>
     public static Tensor ReduceProd(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceProd(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceProd(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Product over several axes (all when null).</summary>
     public static Tensor ReduceProd(Tensor x, int[]? axes, bool keepdims = false)
         => new ReduceProdOp(axes, keepdims).Call(x);
 }
 
-internal sealed class ReduceProdOp(int[]? axes, bool keepDims) : ReduceOp("Prod", DTypeSet.Numeric, axes, keepDims)
+internal sealed class ReduceProdOp(int[]? axes, bool keepDims) : NumericReduceOp<ReduceProdOp.Kernel>("Prod", axes, keepDims)
 {
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: Reduce<int, Kernel<int>>(x, output); break;
-            case DTypeCode.Int64: Reduce<long, Kernel<long>>(x, output); break;
-            case DTypeCode.Float32: Reduce<float, Kernel<float>>(x, output); break;
-            case DTypeCode.Float64: Reduce<double, Kernel<double>>(x, output); break;
-            default: ReduceWidened<Kernel<float>>(x, output); break;
-        }
-    }
-
     // d prod / d x_i is the product of the other elements. Without zeros that is prod / x_i (written with the
     // op's output, so that an outer tape differentiates it again). With zeros in a group: a zero element gets
     // the product of the non-zero ones when it is the only zero, else 0; a non-zero element gets prod / x_i,
@@ -48,13 +34,15 @@ internal sealed class ReduceProdOp(int[]? axes, bool keepDims) : ReduceOp("Prod"
         return [Tf.Multiply(Tf.Where(isZero, zeroGrad, nonZeroGrad), dy)];
     }
 
-    internal readonly struct Kernel<T> : IReduceKernel<T>
-        where T : unmanaged, INumber<T>
+    internal readonly struct Kernel : INumericReduceFamily
     {
-        public static T Identity => T.One;
+        public static T Identity<T>()
+            where T : unmanaged, INumber<T> => T.One;
 
-        public static T ReduceRun(ReadOnlySpan<T> x) => TensorPrimitives.Product(x);
+        public static T ReduceRun<T>(ReadOnlySpan<T> x)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Product(x);
 
-        public static void Combine(ReadOnlySpan<T> x, Span<T> accumulator) => TensorPrimitives.Multiply(accumulator, x, accumulator);
+        public static void Combine<T>(ReadOnlySpan<T> x, Span<T> accumulator)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(accumulator, x, accumulator);
     }
 }

@@ -7,7 +7,7 @@ public static partial class Tf
     /// <see cref="ReduceVariance(Tensor, int?, bool)"/>. Floating dtypes only.
     /// </summary>
     public static Tensor ReduceStd(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceStd(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceStd(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Population standard deviation over several axes (all when null).</summary>
     public static Tensor ReduceStd(Tensor x, int[]? axes, bool keepdims = false)

@@ -7,7 +7,7 @@ public static partial class Tf
     /// from the mean, as TensorFlow's <c>tf.math.reduce_variance</c>. Floating dtypes only.
     /// </summary>
     public static Tensor ReduceVariance(Tensor x, int? axis = null, bool keepdims = false)
-        => ReduceVariance(x, axis is { } a ? [a] : null, keepdims);
+        => ReduceVariance(x, ReduceOp.AxesOf(axis), keepdims);
 
     /// <summary>Population variance over several axes (all when null).</summary>
     public static Tensor ReduceVariance(Tensor x, int[]? axes, bool keepdims = false)

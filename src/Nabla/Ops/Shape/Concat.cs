@@ -90,7 +90,7 @@ internal sealed class ConcatOp(int axis) : Op("ConcatV2")
         {
             if (t.Size > 0)
             {
-                StridedCopy.Copy(t, 0, StridedCopy.RowMajorStrides(t.Shape.Dims), output, offset * outStrides[axis], outStrides, t.Shape.ToArray());
+                TensorCopy.Strided(t, 0, StridedCopy.RowMajorStrides(t.Shape.Dims), output, offset * outStrides[axis], outStrides, t.Shape.ToArray());
             }
 
             offset += t.Shape.Dims[axis];

@@ -82,7 +82,7 @@ internal sealed class PadOp(int[] before, int[] after) : Op("PadV2")
             offset += before[i] * outStrides[i];
         }
 
-        StridedCopy.Copy(x, 0, StridedCopy.RowMajorStrides(x.Shape.Dims), output, offset, outStrides, x.Shape.ToArray());
+        TensorCopy.Strided(x, 0, StridedCopy.RowMajorStrides(x.Shape.Dims), output, offset, outStrides, x.Shape.ToArray());
     }
 
     // As in TensorFlow, the constant value gets no gradient.

@@ -46,7 +46,7 @@ internal sealed class ReverseOp(bool[] mask) : Op("ReverseV2")
             }
         }
 
-        StridedCopy.Copy(x, offset, src, output, 0, strides, x.Shape.ToArray());
+        TensorCopy.Strided(x, offset, src, output, 0, strides, x.Shape.ToArray());
     }
 
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)

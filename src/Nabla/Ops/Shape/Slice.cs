@@ -57,7 +57,7 @@ internal sealed class SliceOp(int[] begin, int[] size) : Op("Slice")
             offset += begin[i] * strides[i];
         }
 
-        StridedCopy.Copy(x, offset, strides, output, 0, StridedCopy.RowMajorStrides(size), size);
+        TensorCopy.Strided(x, offset, strides, output, 0, StridedCopy.RowMajorStrides(size), size);
     }
 
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)

@@ -57,7 +57,7 @@ internal sealed class TileOp(int[] multiples) : Op("Tile")
             src[(2 * i) + 1] = inStrides[i];
         }
 
-        StridedCopy.Copy(x, 0, src, output, 0, StridedCopy.RowMajorStrides(walk), walk);
+        TensorCopy.Strided(x, 0, src, output, 0, StridedCopy.RowMajorStrides(walk), walk);
     }
 
     // Each input element appears once per tile: sum the tiles of the upstream.

@@ -81,7 +81,7 @@ internal sealed class TransposeOp(int[] perm) : Op("Transpose")
             srcStrides[i] = inStrides[perm[i]];
         }
 
-        StridedCopy.Copy(x, 0, srcStrides, output, 0, StridedCopy.RowMajorStrides(output.Shape.Dims), output.Shape.ToArray());
+        TensorCopy.Strided(x, 0, srcStrides, output, 0, StridedCopy.RowMajorStrides(output.Shape.Dims), output.Shape.ToArray());
     }
 
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)

@@ -1,0 +1,58 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Nabla.Benchmarks.Infrastructure;
+
+// Modes (see benchmarks/README.md):
+//   (BenchmarkDotNet's own arguments)    the suite, e.g. --filter '*' or --filter '*MatMul*' --job dry
+//   --check                              both libraries compute the same results (seed loop, MLP, 2nd derivative)
+//   --peak-memory [--steps N] [--out F]  case h: runs both children below and prints the ratio
+//   --peak-memory nabla|torch [--steps N] one child: N MLP steps, prints its peak working set as JSON
+//   --summarize [DIR]                    writes DIR/SUMMARY.md from DIR's reports (default benchmarks/results)
+//   --patch-torchsharp FILE...           applies the Debian 12 patch to the given libLibTorchSharp.so copies
+return args switch
+{
+    ["--check", ..] => Check(),
+    ["--peak-memory", "nabla" or "torch", ..] => PeakMemory.RunChild(args[1], IntOption(args, "--steps", PeakMemory.DefaultSteps)),
+    ["--peak-memory", ..] => PeakMemory.RunBoth(IntOption(args, "--steps", PeakMemory.DefaultSteps), TextOption(args, "--out")),
+    ["--summarize", ..] => Summarizer.Run(args.Length > 1 ? args[1] : Path.Combine("benchmarks", "results")),
+    ["--patch-torchsharp", ..] => Patch(args[1..]),
+    _ => RunSuite(args),
+};
+
+static int RunSuite(string[] args)
+{
+    TorchSharpNative.EnsureLoadable();
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
+    bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+    return failed ? 1 : 0;
+}
+
+static int Check()
+{
+    TorchSharpNative.EnsureLoadable();
+    bool ok = Correctness.RunAll(Console.Out);
+    Console.WriteLine(ok ? "All correctness checks passed." : "Correctness checks FAILED.");
+    return ok ? 0 : 1;
+}
+
+static int Patch(string[] paths)
+{
+    foreach (string path in paths)
+    {
+        Console.WriteLine($"{path}: {(TorchSharpNative.PatchFile(path) ? "patched" : "unchanged")}");
+    }
+
+    return 0;
+}
+
+static int IntOption(string[] args, string name, int fallback)
+{
+    string? value = TextOption(args, name);
+    return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
+}
+
+static string? TextOption(string[] args, string name)
+{
+    int index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
