@@ -9,6 +9,9 @@ namespace Nabla;
 /// </summary>
 internal abstract class ReduceOp : Op
 {
+    // Masks of up to this many axes live on the stack (no allocation per call).
+    private const int MaxStackRank = 16;
+
     protected ReduceOp(string name, DTypeSet supported, int[]? axes, bool keepDims)
         : base(name)
     {
@@ -31,25 +34,32 @@ internal abstract class ReduceOp : Op
     public bool[] ReducedMask(int rank, Shape shape)
     {
         var mask = new bool[rank];
+        FillReducedMask(mask, shape);
+        return mask;
+    }
+
+    /// <summary>Writes which axes of <paramref name="shape"/> are reduced into <paramref name="mask"/> (its rank long); validates the axes.</summary>
+    public void FillReducedMask(Span<bool> mask, Shape shape)
+    {
         if (RequestedAxes is null)
         {
-            Array.Fill(mask, true);
-            return mask;
+            mask.Fill(true);
+            return;
         }
 
+        mask.Clear();
         foreach (int axis in RequestedAxes)
         {
-            int a = Axes.Normalize(Name, axis, rank, shape);
+            int a = Axes.Normalize(Name, axis, mask.Length, shape);
             mask[a] = true;
         }
-
-        return mask;
     }
 
     /// <summary>The input's shape with reduced axes set to 1 (the keepdims shape), used by gradients to broadcast back.</summary>
     public Shape KeptShape(Shape input)
     {
-        bool[] mask = ReducedMask(input.Rank, input);
+        Span<bool> mask = input.Rank <= MaxStackRank ? stackalloc bool[input.Rank] : new bool[input.Rank];
+        FillReducedMask(mask, input);
         var dims = input.ToArray();
         for (int i = 0; i < dims.Length; i++)
         {
@@ -66,21 +76,42 @@ internal abstract class ReduceOp : Op
     {
         Tensor x = inputs[0];
         DTypeRules.Require(Name, x.DType, Supported, x.Shape);
-        bool[] mask = ReducedMask(x.Rank, x.Shape);
-        var dims = new List<int>(x.Rank);
-        for (int i = 0; i < x.Rank; i++)
+        Span<bool> mask = x.Rank <= MaxStackRank ? stackalloc bool[x.Rank] : new bool[x.Rank];
+        FillReducedMask(mask, x.Shape);
+        if (KeepDims)
+        {
+            var kept = x.Shape.ToArray();
+            for (int i = 0; i < kept.Length; i++)
+            {
+                kept[i] = mask[i] ? 1 : kept[i];
+            }
+
+            return new TensorSpec(Shape.FromOwnedArray(kept), OutputDType(x.DType));
+        }
+
+        int count = 0;
+        foreach (bool reduced in mask)
+        {
+            count += reduced ? 0 : 1;
+        }
+
+        if (count == 0)
+        {
+            return new TensorSpec(Shape.Scalar, OutputDType(x.DType));
+        }
+
+        ReadOnlySpan<int> inputDims = x.Shape.Dims;
+        var dims = new int[count];
+        count = 0;
+        for (int i = 0; i < mask.Length; i++)
         {
             if (!mask[i])
             {
-                dims.Add(x.Shape.Dims[i]);
-            }
-            else if (KeepDims)
-            {
-                dims.Add(1);
+                dims[count++] = inputDims[i];
             }
         }
 
-        return new TensorSpec(Shape.FromOwnedArray(dims.ToArray()), OutputDType(x.DType));
+        return new TensorSpec(Shape.FromOwnedArray(dims), OutputDType(x.DType));
     }
 
     /// <summary>The output dtype (the input's, except for ArgMax-like ops).</summary>
@@ -89,7 +120,11 @@ internal abstract class ReduceOp : Op
     /// <summary>Runs a reduce kernel over the input into the output.</summary>
     protected void Reduce<T, TKernel>(Tensor x, Tensor output)
         where TKernel : IReduceKernel<T>
-        => Reduction.Run<T, TKernel>(x.Read<T>(), x.Shape.Dims, ReducedMask(x.Rank, x.Shape), output.Write<T>());
+    {
+        Span<bool> mask = x.Rank <= MaxStackRank ? stackalloc bool[x.Rank] : new bool[x.Rank];
+        FillReducedMask(mask, x.Shape);
+        Reduction.Run<T, TKernel>(x.Read<T>(), x.Shape.Dims, mask, output.Write<T>());
+    }
 
     /// <summary>Runs a float reduce kernel over a float16/bfloat16 input, widened to float32.</summary>
     protected void ReduceWidened<TKernel>(Tensor x, Tensor output)
