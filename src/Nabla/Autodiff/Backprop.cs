@@ -12,15 +12,10 @@ namespace Nabla;
 /// </summary>
 internal sealed class Backprop : IDisposable
 {
-    // The sets of one pass are kept per thread for the next one (most gradients are small and frequent); a pass
-    // rents them (so a gradient taken inside a gradient rule gets its own) and gives them back emptied unless big.
-    private const int MaxPooledCount = 1024;
-
+    // The index of one backprop is kept per thread for the next one (most gradients are small and frequent); a
+    // backprop rents it (so a gradient taken inside a gradient rule gets its own) and gives it back emptied.
     [ThreadStatic]
-    private static HashSet<Tensor>? t_reachablePool;
-
-    [ThreadStatic]
-    private static Dictionary<Tensor, Tensor>? t_gradsPool;
+    private static BackpropIndex? t_pool;
 
     // The seeds of scalar targets (the usual loss), shared: a tensor is immutable and the seed is never an op's
     // output, so no tape ever marks it. It must not reach user code, which could watch it: a source whose
@@ -31,7 +26,7 @@ internal sealed class Backprop : IDisposable
     private readonly List<TapeEntry> _tape;
     private readonly int _count;
     private readonly IReadOnlyList<Tensor> _sources;
-    private HashSet<Tensor>? _reachable;
+    private BackpropIndex? _reachable;
 
     /// <summary>Prepares passes over the entries recorded so far; entries appended later (a persistent tape recording its own gradient) are not walked.</summary>
     public Backprop(List<TapeEntry> tape, IReadOnlyList<Tensor> sources)
@@ -49,38 +44,9 @@ internal sealed class Backprop : IDisposable
     public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
     {
         ObjectDisposedException.ThrowIf(_reachable is null, this);
-        Dictionary<Tensor, Tensor> grads = t_gradsPool ?? new(ReferenceEqualityComparer.Instance);
-        t_gradsPool = null;
-        grads.EnsureCapacity(_reachable.Count + targets.Count);
-        try
-        {
-            return Run(grads, targets, seeds, unconnected);
-        }
-        finally
-        {
-            if (grads.Count <= MaxPooledCount)
-            {
-                grads.Clear();
-                t_gradsPool = grads;
-            }
-        }
-    }
-
-    /// <summary>Gives the reachability set back to this thread's pool; the instance cannot run again.</summary>
-    public void Dispose()
-    {
-        HashSet<Tensor>? reachable = _reachable;
-        _reachable = null;
-        if (reachable is not null && reachable.Count <= MaxPooledCount)
-        {
-            reachable.Clear();
-            t_reachablePool = reachable;
-        }
-    }
-
-    private Tensor?[] Run(
-        Dictionary<Tensor, Tensor> grads, IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
-    {
+        BackpropIndex index = _reachable;
+        index.ClearGrads();
+        bool any = false;
         for (int i = 0; i < targets.Count; i++)
         {
             Tensor target = targets[i];
@@ -89,19 +55,27 @@ internal sealed class Backprop : IDisposable
                 continue;
             }
 
-            Accumulate(grads, target, Seed(target, seeds?[i]));
+            // A target outside the reachable set does not depend on any source: its gradient flows nowhere.
+            Tensor seed = Seed(target, seeds?[i]);
+            int k = index.IndexOf(target);
+            if (k >= 0)
+            {
+                Accumulate(index.Grads, k, seed);
+                any = true;
+            }
         }
 
-        if (grads.Count > 0)
+        if (any)
         {
-            Walk(grads);
+            Walk(index);
         }
 
         var result = new Tensor?[_sources.Count];
         for (int i = 0; i < result.Length; i++)
         {
             Tensor source = _sources[i];
-            Tensor? g = source.DType.IsFloating && grads.TryGetValue(source, out Tensor? found) ? found : null;
+            int k = source.DType.IsFloating ? index.IndexOf(source) : -1;
+            Tensor? g = k >= 0 ? index.Grads[k] : null;
             if (g is null && unconnected == UnconnectedGradients.Zero)
             {
                 g = Tf.ZerosLike(source);
@@ -110,17 +84,31 @@ internal sealed class Backprop : IDisposable
             result[i] = IsSharedSeed(g) ? Tf.Identity(g!) : g;
         }
 
+        index.ClearGrads();
         return result;
     }
 
-    private void Walk(Dictionary<Tensor, Tensor> grads)
+    /// <summary>Gives the index back to this thread's pool; the instance cannot run again.</summary>
+    public void Dispose()
     {
-        HashSet<Tensor> reachable = _reachable!;
+        BackpropIndex? index = _reachable;
+        _reachable = null;
+        if (index is not null && index.Reset())
+        {
+            t_pool = index;
+        }
+    }
+
+    private void Walk(BackpropIndex index)
+    {
         Span<bool> needs = stackalloc bool[8];
+        Span<int> slots = stackalloc int[8];
         for (int e = _count - 1; e >= 0; e--)
         {
             TapeEntry entry = _tape[e];
-            if (!grads.TryGetValue(entry.Output, out Tensor? upstream))
+            int o = index.IndexOf(entry.Output);
+            Tensor? upstream = o >= 0 ? index.Grads[o] : null;
+            if (upstream is null)
             {
                 continue;
             }
@@ -129,14 +117,16 @@ internal sealed class Backprop : IDisposable
             if (needs.Length < inputs.Length)
             {
                 needs = new bool[inputs.Length];
+                slots = new int[inputs.Length];
             }
 
             bool any = false;
             for (int i = 0; i < inputs.Length; i++)
             {
-                bool need = inputs[i].DType.IsFloating && reachable.Contains(inputs[i]);
-                needs[i] = need;
-                any |= need;
+                int k = inputs[i].DType.IsFloating ? index.IndexOf(inputs[i]) : -1;
+                slots[i] = k;
+                needs[i] = k >= 0;
+                any |= k >= 0;
             }
 
             if (!any)
@@ -156,7 +146,7 @@ internal sealed class Backprop : IDisposable
                 Tensor? g = inputGrads[i];
                 if (g is not null && needs[i])
                 {
-                    Accumulate(grads, inputs[i], SumToShape(g, inputs[i].Shape, inputs[i].DType));
+                    Accumulate(index.Grads, slots[i], SumToShape(g, inputs[i].Shape, inputs[i].DType));
                 }
             }
         }
@@ -217,11 +207,10 @@ internal sealed class Backprop : IDisposable
     }
 
     /// <summary>The tensors a gradient can flow back from: the sources and every recorded output that depends on one.</summary>
-    private static HashSet<Tensor> ReachableFromSources(List<TapeEntry> tape, int count, IReadOnlyList<Tensor> sources)
+    private static BackpropIndex ReachableFromSources(List<TapeEntry> tape, int count, IReadOnlyList<Tensor> sources)
     {
-        HashSet<Tensor> reachable = t_reachablePool ?? new(ReferenceEqualityComparer.Instance);
-        t_reachablePool = null;
-        reachable.EnsureCapacity(count + sources.Count);
+        BackpropIndex reachable = t_pool ?? new();
+        t_pool = null;
         foreach (Tensor s in sources)
         {
             ArgumentNullException.ThrowIfNull(s, nameof(sources));
@@ -233,7 +222,7 @@ internal sealed class Backprop : IDisposable
         {
             foreach (Tensor input in entry.Inputs)
             {
-                if (reachable.Contains(input))
+                if (reachable.IndexOf(input) >= 0)
                 {
                     reachable.Add(entry.Output);
                     break;
@@ -244,10 +233,10 @@ internal sealed class Backprop : IDisposable
         return reachable;
     }
 
-    private static void Accumulate(Dictionary<Tensor, Tensor> grads, Tensor key, Tensor gradient)
+    private static void Accumulate(Span<Tensor?> grads, int slot, Tensor gradient)
     {
-        ref Tensor? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(grads, key, out bool exists);
-        slot = exists ? Tf.Add(slot!, gradient) : gradient;
+        Tensor? existing = grads[slot];
+        grads[slot] = existing is null ? gradient : Tf.Add(existing, gradient);
     }
 
     /// <summary>

@@ -117,4 +117,19 @@ public class TapeReuseTests
         Assert.Equal(2.0, D(inner.Gradient(c, x)));
         Assert.Equal(2.0, D(outer.Gradient(c, x)));
     }
+
+    [Fact]
+    public void LongChain_PastLinearIndexLimit_GivesProductOfFactors()
+    {
+        var x = Tf.Constant(2.0);
+        using var tape = new GradientTape();
+        tape.Watch(x);
+        Tensor y = x;
+        for (int i = 0; i < 100; i++)
+        {
+            y = (y * 1.01) + (x * 0.0);
+        }
+
+        Assert.Equal(Math.Pow(1.01, 100), D(tape.Gradient(y, x)), 10);
+    }
 }
