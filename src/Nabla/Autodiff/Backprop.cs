@@ -25,7 +25,8 @@ internal sealed class Backprop : IDisposable
 
     private readonly List<TapeEntry> _tape;
     private readonly int _count;
-    private readonly IReadOnlyList<Tensor> _sources;
+    private readonly IReadOnlyList<Tensor>? _sources;
+    private readonly Tensor? _source;   // the one source of GradientTape.Gradient(Tensor, Tensor), without a list
     private BackpropIndex? _reachable;
 
     /// <summary>Prepares passes over the entries recorded so far; entries appended later (a persistent tape recording its own gradient) are not walked.</summary>
@@ -34,7 +35,36 @@ internal sealed class Backprop : IDisposable
         _tape = tape;
         _count = tape.Count;
         _sources = sources;
-        _reachable = ReachableFromSources(tape, _count, sources);
+        _reachable = ReachableFromSources();
+    }
+
+    /// <summary>Prepares passes for a single source.</summary>
+    public Backprop(List<TapeEntry> tape, Tensor source)
+    {
+        _tape = tape;
+        _count = tape.Count;
+        _source = source;
+        _reachable = ReachableFromSources();
+    }
+
+    private int SourceCount => _sources?.Count ?? 1;
+
+    private Tensor SourceAt(int i) => _sources is null ? _source! : _sources[i];
+
+    /// <summary>One backward pass of a single target with a ones seed, for the single source.</summary>
+    public Tensor? RunSingle(Tensor target)
+    {
+        ObjectDisposedException.ThrowIf(_reachable is null, this);
+        BackpropIndex index = _reachable;
+        index.ClearGrads();
+        if (SeedTarget(index, target, null))
+        {
+            Walk(index);
+        }
+
+        Tensor? result = ResultFor(index, SourceAt(0), UnconnectedGradients.None);
+        index.ClearGrads();
+        return result;
     }
 
     /// <summary>
@@ -49,20 +79,7 @@ internal sealed class Backprop : IDisposable
         bool any = false;
         for (int i = 0; i < targets.Count; i++)
         {
-            Tensor target = targets[i];
-            if (!target.DType.IsFloating)
-            {
-                continue;
-            }
-
-            // A target outside the reachable set does not depend on any source: its gradient flows nowhere.
-            Tensor seed = Seed(target, seeds?[i]);
-            int k = index.IndexOf(target);
-            if (k >= 0)
-            {
-                Accumulate(index.Grads, k, seed);
-                any = true;
-            }
+            any |= SeedTarget(index, targets[i], seeds?[i]);
         }
 
         if (any)
@@ -70,22 +87,47 @@ internal sealed class Backprop : IDisposable
             Walk(index);
         }
 
-        var result = new Tensor?[_sources.Count];
+        var result = new Tensor?[SourceCount];
         for (int i = 0; i < result.Length; i++)
         {
-            Tensor source = _sources[i];
-            int k = source.DType.IsFloating ? index.IndexOf(source) : -1;
-            Tensor? g = k >= 0 ? index.Grads[k] : null;
-            if (g is null && unconnected == UnconnectedGradients.Zero)
-            {
-                g = Tf.ZerosLike(source);
-            }
-
-            result[i] = IsSharedSeed(g) ? Tf.Identity(g!) : g;
+            result[i] = ResultFor(index, SourceAt(i), unconnected);
         }
 
         index.ClearGrads();
         return result;
+    }
+
+    /// <summary>Seeds a target's gradient; false when it has none to give (not floating, or not depending on any source).</summary>
+    private static bool SeedTarget(BackpropIndex index, Tensor target, Tensor? given)
+    {
+        if (!target.DType.IsFloating)
+        {
+            return false;
+        }
+
+        // A target outside the reachable set does not depend on any source: its gradient flows nowhere (the
+        // given seed is still checked).
+        Tensor seed = Seed(target, given);
+        int k = index.IndexOf(target);
+        if (k < 0)
+        {
+            return false;
+        }
+
+        Accumulate(index.Grads, k, seed);
+        return true;
+    }
+
+    private static Tensor? ResultFor(BackpropIndex index, Tensor source, UnconnectedGradients unconnected)
+    {
+        int k = source.DType.IsFloating ? index.IndexOf(source) : -1;
+        Tensor? g = k >= 0 ? index.Grads[k] : null;
+        if (g is null && unconnected == UnconnectedGradients.Zero)
+        {
+            g = Tf.ZerosLike(source);
+        }
+
+        return IsSharedSeed(g) ? Tf.Identity(g!) : g;
     }
 
     /// <summary>Gives the index back to this thread's pool; the instance cannot run again.</summary>
@@ -207,17 +249,18 @@ internal sealed class Backprop : IDisposable
     }
 
     /// <summary>The tensors a gradient can flow back from: the sources and every recorded output that depends on one.</summary>
-    private static BackpropIndex ReachableFromSources(List<TapeEntry> tape, int count, IReadOnlyList<Tensor> sources)
+    private BackpropIndex ReachableFromSources()
     {
         BackpropIndex reachable = t_pool ?? new();
         t_pool = null;
-        foreach (Tensor s in sources)
+        for (int i = 0; i < SourceCount; i++)
         {
-            ArgumentNullException.ThrowIfNull(s, nameof(sources));
+            Tensor s = SourceAt(i);
+            ArgumentNullException.ThrowIfNull(s, "sources");
             reachable.Add(s);
         }
 
-        ReadOnlySpan<TapeEntry> entries = CollectionsMarshal.AsSpan(tape)[..count];
+        ReadOnlySpan<TapeEntry> entries = CollectionsMarshal.AsSpan(_tape)[.._count];
         foreach (ref readonly TapeEntry entry in entries)
         {
             foreach (Tensor input in entry.Inputs)

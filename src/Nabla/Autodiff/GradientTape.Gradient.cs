@@ -7,7 +7,21 @@ public sealed partial class GradientTape
 
     /// <summary>The gradient of <paramref name="target"/> (of its sum, if not a scalar) with respect to <paramref name="source"/>; null where it does not depend on it.</summary>
     /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
-    public Tensor? Gradient(Tensor target, Tensor source) => Gradient([target], [source])[0];
+    public Tensor? Gradient(Tensor target, Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(target, "targets");
+        ArgumentNullException.ThrowIfNull(source, "sources");
+        BeginGradient();
+        try
+        {
+            using var backprop = new Backprop(_entries, source);
+            return backprop.RunSingle(target);
+        }
+        finally
+        {
+            EndGradient();
+        }
+    }
 
     /// <summary>One gradient of <paramref name="target"/> per source, null for sources it does not depend on.</summary>
     /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
