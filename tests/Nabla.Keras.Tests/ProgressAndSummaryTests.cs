@@ -131,7 +131,7 @@ public partial class ProgressAndSummaryTests
 
         double before = model.Evaluate(x, y, batchSize: 4);
         double loss = model.TrainOnBatch(x, y);
-        Assert.Equal(before, loss, 5);
+        Assert.Equal(before, loss, 1e-5);
         Dictionary<string, double> results = model.GetMetricsResult();
         Assert.Equal(["loss", "accuracy"], results.Keys);
         Assert.Equal(loss, results["loss"], 12);

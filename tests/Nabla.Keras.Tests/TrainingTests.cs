@@ -43,8 +43,8 @@ public class TrainingTests
         Assert.Equal(75, model.Optimizer!.Iterations); // 72 training samples / 16 -> 5 steps x 15 epochs
 
         Dictionary<string, double> evaluated = model.EvaluateMetrics(x[72..], y[72..]);
-        Assert.Equal(history["val_loss"][^1], evaluated["loss"], 5);
-        Assert.Equal(history["val_accuracy"][^1], evaluated["accuracy"], 5);
+        Assert.Equal(history["val_loss"][^1], evaluated["loss"], 1e-5);
+        Assert.Equal(history["val_accuracy"][^1], evaluated["accuracy"], 1e-5);
     }
 
     [Fact]
