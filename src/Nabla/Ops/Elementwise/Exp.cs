@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -25,6 +24,6 @@ internal sealed class ExpOp : FloatUnaryOp<ExpOp.Kernel>
     internal readonly struct Kernel : IFloatUnaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
-            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y);
+            where T : unmanaged, IFloatingPointIeee754<T> => VectorExp.Exp(x, y); // float32 (and float16/bfloat16): own kernel
     }
 }

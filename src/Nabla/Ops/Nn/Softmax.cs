@@ -97,14 +97,14 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
                 if (log)
                 {
                     T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(n);
-                    TensorPrimitives.Exp(result, scratch.AsSpan(0, n));
+                    VectorExp.Exp(result, scratch.AsSpan(0, n));
                     T sum = TensorPrimitives.Sum<T>(scratch.AsSpan(0, n));
                     System.Buffers.ArrayPool<T>.Shared.Return(scratch);
                     TensorPrimitives.Subtract(result, T.Log(sum), result);
                 }
                 else
                 {
-                    TensorPrimitives.Exp(result, result);
+                    VectorExp.Exp(result, result);
                     TensorPrimitives.Divide(result, TensorPrimitives.Sum<T>(result), result);
                 }
             }
@@ -139,7 +139,7 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
             {
                 Span<T> yr = yb.Slice(j * inner, inner);
                 TensorPrimitives.Subtract(xb.Slice(j * inner, inner), maxima, yr);
-                TensorPrimitives.Exp(yr, exps);
+                VectorExp.Exp(yr, exps);
                 TensorPrimitives.Add(sums, exps, sums);
                 if (!log)
                 {
