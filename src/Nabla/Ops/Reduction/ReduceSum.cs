@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -26,7 +27,7 @@ internal sealed class ReduceSumOp(int[]? axes, bool keepDims) : NumericReduceOp<
             where T : unmanaged, INumber<T> => T.Zero;
 
         public static T ReduceRun<T>(ReadOnlySpan<T> x)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Sum(x);
+            where T : unmanaged, INumber<T> => VectorSum.Sum(x); // float32: eight independent accumulators
 
         public static void Combine<T>(ReadOnlySpan<T> x, Span<T> accumulator)
             where T : unmanaged, INumber<T> => TensorPrimitives.Add(accumulator, x, accumulator);
