@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -24,6 +23,6 @@ internal sealed class SigmoidOp : FloatUnaryOp<SigmoidOp.Kernel>
     internal readonly struct Kernel : IFloatUnaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
-            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+            where T : unmanaged, IFloatingPointIeee754<T> => VectorSigmoid.Sigmoid(x, y); // float32 (and float16/bfloat16): on the own exp kernel
     }
 }
