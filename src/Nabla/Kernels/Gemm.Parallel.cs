@@ -8,173 +8,160 @@ internal static partial class Gemm
     /// <summary>
     /// Compute tasks per thread in each macro-kernel phase. More tasks than threads lets a thread that runs
     /// faster (e.g. on a less loaded core) take over work from a slower one, at the cost of slightly more
-    /// scheduling; every task reuses the shared packed B block, so finer splitting costs no extra packing.
+    /// scheduling; every task reuses the shared packed blocks, so finer splitting costs no extra packing.
     /// </summary>
     private const int TasksPerThread = 4;
-
-    /// <summary>B blocks smaller than this many elements are packed by the calling thread alone.</summary>
-    private const long ParallelPackMinElements = 64 * 1024;
 
     private static partial class Blocked<T, TKernel>
     {
         /// <summary>
-        /// Runs the blocked algorithm with the packed blocks shared by all threads, as BLIS does: the KC×NB
-        /// block of B is packed once (cooperatively), then the MR-row micro-panels of the slab of A (or, when
-        /// m is too small to feed every thread, the NR-column micro-panels of B) are distributed as tasks.
-        /// Each <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> returning acts as the barrier
-        /// between the packing and compute phases.
+        /// Runs the blocked algorithm on <paramref name="threads"/> threads of the persistent
+        /// <see cref="GemmTeam"/>, with the packed blocks shared by all threads as BLIS does; falls back to
+        /// one thread when the team is busy with another call.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe void RunParallel(Problem<T> problem, int threads)
+        public static void RunParallel(Problem<T> problem, int threads)
         {
-            int mr = TKernel.MR, nr = TKernel.NR;
-            GetBlockSizes(problem, out int kcMax, out int nbMax, out int mbMax, out long aLength, out long bLength);
-            T* aPack = Scratch<T>.Get(aLength + bLength);
-            T* bPack = aPack + aLength;
-
-            int m = problem.M, n = problem.N, k = problem.K;
-            nint rsA = problem.RsA, csA = problem.CsA, rsB = problem.RsB, csB = problem.CsB, ldc = problem.Ldc;
-            var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-            for (int jc = 0; jc < m; jc += mbMax)
+            ParallelJob job = ParallelJob.Shared;
+            if (Monitor.TryEnter(job))
             {
-                int mb = Math.Min(mbMax, m - jc);
-                int aPanels = (mb + mr - 1) / mr;
-                bool splitRows = aPanels >= 2 * threads;
-                for (int pc = 0; pc < k; pc += kcMax)
+                try
                 {
-                    int kc = Math.Min(kcMax, k - pc);
-                    T* aSource = problem.A + (jc * rsA) + (pc * csA);
-                    if (!splitRows)
+                    job.Prepare(problem);
+                    if (GemmTeam.Shared.TryRun(job, threads))
                     {
-                        // Few rows: A is small, so pack it here; the tasks then split the columns.
-                        PackA<T, TKernel>(aSource, rsA, csA, mb, kc, aPack);
+                        return;
+                    }
+                }
+                finally
+                {
+                    Monitor.Exit(job);
+                }
+            }
+
+            Run(problem);
+        }
+
+        /// <summary>
+        /// One parallel product, run by every team member. Per (KC slice, NB block) there is one phase in which
+        /// each member packs its static share of the B block (and, on a slice's first block, of the slab of A),
+        /// one barrier, and one compute phase in which members take tasks (ranges of A micro-panels, or of B
+        /// micro-panels when m is too small to feed every thread) from a shared counter. The packed blocks are
+        /// double-buffered, so the next block can be packed while a slower member still computes the previous
+        /// one: the single barrier per block is all the synchronisation there is.
+        /// </summary>
+        private sealed unsafe class ParallelJob : TeamJob
+        {
+            private Problem<T> _problem;
+            private T* _aPack;
+            private T* _bPack;
+            private long _aLength;
+            private long _bLength;
+            private long _ticket;
+
+            /// <summary>Gets the job instance of this element type and kernel (used by one call at a time: callers hold its lock).</summary>
+            public static ParallelJob Shared { get; } = new();
+
+            public void Prepare(Problem<T> problem)
+            {
+                _problem = problem;
+                GetBlockSizes(problem, out _, out _, out _, out _aLength, out _bLength);
+                _aPack = Scratch<T>.Get(2 * (_aLength + _bLength));
+                _bPack = _aPack + (2 * _aLength);
+                _ticket = 0;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public override void Run(int member, int members, TeamBarrier barrier)
+            {
+                int mr = TKernel.MR, nr = TKernel.NR;
+                Problem<T> problem = _problem;
+                GetBlockSizes(problem, out int kcMax, out int nbMax, out int mbMax, out _, out _);
+                T* tile = stackalloc T[mr * nr];
+                int m = problem.M, n = problem.N, k = problem.K;
+                nint rsA = problem.RsA, csA = problem.CsA, rsB = problem.RsB, csB = problem.CsB, ldc = problem.Ldc;
+                int slice = 0, block = 0;
+                long ticketBase = 0;
+                for (int jc = 0; jc < m; jc += mbMax)
+                {
+                    int mb = Math.Min(mbMax, m - jc);
+                    int aPanels = (mb + mr - 1) / mr;
+                    bool splitRows = aPanels >= 2 * members;
+                    for (int pc = 0; pc < k; pc += kcMax, slice++)
+                    {
+                        int kc = Math.Min(kcMax, k - pc);
+                        T* aSource = problem.A + (jc * rsA) + (pc * csA);
+                        T* aPack = _aPack + ((slice & 1) * _aLength);
+                        for (int ic = 0; ic < n; ic += nbMax, block++)
+                        {
+                            int nb = Math.Min(nbMax, n - ic);
+                            int bPanels = (nb + nr - 1) / nr;
+                            T* bPack = _bPack + ((block & 1) * _bLength);
+                            if (ic == 0)
+                            {
+                                int first = aPanels * member / members, last = aPanels * (member + 1) / members;
+                                int row = first * mr, rows = Math.Min(mb, last * mr) - row;
+                                if (rows > 0)
+                                {
+                                    PackA<T, TKernel>(aSource + (row * rsA), rsA, csA, rows, kc, aPack + ((nint)row * kc));
+                                }
+                            }
+
+                            {
+                                int first = bPanels * member / members, last = bPanels * (member + 1) / members;
+                                int column = first * nr, columns = Math.Min(nb, last * nr) - column;
+                                if (columns > 0)
+                                {
+                                    PackB<T, TKernel>(
+                                        problem.B + (pc * rsB) + ((ic + column) * csB), rsB, csB, kc, columns, bPack + ((nint)column * kc));
+                                }
+                            }
+
+                            barrier.SignalAndWait();
+
+                            int units = splitRows ? aPanels : bPanels;
+                            int tasks = Math.Min(units, members * TasksPerThread);
+                            long end = ticketBase + tasks;
+                            T* c = problem.C + (jc * ldc) + ic;
+                            bool accumulate = pc != 0;
+                            for (long ticket = Take(end); ticket >= 0; ticket = Take(end))
+                            {
+                                int task = (int)(ticket - ticketBase);
+                                int first = (int)((long)units * task / tasks), last = (int)((long)units * (task + 1) / tasks);
+                                if (splitRows)
+                                {
+                                    int row = first * mr, rows = Math.Min(mb, last * mr) - row;
+                                    MacroKernel(kc, rows, nb, aPack + ((nint)row * kc), bPack, c + (row * ldc), ldc, accumulate, tile);
+                                }
+                                else
+                                {
+                                    int column = first * nr, columns = Math.Min(nb, last * nr) - column;
+                                    MacroKernel(kc, mb, columns, aPack, bPack + ((nint)column * kc), c + column, ldc, accumulate, tile);
+                                }
+                            }
+
+                            ticketBase = end;
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Takes the next task ticket below <paramref name="end"/>, or returns −1 when none is left.</summary>
+            private long Take(long end)
+            {
+                while (true)
+                {
+                    long current = Volatile.Read(ref _ticket);
+                    if (current >= end)
+                    {
+                        return -1;
                     }
 
-                    for (int ic = 0; ic < n; ic += nbMax)
+                    if (Interlocked.CompareExchange(ref _ticket, current + 1, current) == current)
                     {
-                        int nb = Math.Min(nbMax, n - ic);
-                        var block = new BlockTask<T>(
-                            aSource, rsA, csA, aPack, problem.B + (pc * rsB) + (ic * csB), rsB, csB, bPack,
-                            problem.C + (jc * ldc) + ic, ldc, mb, nb, kc, accumulate: pc != 0, packA: splitRows && ic == 0);
-                        PackBlockB(block, threads, options);
-
-                        int units = splitRows ? aPanels : (nb + nr - 1) / nr;
-                        int tasks = Math.Min(units, threads * TasksPerThread);
-                        Parallel.For(0, tasks, options, task => ComputeTask(block, splitRows, units, tasks, task));
+                        return current;
                     }
                 }
             }
         }
-
-        private static unsafe void PackBlockB(BlockTask<T> block, int threads, ParallelOptions options)
-        {
-            int nr = TKernel.NR;
-            if ((long)block.Kc * block.Nb < ParallelPackMinElements)
-            {
-                PackB<T, TKernel>(block.B, block.RsB, block.CsB, block.Kc, block.Nb, block.BPack);
-                return;
-            }
-
-            int panels = (block.Nb + nr - 1) / nr;
-            int tasks = Math.Min(panels, threads);
-            Parallel.For(0, tasks, options, task =>
-            {
-                int first = panels * task / tasks, last = panels * (task + 1) / tasks;
-                int column = first * nr, count = Math.Min(block.Nb, last * nr) - column;
-                PackB<T, TKernel>(
-                    block.B + (column * block.CsB), block.RsB, block.CsB, block.Kc, count, block.BPack + ((nint)column * block.Kc));
-            });
-        }
-
-        /// <summary>Computes one task's share (a range of A micro-panels, or of B micro-panels) of a block.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void ComputeTask(BlockTask<T> block, bool splitRows, int units, int tasks, int task)
-        {
-            int mr = TKernel.MR, nr = TKernel.NR;
-            T* tile = stackalloc T[mr * nr];
-            int first = (int)((long)units * task / tasks), last = (int)((long)units * (task + 1) / tasks);
-            int kc = block.Kc;
-            if (splitRows)
-            {
-                int row = first * mr, rows = Math.Min(block.Mb, last * mr) - row;
-                T* aPanels = block.APack + ((nint)row * kc);
-                if (block.PackA)
-                {
-                    // The first column block of each KC slice packs A, each task the panels it multiplies;
-                    // the following column blocks reuse them, whichever task they land on.
-                    PackA<T, TKernel>(block.A + (row * block.RsA), block.RsA, block.CsA, rows, kc, aPanels);
-                }
-
-                MacroKernel(kc, rows, block.Nb, aPanels, block.BPack, block.C + (row * block.Ldc), block.Ldc, block.Accumulate, tile);
-            }
-            else
-            {
-                int column = first * nr, columns = Math.Min(block.Nb, last * nr) - column;
-                MacroKernel(
-                    kc, block.Mb, columns, block.APack, block.BPack + ((nint)column * kc), block.C + column, block.Ldc, block.Accumulate, tile);
-            }
-        }
-    }
-
-    /// <summary>Everything a parallel task needs about one (KC slice, NB block) step.</summary>
-    private readonly unsafe struct BlockTask<T>
-        where T : unmanaged
-    {
-        public BlockTask(
-            T* a, nint rsA, nint csA, T* aPack, T* b, nint rsB, nint csB, T* bPack, T* c, nint ldc, int mb, int nb, int kc, bool accumulate, bool packA)
-        {
-            A = a;
-            APack = aPack;
-            B = b;
-            BPack = bPack;
-            C = c;
-            RsA = rsA;
-            CsA = csA;
-            RsB = rsB;
-            CsB = csB;
-            Ldc = ldc;
-            Mb = mb;
-            Nb = nb;
-            Kc = kc;
-            Accumulate = accumulate;
-            PackA = packA;
-        }
-
-        /// <summary>Gets the source A block (element (i, p) at <c>A[i·RsA + p·CsA]</c>).</summary>
-        public T* A { get; }
-
-        /// <summary>Gets the shared packing buffer for the slab of A.</summary>
-        public T* APack { get; }
-
-        /// <summary>Gets the source B block (element (p, j) at <c>B[p·RsB + j·CsB]</c>).</summary>
-        public T* B { get; }
-
-        /// <summary>Gets the shared packing buffer for the block of B.</summary>
-        public T* BPack { get; }
-
-        /// <summary>Gets the top-left element of the C block.</summary>
-        public T* C { get; }
-
-        public nint RsA { get; }
-
-        public nint CsA { get; }
-
-        public nint RsB { get; }
-
-        public nint CsB { get; }
-
-        public nint Ldc { get; }
-
-        public int Mb { get; }
-
-        public int Nb { get; }
-
-        public int Kc { get; }
-
-        /// <summary>Gets a value indicating whether C is accumulated into (false for the first KC slice).</summary>
-        public bool Accumulate { get; }
-
-        /// <summary>Gets a value indicating whether the compute tasks pack their A micro-panels first.</summary>
-        public bool PackA { get; }
     }
 }
