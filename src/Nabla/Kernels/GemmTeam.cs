@@ -58,8 +58,8 @@ internal sealed class GemmTeam
     /// <summary>How long a waiting thread spins before it blocks.</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 20_000; // 50 µs
 
-    private readonly object _gate = new();
     private readonly TeamBarrier _barrier = new();
+    private int _busy;
     private Worker[] _workers = [];
 
     /// <summary>Gets the process-wide team.</summary>
@@ -71,7 +71,8 @@ internal sealed class GemmTeam
     /// </summary>
     public bool TryRun(TeamJob job, int members)
     {
-        if (!Monitor.TryEnter(_gate))
+        // A flag rather than a monitor: monitors are reentrant, and a job must not start a nested run.
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             return false;
         }
@@ -90,7 +91,7 @@ internal sealed class GemmTeam
         }
         finally
         {
-            Monitor.Exit(_gate);
+            Volatile.Write(ref _busy, 0);
         }
 
         return true;
