@@ -82,8 +82,8 @@ internal static partial class Gemm
         private static void GetBlockSizes(Problem<T> problem, out int kcMax, out int nbMax, out int mbMax, out long aLength, out long bLength)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
-            kcMax = Balance(problem.K, Math.Max(8, Knobs.KcBytes / Unsafe.SizeOf<T>()), 8);
-            nbMax = Balance(problem.N, RoundUp(Math.Max(nr, Knobs.Nb), nr), nr);
+            kcMax = Balance(problem.K, Math.Max(8, KcBytes / Unsafe.SizeOf<T>()), 8);
+            nbMax = Balance(problem.N, RoundUp(Math.Max(nr, Nb), nr), nr);
             mbMax = RoundUp(Math.Max(mr, Mb), mr);
             int kcAlloc = Math.Min(kcMax, problem.K);
             int mbAlloc = Math.Min(mbMax, RoundUp(problem.M, mr));

@@ -64,12 +64,6 @@ internal static partial class Gemm
             int p = 0;
             for (; p < kc; p++)
             {
-                if (Knobs.Prefetch != 0)
-                {
-                    Sse.Prefetch0((byte*)b + Knobs.Prefetch);
-                    Sse.Prefetch0((byte*)b + Knobs.Prefetch + 64);
-                }
-
                 Vector512<T> bLo = Vector512.Load(b);
                 Vector512<T> bHi = Vector512.Load(b + w);
                 Vector512<T> a0 = Vector512.Create(a[0]);

@@ -214,7 +214,6 @@ internal static partial class Gemm
                 }
             }
 
-            _ = Knobs.Prefetch;
             KernelKind kind = SelectKernel<T>();
             int threads = Math.Min(s_maxDegreeOfParallelism, Environment.ProcessorCount);
             if (threads > 1 && volume >= ParallelMinVolume)
