@@ -82,8 +82,8 @@ internal static partial class Gemm
         private static void GetBlockSizes(Problem<T> problem, out int kcMax, out int nbMax, out int mbMax, out long aLength, out long bLength)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
-            kcMax = Math.Max(8, KcBytes / Unsafe.SizeOf<T>());
-            nbMax = RoundUp(Math.Max(nr, Nb), nr);
+            kcMax = Balance(problem.K, Math.Max(8, KcBytes / Unsafe.SizeOf<T>()), 8);
+            nbMax = Balance(problem.N, RoundUp(Math.Max(nr, Nb), nr), nr);
             mbMax = RoundUp(Math.Max(mr, Mb), mr);
             int kcAlloc = Math.Min(kcMax, problem.K);
             int mbAlloc = Math.Min(mbMax, RoundUp(problem.M, mr));
@@ -92,6 +92,19 @@ internal static partial class Gemm
             // Whole cache lines per buffer so the packed B panels (rows of NR elements) start line-aligned.
             aLength = RoundUpToLine((long)mbAlloc * kcAlloc);
             bLength = RoundUpToLine((long)nbAlloc * kcAlloc);
+        }
+
+        /// <summary>
+        /// The block length that splits <paramref name="length"/> into as few blocks of at most
+        /// <paramref name="limit"/> as possible, all of (nearly) equal length, rounded up to a multiple of
+        /// <paramref name="multiple"/> (which <paramref name="limit"/> must be): e.g. k = 512 becomes two
+        /// slices of 256 rather than 384 + 128, whose short second slice would pay the C tile's load and store
+        /// over few multiply-adds.
+        /// </summary>
+        private static int Balance(int length, int limit, int multiple)
+        {
+            int blocks = Math.Max(1, (length + limit - 1) / limit);
+            return Math.Min(limit, RoundUp((length + blocks - 1) / blocks, multiple));
         }
 
         private static long RoundUpToLine(long length) => (length + 15) & ~15L;

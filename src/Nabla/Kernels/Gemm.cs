@@ -35,8 +35,8 @@ internal static partial class Gemm
 
     /// <summary>
     /// From this many multiply-adds (about 160³, i.e. 8 MFLOP, some 50 µs on one core) the blocked path is
-    /// split over threads; measured on 2 cores, 128³ was still faster on one thread (fork/join and the
-    /// barrier between packing and computing are not repaid) while 192³ already gained ~30%.
+    /// split over threads; measured on 2 cores, 128³ was still faster on one thread (with the earlier
+    /// fork/join driver, whose thread start and packing barrier were not repaid) while 192³ gained ~30%.
     /// </summary>
     private const long ParallelMinVolume = 4L * 1024 * 1024;
 
