@@ -9,7 +9,7 @@ internal static partial class Gemm
     {
         /// <summary>
         /// Runs the blocked algorithm on <paramref name="threads"/> threads of the persistent
-        /// <see cref="GemmTeam"/> (the calling thread is one of them), each computing an independent share of C;
+        /// <see cref="WorkerTeam"/> (the calling thread is one of them), each computing an independent share of C;
         /// falls back to one thread when the team is busy with another call.
         /// </summary>
         /// <remarks>
@@ -27,7 +27,7 @@ internal static partial class Gemm
                 try
                 {
                     job.Prepare(problem);
-                    if (GemmTeam.Shared.TryRun(job, threads))
+                    if (WorkerTeam.Shared.TryRun(job, threads))
                     {
                         return;
                     }

@@ -113,19 +113,97 @@ internal static class ParallelFor
     /// <summary>The start of item range <paramref name="index"/> of <paramref name="chunks"/> over <paramref name="count"/> items.</summary>
     public static int ItemStart(int count, int chunks, int index) => (int)((long)count * index / chunks);
 
-    // Kept apart so that the closure (allocated on entry to the method capturing it) exists on the large path only.
+    // Large work runs on the persistent WorkerTeam: waking a worker that is spinning or parked costs a few
+    // microseconds where a Parallel.For costs 15-20 (measured: a 256 Ki-element sum took 26 us on two threads
+    // against 16 us on one). A call that finds the team busy (another thread's op, or a body that itself splits
+    // work) falls back to Parallel.For, which the closure below is kept apart for: it is allocated on entry to
+    // the method that captures it, so the team path allocates nothing.
     private static void Spread<TBody>(int length, int chunks, bool itemBounds, TBody body)
         where TBody : struct, IRangeBody
     {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(chunks, s_maxDegree) };
-        Parallel.For(0, chunks, options, i =>
+        RangeJob<TBody> job = RangeJob<TBody>.ForThisThread;
+        job.Prepare(length, chunks, itemBounds, body);
+        bool ran = WorkerTeam.Shared.TryRun(job, Math.Min(chunks, s_maxDegree));
+        Exception? failure = job.Finish();
+        if (failure is not null)
         {
-            int start = itemBounds ? ItemStart(length, chunks, i) : ChunkStart(length, chunks, i);
-            int end = itemBounds ? ItemStart(length, chunks, i + 1) : ChunkStart(length, chunks, i + 1);
-            if (end > start)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        if (!ran)
+        {
+            SpreadOnThreadPool(length, chunks, itemBounds, body);
+        }
+    }
+
+    private static void SpreadOnThreadPool<TBody>(int length, int chunks, bool itemBounds, TBody body)
+        where TBody : struct, IRangeBody
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(chunks, s_maxDegree) };
+        Parallel.For(0, chunks, options, i => RunChunk(length, chunks, itemBounds, body, i));
+    }
+
+    private static void RunChunk<TBody>(int length, int chunks, bool itemBounds, TBody body, int index)
+        where TBody : struct, IRangeBody
+    {
+        int start = itemBounds ? ItemStart(length, chunks, index) : ChunkStart(length, chunks, index);
+        int end = itemBounds ? ItemStart(length, chunks, index + 1) : ChunkStart(length, chunks, index + 1);
+        if (end > start)
+        {
+            body.Invoke(start, end);
+        }
+    }
+
+    /// <summary>
+    /// The chunks of one <see cref="Spread"/> call as a team job: member i runs chunks i, i + members, ….
+    /// One instance per thread and body type, so preparing it needs no lock and allocates nothing after the
+    /// first call; a body's exception is caught (a team member must never throw) and rethrown by the caller.
+    /// </summary>
+    private sealed class RangeJob<TBody> : TeamJob
+        where TBody : struct, IRangeBody
+    {
+        [ThreadStatic]
+        private static RangeJob<TBody>? t_instance;
+
+        private int _length;
+        private int _chunks;
+        private bool _itemBounds;
+        private TBody _body;
+        private Exception? _failure;
+
+        public static RangeJob<TBody> ForThisThread => t_instance ??= new RangeJob<TBody>();
+
+        public void Prepare(int length, int chunks, bool itemBounds, TBody body)
+        {
+            _length = length;
+            _chunks = chunks;
+            _itemBounds = itemBounds;
+            _body = body;
+            _failure = null;
+        }
+
+        /// <summary>Releases the body (it holds the op's arrays) and returns the first exception a chunk threw.</summary>
+        public Exception? Finish()
+        {
+            _body = default;
+            Exception? failure = _failure;
+            _failure = null;
+            return failure;
+        }
+
+        public override void Run(int member, int members, TeamBarrier barrier)
+        {
+            try
             {
-                body.Invoke(start, end);
+                for (int i = member; i < _chunks; i += members)
+                {
+                    RunChunk(_length, _chunks, _itemBounds, _body, i);
+                }
             }
-        });
+            catch (Exception exception)
+            {
+                Interlocked.CompareExchange(ref _failure, exception, null);
+            }
+        }
     }
 }

@@ -159,6 +159,53 @@ public class ParallelForTests
         }
     }
 
+    [Fact]
+    public void Run_BodyThrowsInAChunk_ExceptionReachesCallerAndTeamStaysUsable()
+    {
+        WithSettings(2, 1024, () =>
+        {
+            // The last chunk runs on a team worker (member 1 of 2); its exception must come back to the caller.
+            var exception = Assert.Throws<InvalidOperationException>(() => ParallelFor.Run(4096, new ThrowingBody(3000)));
+            Assert.Contains("3000", exception.Message, StringComparison.Ordinal);
+
+            int[] hits = new int[4096];
+            ParallelFor.Run(hits.Length, new CountBody(hits));
+            Assert.All(hits, h => Assert.Equal(1, h));
+        });
+    }
+
+    [Fact]
+    public void Run_ConcurrentCallers_EachCoversItsRangeExactlyOnce()
+    {
+        // One caller gets the persistent team, the others find it busy and use the thread pool.
+        WithSettings(2, 1024, () =>
+        {
+            int[][] hits = new int[6][];
+            Parallel.For(0, hits.Length, caller =>
+            {
+                for (int round = 0; round < 20; round++)
+                {
+                    int[] counts = new int[5000 + caller];
+                    ParallelFor.Run(counts.Length, new CountBody(counts));
+                    Assert.All(counts, h => Assert.Equal(1, h));
+                    hits[caller] = counts;
+                }
+            });
+            Assert.All(hits, Assert.NotNull);
+        });
+    }
+
+    private readonly struct ThrowingBody(int at) : IRangeBody
+    {
+        public void Invoke(int start, int end)
+        {
+            if (start <= at && at < end)
+            {
+                throw new InvalidOperationException($"chunk containing {at}");
+            }
+        }
+    }
+
     private readonly struct CountBody(int[] hits) : IRangeBody
     {
         public void Invoke(int start, int end)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Nabla.Kernels;
 
-/// <summary>Work run by every member of a <see cref="GemmTeam"/>; the calling thread is member 0.</summary>
+/// <summary>Work run by every member of a <see cref="WorkerTeam"/>; the calling thread is member 0.</summary>
 internal abstract class TeamJob
 {
     /// <summary>Runs member <paramref name="member"/>'s part; members meet at <paramref name="barrier"/>.</summary>
@@ -44,16 +44,16 @@ internal sealed class TeamBarrier
             return;
         }
 
-        GemmTeam.SpinThenBlock(ref _generation, generation, _gate);
+        WorkerTeam.SpinThenBlock(ref _generation, generation, _gate);
     }
 }
 
 /// <summary>
-/// Long-lived worker threads for the parallel GEMM driver: one call runs one job on the calling thread plus
+/// Long-lived worker threads for the parallel GEMM driver and <see cref="ParallelFor"/>: one call runs one job on the calling thread plus
 /// <c>members − 1</c> workers, which stay alive between calls (no thread-pool scheduling, no allocation per
 /// call or per block). Workers spin for a short while after a job, ready for the next one, then block.
 /// </summary>
-internal sealed class GemmTeam
+internal sealed class WorkerTeam
 {
     /// <summary>How long a waiting thread spins before it blocks.</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 20_000; // 50 µs
@@ -63,7 +63,7 @@ internal sealed class GemmTeam
     private Worker[] _workers = [];
 
     /// <summary>Gets the process-wide team.</summary>
-    public static GemmTeam Shared { get; } = new();
+    public static WorkerTeam Shared { get; } = new();
 
     /// <summary>
     /// Runs <paramref name="job"/> on <paramref name="members"/> threads (the caller is member 0) and returns
@@ -156,7 +156,7 @@ internal sealed class GemmTeam
             var thread = new Thread(Loop)
             {
                 IsBackground = true,
-                Name = "Nabla GEMM worker " + member.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Name = "Nabla worker " + member.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             thread.Start();
         }

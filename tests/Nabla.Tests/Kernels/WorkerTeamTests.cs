@@ -4,7 +4,7 @@ namespace Nabla.Tests.Kernels;
 
 /// <summary>Tests of the persistent GEMM worker team, its barrier and the parallel driver built on them.</summary>
 [Collection("Gemm parallelism")]
-public class GemmTeamTests
+public class WorkerTeamTests
 {
     [Theory]
     [InlineData(1)]
@@ -12,7 +12,7 @@ public class GemmTeamTests
     [InlineData(3)]
     public void TryRun_EveryMemberRunsOncePerPhase_AndPhasesDoNotOverlap(int members)
     {
-        var team = new GemmTeam();
+        var team = new WorkerTeam();
         for (int call = 0; call < 20; call++)
         {
             var job = new PhaseJob(members, phases: 50);
@@ -25,7 +25,7 @@ public class GemmTeamTests
     [Fact]
     public void TryRun_WhileTheTeamIsBusy_ReturnsFalse()
     {
-        var team = new GemmTeam();
+        var team = new WorkerTeam();
         var nested = new NestedJob(team);
         Assert.True(team.TryRun(nested, 2));
         Assert.False(nested.NestedResult);
@@ -154,7 +154,7 @@ public class GemmTeamTests
         }
     }
 
-    private sealed class NestedJob(GemmTeam team) : TeamJob
+    private sealed class NestedJob(WorkerTeam team) : TeamJob
     {
         public bool NestedResult { get; private set; } = true;
 
