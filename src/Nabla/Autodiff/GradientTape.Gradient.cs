@@ -14,7 +14,7 @@ public sealed partial class GradientTape
         BeginGradient();
         try
         {
-            using var backprop = new Backprop(_entries, source);
+            using var backprop = new Backprop(this, source);
             return backprop.RunSingle(target);
         }
         finally
@@ -58,7 +58,7 @@ public sealed partial class GradientTape
         BeginGradient();
         try
         {
-            using var backprop = new Backprop(_entries, sources);
+            using var backprop = new Backprop(this, sources);
             return backprop.Run(targets, outputGradients, unconnectedGradients);
         }
         finally
@@ -105,18 +105,17 @@ public sealed partial class GradientTape
     {
         if (!Persistent)
         {
-            _entries = [];
-
             // Watched tensors are let go; watched variables stay listed (WatchedVariables) until Reset.
-            lock (_watched)
+            bool fast = Enter();
+            try
             {
-                if (_watched.RemoveWhere(static t => t is not Variable) > 64)
-                {
-                    _watched.TrimExcess();
-                }
+                _recording = new();
+                _watched.RemoveNonVariables();
             }
-
-            _token = new();
+            finally
+            {
+                Exit(fast);
+            }
         }
     }
 }
