@@ -1,6 +1,6 @@
 namespace Nabla;
 
-internal sealed partial class Backprop
+internal partial struct Backprop
 {
     // Shared ReduceSum ops for SumToShape, by mask of summed axes (ranks up to CachedSumRank).
     private const int CachedSumRank = 8;

@@ -8,7 +8,7 @@ namespace Nabla;
 /// computed with public ops, so an outer recording tape (or this tape itself, when persistent and still
 /// recording) records it all. One instance serves several passes over the same entries (a Jacobian's rows).
 /// </summary>
-internal sealed partial class Backprop : IDisposable
+internal partial struct Backprop : IDisposable
 {
     // The index of one backprop is kept per thread for the next one (most gradients are small and frequent); a
     // backprop rents it (so a gradient taken inside a gradient rule gets its own) and gives it back emptied.
@@ -55,7 +55,7 @@ internal sealed partial class Backprop : IDisposable
     /// <summary>One backward pass of a single target with a ones seed, for the single source.</summary>
     public Tensor? RunSingle(Tensor target)
     {
-        ObjectDisposedException.ThrowIf(_reachable is null, this);
+        ObjectDisposedException.ThrowIf(_reachable is null, typeof(Backprop));
         BackpropIndex index = _reachable;
         index.ClearGrads();
         if (SeedTarget(index, target, null))
@@ -74,7 +74,7 @@ internal sealed partial class Backprop : IDisposable
     /// </summary>
     public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
     {
-        ObjectDisposedException.ThrowIf(_reachable is null, this);
+        ObjectDisposedException.ThrowIf(_reachable is null, typeof(Backprop));
         BackpropIndex index = _reachable;
         index.ClearGrads();
         bool any = false;
@@ -223,6 +223,16 @@ internal sealed partial class Backprop : IDisposable
 
         return given;
     }
+
+    /// <summary>
+    /// <c>upstream * factor</c> for a gradient rule, skipping the multiply when <paramref name="upstream"/> is a
+    /// shared ones seed of the factor's shape and dtype (the first rule of a backprop): the product would equal
+    /// the factor exactly, and depend on the same tensors.
+    /// </summary>
+    internal static Tensor TimesUpstream(Tensor upstream, Tensor factor)
+        => IsSharedSeed(upstream) && !factor.IsWeak && factor.DType == upstream.DType && factor.Shape == upstream.Shape
+            ? factor
+            : Tf.Multiply(upstream, factor);
 
     /// <summary>Whether <paramref name="t"/> is one of the shared scalar seeds (which user code must not receive).</summary>
     internal static bool IsSharedSeed(Tensor? t)

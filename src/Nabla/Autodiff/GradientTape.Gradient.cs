@@ -92,8 +92,19 @@ public sealed partial class GradientTape
     /// </summary>
     private void BeginGradient()
     {
-        CheckUsable();
-        _used = true;
+        // Checked and set at once: two flows racing on a non-persistent tape get one gradient and one error,
+        // never two walks over an entry array that the first to finish hands on (EndGradient).
+        bool fast = Enter();
+        try
+        {
+            CheckUsable();
+            _used = true;
+        }
+        finally
+        {
+            Exit(fast);
+        }
+
         if (!Persistent)
         {
             TapeStack.Remove(this);
@@ -106,9 +117,11 @@ public sealed partial class GradientTape
         if (!Persistent)
         {
             // Watched tensors are let go; watched variables stay listed (WatchedVariables) until Reset.
+            Recording finished;
             bool fast = Enter();
             try
             {
+                finished = _recording;
                 _recording = new();
                 _watched.RemoveNonVariables();
             }
@@ -116,6 +129,10 @@ public sealed partial class GradientTape
             {
                 Exit(fast);
             }
+
+            // Nothing appends to the old recording any more (appends read _recording inside Enter/Exit) and the
+            // backprop is over, so its entry array can serve the next tape of this thread.
+            finished.Release();
         }
     }
 }

@@ -78,16 +78,54 @@ public sealed partial class GradientTape
     /// </summary>
     private sealed class Recording
     {
+        // Entry arrays of finished non-persistent tapes, kept per thread for the next tapes (nested tapes take two).
+        private const int MaxSpareLength = 256;
+
+        [ThreadStatic]
+        private static TapeEntry[]? t_spare0;
+
+        [ThreadStatic]
+        private static TapeEntry[]? t_spare1;
+
         public TapeEntry[] Items { get; private set; } = [];
 
         public int Count { get; private set; }
+
+        /// <summary>
+        /// Gives the entry array to this thread's spares, emptied. Only when nothing can read it any more: the
+        /// tape has replaced this recording (inside its Enter/Exit) and no backprop is walking it.
+        /// </summary>
+        public void Release()
+        {
+            TapeEntry[] items = Items;
+            Items = [];
+            if (items.Length is 0 or > MaxSpareLength)
+            {
+                return;
+            }
+
+            Array.Clear(items, 0, Count);
+            Count = 0;
+            if (t_spare0 is null)
+            {
+                t_spare0 = items;
+            }
+            else if (t_spare1 is null || t_spare1.Length < items.Length)
+            {
+                t_spare1 = items;
+            }
+        }
 
         /// <summary>Appends an entry (inside the tape's Enter/Exit); the first entry reserves room for a few.</summary>
         public void Append(in TapeEntry entry)
         {
             TapeEntry[] items = Items;
             int count = Count;
-            if (count == items.Length)
+            if (count == 0 && items.Length == 0 && TakeSpare() is { } spare)
+            {
+                Items = items = spare;
+            }
+            else if (count == items.Length)
             {
                 // A new array, never a write into the old one: a backprop may be walking it.
                 var grown = new TapeEntry[count == 0 ? 8 : count * 2];
@@ -97,6 +135,20 @@ public sealed partial class GradientTape
 
             items[count] = entry;
             Count = count + 1;
+        }
+
+        private static TapeEntry[]? TakeSpare()
+        {
+            TapeEntry[]? spare = t_spare1;
+            if (spare is not null)
+            {
+                t_spare1 = null;
+                return spare;
+            }
+
+            spare = t_spare0;
+            t_spare0 = null;
+            return spare;
         }
     }
 }

@@ -31,7 +31,7 @@ internal abstract class ElementwiseUnaryOp : Op
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor? derivative = Derivative(inputs[0], output);
-        result[0] = derivative is null ? null : Tf.Multiply(upstream, derivative);
+        result[0] = derivative is null ? null : Backprop.TimesUpstream(upstream, derivative);
     }
 
     /// <summary>
