@@ -129,7 +129,11 @@ public sealed partial class GradientTape
             {
                 // A new array, never a write into the old one: a backprop may be walking it.
                 var grown = new TapeEntry[count == 0 ? 8 : count * 2];
-                items.AsSpan().CopyTo(grown);
+                if (count > 0)
+                {
+                    items.AsSpan().CopyTo(grown);
+                }
+
                 Items = items = grown;
             }
 
