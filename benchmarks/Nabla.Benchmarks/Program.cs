@@ -22,7 +22,8 @@ return args switch
 static int RunSuite(string[] args)
 {
     TorchSharpNative.EnsureLoadable();
-    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
+    Console.WriteLine($"// GC settings of this process (passed on to BenchmarkDotNet's children): {ChildGCSettings.Describe()}");
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(ChildGCSettings.AddTo(args), BenchmarkConfig.Create());
     bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
     return failed ? 1 : 0;
 }
@@ -30,6 +31,7 @@ static int RunSuite(string[] args)
 static int Check()
 {
     TorchSharpNative.EnsureLoadable();
+    Console.WriteLine($"GC settings: {ChildGCSettings.Describe()}");
     bool ok = Correctness.RunAll(Console.Out);
     Console.WriteLine(ok ? "All correctness checks passed." : "Correctness checks FAILED.");
     return ok ? 0 : 1;

@@ -19,6 +19,7 @@ public class MlpStepBenchmarks
     public void SetupNabla()
     {
         ThreadSettings.SetNabla(Threads);
+        Console.WriteLine($"// GC settings in the benchmark process: {ChildGCSettings.Describe()}");
         _nabla = new Mlp.NablaModel(new Mlp.Init());
     }
 

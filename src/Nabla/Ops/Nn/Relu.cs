@@ -22,6 +22,12 @@ internal sealed class ReluOp : NumericUnaryOp<ReluOp.Kernel>
     {
     }
 
+    // The fused ReluGrad op (one pass, one output); float16/bfloat16, which it does not cover, take the composite.
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => ReluGradOp.Supports(upstream.DType) && upstream.DType == inputs[0].DType && upstream.Shape == inputs[0].Shape
+            ? [ReluGradOp.Instance.Call(upstream, inputs[0])]
+            : base.Gradient(inputs, output, upstream, needsGradient);
+
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Cast(Tf.Greater(x, 0), x.DType);
 
     internal readonly struct Kernel : INumericUnaryKernel

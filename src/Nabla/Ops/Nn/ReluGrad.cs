@@ -1,0 +1,88 @@
+using System.Numerics;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+/// <summary>
+/// TensorFlow's <c>ReluGrad(gradients, features)</c>: <c>gradients * (features &gt; 0)</c> in one pass. It is Relu's
+/// gradient rule; the composite it replaces (Greater, Cast, Multiply) made two extra full-size tensors per ReLU
+/// on every backward pass. The multiply (rather than a select) keeps TensorFlow's results exactly: a NaN or
+/// infinite gradient where the feature is not positive gives NaN, as <c>NaN * 0</c> does.
+/// </summary>
+/// <remarks>
+/// Its own gradient: linear in <c>gradients</c> with the same mask, so <c>ReluGrad(g, features)</c>; nothing flows to
+/// <c>features</c> (the mask is piecewise constant), as in TensorFlow's <c>_ReluGradGrad</c>.
+/// </remarks>
+internal sealed class ReluGradOp : Op
+{
+    public static readonly ReluGradOp Instance = new();
+
+    private static readonly DTypeSet s_supported = DTypeSet.Of(DType.Int32, DType.Int64, DType.Float32, DType.Float64);
+
+    private ReluGradOp()
+        : base("ReluGrad")
+    {
+    }
+
+    /// <summary>Whether the fused kernel handles <paramref name="dtype"/> (float16/bfloat16 use the composite).</summary>
+    public static bool Supports(DType dtype) => s_supported.Contains(dtype);
+
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor gradients = inputs[0], features = inputs[1];
+        if (gradients.Shape != features.Shape || gradients.DType != features.DType)
+        {
+            throw new ArgumentException(
+                $"ReluGrad: gradients {gradients.Shape} {gradients.DType} and features {features.Shape} {features.DType} " +
+                "must have the same shape and dtype.");
+        }
+
+        DTypeRules.Require(Name, gradients.DType, s_supported, gradients.Shape);
+        return new TensorSpec(gradients.Shape, gradients.DType);
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Array g = inputs[0].Buffer, x = inputs[1].Buffer, y = output.Buffer;
+        int count = output.Size;
+        switch (output.DType.Code)
+        {
+            case DTypeCode.Int32: ParallelFor.Run(count, new Body<int>((int[])g, (int[])x, (int[])y)); break;
+            case DTypeCode.Int64: ParallelFor.Run(count, new Body<long>((long[])g, (long[])x, (long[])y)); break;
+            case DTypeCode.Float32: ParallelFor.Run(count, new Body<float>((float[])g, (float[])x, (float[])y)); break;
+            default: ParallelFor.Run(count, new Body<double>((double[])g, (double[])x, (double[])y)); break;
+        }
+    }
+
+    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => [needsGradient[0] ? Instance.Call(upstream, inputs[1]) : null, null];
+
+    /// <summary>y = g * (x &gt; 0) over spans of equal length.</summary>
+    internal static void Apply<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, INumber<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var zero = Vector<T>.Zero;
+            var one = Vector<T>.One;
+            for (; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var mask = Vector.GreaterThan(new Vector<T>(x[i..]), zero);
+                (new Vector<T>(g[i..]) * Vector.ConditionalSelect(mask, one, zero)).CopyTo(y[i..]);
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            y[i] = g[i] * (x[i] > T.Zero ? T.One : T.Zero);
+        }
+    }
+
+    private readonly struct Body<T>(T[] g, T[] x, T[] y) : IRangeBody
+        where T : unmanaged, INumber<T>
+    {
+        public void Invoke(int start, int end)
+            => Apply<T>(g.AsSpan(start, end - start), x.AsSpan(start, end - start), y.AsSpan(start, end - start));
+    }
+}
