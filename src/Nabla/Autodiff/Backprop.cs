@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Nabla;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace Nabla;
 /// computed with public ops, so an outer recording tape (or this tape itself, when persistent and still
 /// recording) records it all. One instance serves several passes over the same entries (a Jacobian's rows).
 /// </summary>
-internal sealed class Backprop : IDisposable
+internal partial struct Backprop : IDisposable
 {
     // The index of one backprop is kept per thread for the next one (most gradients are small and frequent); a
     // backprop rents it (so a gradient taken inside a gradient rule gets its own) and gives it back emptied.
@@ -23,26 +21,29 @@ internal sealed class Backprop : IDisposable
     private static readonly Tensor s_onesFloat32 = new(new float[] { 1f }, Shape.Scalar, DType.Float32);
     private static readonly Tensor s_onesFloat64 = new(new double[] { 1d }, Shape.Scalar, DType.Float64);
 
-    private readonly List<TapeEntry> _tape;
+    // Ones of short vectors (a loss per example), shared the same way; filled lazily, a race keeps either.
+    private const int MaxSharedSeedLength = 64;
+    private static readonly Tensor?[] s_onesVector32 = new Tensor?[MaxSharedSeedLength + 1];
+    private static readonly Tensor?[] s_onesVector64 = new Tensor?[MaxSharedSeedLength + 1];
+
+    private readonly TapeEntry[] _tape;
     private readonly int _count;
     private readonly IReadOnlyList<Tensor>? _sources;
     private readonly Tensor? _source;   // the one source of GradientTape.Gradient(Tensor, Tensor), without a list
     private BackpropIndex? _reachable;
 
     /// <summary>Prepares passes over the entries recorded so far; entries appended later (a persistent tape recording its own gradient) are not walked.</summary>
-    public Backprop(List<TapeEntry> tape, IReadOnlyList<Tensor> sources)
+    public Backprop(GradientTape tape, IReadOnlyList<Tensor> sources)
     {
-        _tape = tape;
-        _count = tape.Count;
+        _tape = tape.Entries(out _count);
         _sources = sources;
         _reachable = ReachableFromSources();
     }
 
     /// <summary>Prepares passes for a single source.</summary>
-    public Backprop(List<TapeEntry> tape, Tensor source)
+    public Backprop(GradientTape tape, Tensor source)
     {
-        _tape = tape;
-        _count = tape.Count;
+        _tape = tape.Entries(out _count);
         _source = source;
         _reachable = ReachableFromSources();
     }
@@ -54,7 +55,7 @@ internal sealed class Backprop : IDisposable
     /// <summary>One backward pass of a single target with a ones seed, for the single source.</summary>
     public Tensor? RunSingle(Tensor target)
     {
-        ObjectDisposedException.ThrowIf(_reachable is null, this);
+        ObjectDisposedException.ThrowIf(_reachable is null, typeof(Backprop));
         BackpropIndex index = _reachable;
         index.ClearGrads();
         if (SeedTarget(index, target, null))
@@ -73,7 +74,7 @@ internal sealed class Backprop : IDisposable
     /// </summary>
     public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
     {
-        ObjectDisposedException.ThrowIf(_reachable is null, this);
+        ObjectDisposedException.ThrowIf(_reachable is null, typeof(Backprop));
         BackpropIndex index = _reachable;
         index.ClearGrads();
         bool any = false;
@@ -143,11 +144,15 @@ internal sealed class Backprop : IDisposable
 
     private void Walk(BackpropIndex index)
     {
-        Span<bool> needs = stackalloc bool[8];
-        Span<int> slots = stackalloc int[8];
+        Span<bool> needs = stackalloc bool[GradSlots.Length];
+        Span<int> slots = stackalloc int[GradSlots.Length];
+        GradSlots inline = default;
+        Span<Tensor?> grads = inline;
         for (int e = _count - 1; e >= 0; e--)
         {
-            TapeEntry entry = _tape[e];
+            // The array slots below _count are never rewritten (appends go above, growth copies), so the
+            // inputs can be read in place.
+            ref readonly TapeEntry entry = ref _tape[e];
             int o = index.IndexOf(entry.Output);
             Tensor? upstream = o >= 0 ? index.Grads[o] : null;
             if (upstream is null)
@@ -155,11 +160,12 @@ internal sealed class Backprop : IDisposable
                 continue;
             }
 
-            Tensor[] inputs = entry.Inputs;
+            ReadOnlySpan<Tensor> inputs = entry.Inputs;
             if (needs.Length < inputs.Length)
             {
                 needs = new bool[inputs.Length];
                 slots = new int[inputs.Length];
+                grads = new Tensor?[inputs.Length];
             }
 
             bool any = false;
@@ -176,13 +182,9 @@ internal sealed class Backprop : IDisposable
                 continue;
             }
 
-            Tensor?[] inputGrads = entry.Op.Gradient(inputs, entry.Output, upstream, needs[..inputs.Length]);
-            if (inputGrads.Length != inputs.Length)
-            {
-                throw new InvalidOperationException(
-                    $"The gradient of {entry.Op.Name} returned {inputGrads.Length} gradients for {inputs.Length} inputs.");
-            }
-
+            Span<Tensor?> inputGrads = grads[..inputs.Length];
+            inputGrads.Clear();
+            entry.Op.Gradient(inputs, entry.Output, upstream, needs[..inputs.Length], inputGrads);
             for (int i = 0; i < inputs.Length; i++)
             {
                 Tensor? g = inputGrads[i];
@@ -222,8 +224,32 @@ internal sealed class Backprop : IDisposable
         return given;
     }
 
+    /// <summary>
+    /// <c>upstream * factor</c> for a gradient rule, skipping the multiply when <paramref name="upstream"/> is a
+    /// shared ones seed of the factor's shape and dtype (the first rule of a backprop): the product would equal
+    /// the factor exactly, and depend on the same tensors.
+    /// </summary>
+    internal static Tensor TimesUpstream(Tensor upstream, Tensor factor)
+        => IsSharedSeed(upstream) && !factor.IsWeak && factor.DType == upstream.DType && factor.Shape == upstream.Shape
+            ? factor
+            : Tf.Multiply(upstream, factor);
+
     /// <summary>Whether <paramref name="t"/> is one of the shared scalar seeds (which user code must not receive).</summary>
-    internal static bool IsSharedSeed(Tensor? t) => ReferenceEquals(t, s_onesFloat32) || ReferenceEquals(t, s_onesFloat64);
+    internal static bool IsSharedSeed(Tensor? t)
+    {
+        if (t is null || t.Rank > 1)
+        {
+            return false;
+        }
+
+        if (t.Rank == 0)
+        {
+            return ReferenceEquals(t, s_onesFloat32) || ReferenceEquals(t, s_onesFloat64);
+        }
+
+        int n = t.Size;
+        return n <= MaxSharedSeedLength && (ReferenceEquals(t, s_onesVector32[n]) || ReferenceEquals(t, s_onesVector64[n]));
+    }
 
     /// <summary>Ones like <paramref name="t"/>, allocated directly for the common dtypes (the seed is a constant: no op needed).</summary>
     private static Tensor Ones(Tensor t)
@@ -231,6 +257,18 @@ internal sealed class Backprop : IDisposable
         if (t.Shape.Rank == 0 && t.DType.Code is DTypeCode.Float32 or DTypeCode.Float64)
         {
             return t.DType.Code == DTypeCode.Float32 ? s_onesFloat32 : s_onesFloat64;
+        }
+
+        if (t.Shape.Rank == 1 && t.Size is > 0 and <= MaxSharedSeedLength)
+        {
+            int n = t.Size;
+            switch (t.DType.Code)
+            {
+                case DTypeCode.Float32:
+                    return s_onesVector32[n] ??= new Tensor(Filled(new float[n], 1f), Shape.Vector(n), DType.Float32);
+                case DTypeCode.Float64:
+                    return s_onesVector64[n] ??= new Tensor(Filled(new double[n], 1d), Shape.Vector(n), DType.Float64);
+            }
         }
 
         switch (t.DType.Code)
@@ -248,6 +286,12 @@ internal sealed class Backprop : IDisposable
         }
     }
 
+    private static T[] Filled<T>(T[] array, T value)
+    {
+        Array.Fill(array, value);
+        return array;
+    }
+
     /// <summary>The tensors a gradient can flow back from: the sources and every recorded output that depends on one.</summary>
     private BackpropIndex ReachableFromSources()
     {
@@ -260,7 +304,7 @@ internal sealed class Backprop : IDisposable
             reachable.Add(s);
         }
 
-        ReadOnlySpan<TapeEntry> entries = CollectionsMarshal.AsSpan(_tape)[.._count];
+        ReadOnlySpan<TapeEntry> entries = _tape.AsSpan(0, _count);
         foreach (ref readonly TapeEntry entry in entries)
         {
             foreach (Tensor input in entry.Inputs)
@@ -276,53 +320,18 @@ internal sealed class Backprop : IDisposable
         return reachable;
     }
 
+    /// <summary>Room on the stack for the gradients of an op's inputs (more inputs use an array).</summary>
+    [System.Runtime.CompilerServices.InlineArray(8)]
+    private struct GradSlots
+    {
+        public const int Length = 8;
+
+        private Tensor? _element;
+    }
+
     private static void Accumulate(Span<Tensor?> grads, int slot, Tensor gradient)
     {
         Tensor? existing = grads[slot];
         grads[slot] = existing is null ? gradient : Tf.Add(existing, gradient);
-    }
-
-    /// <summary>
-    /// Sums a gradient of a broadcast result back to the shape of the input that was broadcast, and casts it
-    /// to the input's dtype (a reduced-precision input gets a gradient of its own dtype).
-    /// </summary>
-    internal static Tensor SumToShape(Tensor gradient, Shape shape, DType dtype)
-    {
-        if (gradient.Shape != shape)
-        {
-            ReadOnlySpan<int> g = gradient.Shape.Dims;
-            ReadOnlySpan<int> s = shape.Dims;
-            int lead = g.Length - s.Length;
-            int count = 0;
-            for (int i = 0; i < g.Length; i++)
-            {
-                if (i < lead || (s[i - lead] == 1 && g[i] != 1))
-                {
-                    count++;
-                }
-            }
-
-            if (count > 0)
-            {
-                var axes = new int[count];
-                count = 0;
-                for (int i = 0; i < g.Length; i++)
-                {
-                    if (i < lead || (s[i - lead] == 1 && g[i] != 1))
-                    {
-                        axes[count++] = i;
-                    }
-                }
-
-                gradient = Tf.ReduceSum(gradient, axes);
-            }
-
-            if (gradient.Shape != shape)
-            {
-                gradient = Tf.Reshape(gradient, shape);
-            }
-        }
-
-        return gradient.DType == dtype ? gradient : Tf.Cast(gradient, dtype);
     }
 }

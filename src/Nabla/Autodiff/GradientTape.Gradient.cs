@@ -14,7 +14,7 @@ public sealed partial class GradientTape
         BeginGradient();
         try
         {
-            using var backprop = new Backprop(_entries, source);
+            using var backprop = new Backprop(this, source);
             return backprop.RunSingle(target);
         }
         finally
@@ -58,7 +58,7 @@ public sealed partial class GradientTape
         BeginGradient();
         try
         {
-            using var backprop = new Backprop(_entries, sources);
+            using var backprop = new Backprop(this, sources);
             return backprop.Run(targets, outputGradients, unconnectedGradients);
         }
         finally
@@ -92,8 +92,19 @@ public sealed partial class GradientTape
     /// </summary>
     private void BeginGradient()
     {
-        CheckUsable();
-        _used = true;
+        // Checked and set at once: two flows racing on a non-persistent tape get one gradient and one error,
+        // never two walks over an entry array that the first to finish hands on (EndGradient).
+        bool fast = Enter();
+        try
+        {
+            CheckUsable();
+            _used = true;
+        }
+        finally
+        {
+            Exit(fast);
+        }
+
         if (!Persistent)
         {
             TapeStack.Remove(this);
@@ -105,18 +116,23 @@ public sealed partial class GradientTape
     {
         if (!Persistent)
         {
-            _entries = [];
-
             // Watched tensors are let go; watched variables stay listed (WatchedVariables) until Reset.
-            lock (_watched)
+            Recording finished;
+            bool fast = Enter();
+            try
             {
-                if (_watched.RemoveWhere(static t => t is not Variable) > 64)
-                {
-                    _watched.TrimExcess();
-                }
+                finished = _recording;
+                _recording = new();
+                _watched.RemoveNonVariables();
+            }
+            finally
+            {
+                Exit(fast);
             }
 
-            _token = new();
+            // Nothing appends to the old recording any more (appends read _recording inside Enter/Exit) and the
+            // backprop is over, so its entry array can serve the next tape of this thread.
+            finished.Release();
         }
     }
 }

@@ -105,7 +105,7 @@ public sealed partial class GradientTape
             return rows;
         }
 
-        using var backprop = new Backprop(_entries, sources);
+        using var backprop = new Backprop(this, sources);
         for (int j = 0; j < count; j++)
         {
             Tensor?[] g = backprop.Run([target], [seed(j)], UnconnectedGradients.None);

@@ -13,16 +13,14 @@ namespace Nabla;
 /// </summary>
 public sealed partial class GradientTape : IDisposable
 {
-    // Also the tape's lock: a thin monitor lock on an object the tape allocates anyway (no separate Lock object).
-    private readonly HashSet<Tensor> _watched = new(ReferenceEqualityComparer.Instance);
-    private List<TapeEntry> _entries = [];
-    private TapeToken _token = new();
+    private WatchSet _watched;
+    private Recording _recording = new();
     private bool _used;
 
     // The last token array this tape wrote over another mark (nested tapes): tensors recorded by the same tapes
     // share it instead of a fresh array each. Arrays of marks are never written after publication, and a reuse
     // is checked element by element, so a race between flows sharing the tape only costs a fresh array.
-    private TapeToken[]? _markResult;
+    private Recording[]? _markResult;
 
     /// <summary>Starts a tape that records at once.</summary>
     /// <param name="persistent">Allow several <c>Gradient</c>/<c>Jacobian</c> calls (keeps every intermediate alive until the tape is dropped).</param>
@@ -44,7 +42,21 @@ public sealed partial class GradientTape : IDisposable
     public bool IsRecording => TapeStack.IsRecording(this);
 
     /// <summary>Number of recorded operations (for tests and diagnostics).</summary>
-    internal int EntryCount => _entries.Count;
+    internal int EntryCount
+    {
+        get
+        {
+            bool fast = Enter();
+            try
+            {
+                return _recording.Count;
+            }
+            finally
+            {
+                Exit(fast);
+            }
+        }
+    }
 
     /// <summary>Makes the tape record operations on <paramref name="tensors"/>; non-floating tensors have no gradient and are ignored.</summary>
     public void Watch(params Tensor[] tensors)
@@ -58,9 +70,14 @@ public sealed partial class GradientTape : IDisposable
                 continue;
             }
 
-            lock (_watched)
+            bool fast = Enter();
+            try
             {
                 _watched.Add(t);
+            }
+            finally
+            {
+                Exit(fast);
             }
         }
     }
@@ -72,15 +89,14 @@ public sealed partial class GradientTape : IDisposable
     public IReadOnlyList<Variable> WatchedVariables()
     {
         var result = new List<Variable>();
-        lock (_watched)
+        bool fast = Enter();
+        try
         {
-            foreach (Tensor t in _watched)
-            {
-                if (t is Variable v)
-                {
-                    result.Add(v);
-                }
-            }
+            _watched.CopyVariablesTo(result);
+        }
+        finally
+        {
+            Exit(fast);
         }
 
         result.Sort(static (a, b) => a.Id.CompareTo(b.Id));
@@ -130,11 +146,18 @@ public sealed partial class GradientTape : IDisposable
     /// </summary>
     public void Reset()
     {
-        _entries = [];
-        _watched.Clear();
-        _token = new();
-        _markResult = null;
-        _used = false;
+        bool fast = Enter();
+        try
+        {
+            _recording = new();
+            _watched.Clear();
+            _markResult = null;
+            _used = false;
+        }
+        finally
+        {
+            Exit(fast);
+        }
     }
 
     /// <summary>Stops recording (the end of the <c>using</c> block). Gradients can still be taken.</summary>
@@ -143,32 +166,41 @@ public sealed partial class GradientTape : IDisposable
     /// <summary>
     /// Records an op if one of its inputs is tracked: watched (a small set: explicit watches and variables) or
     /// produced by an op this tape recorded, which the tensor itself says (<see cref="Tensor.RecordedBy"/> holds
-    /// the recording tapes' tokens), so the usual test is a reference compare, not a hash lookup. The tape is
-    /// ambient in an async flow, so a task or thread started inside its block inherits it and may record
-    /// concurrently: appending takes the tape's lock, uncontended on the usual single-flow path.
+    /// the recording tapes' tokens), so the usual test is a reference compare. The tape is ambient in an async
+    /// flow, so a task or thread started inside its block inherits it and may record concurrently (see
+    /// <see cref="Enter"/>). The entry holds the inputs inline: recording allocates nothing but room in the
+    /// tape's entry array.
     /// </summary>
-    internal void RecordIfWatched(Op op, ReadOnlySpan<Tensor> inputs, Tensor output, ref Tensor[]? kept)
+    internal void RecordIfWatched(Op op, ReadOnlySpan<Tensor> inputs, Tensor output)
     {
-        if (!AnyTracked(inputs))
+        Recording recording;
+        bool fast = Enter();
+        try
         {
-            return;
-        }
+            recording = _recording;
+            if (!AnyTracked(recording, inputs))
+            {
+                return;
+            }
 
-        kept ??= inputs.ToArray();
-        lock (_watched)
+            recording.Append(new TapeEntry(op, inputs, output));
+        }
+        finally
         {
-            Append(new TapeEntry(op, kept, output));
+            Exit(fast);
         }
 
         if (output.DType.IsFloating)
         {
-            Mark(output);
+            Mark(output, recording);
         }
     }
 
     internal void RecordVariableRead(Variable variable, Tensor snapshot)
     {
-        lock (_watched)
+        Recording recording;
+        bool fast = Enter();
+        try
         {
             if (!_watched.Contains(variable))
             {
@@ -180,19 +212,39 @@ public sealed partial class GradientTape : IDisposable
                 _watched.Add(variable);
             }
 
-            Append(new TapeEntry(ReadVariableOp.Instance, variable.AsInputs, snapshot));
+            recording = _recording;
+            Tensor input = variable;
+            recording.Append(new TapeEntry(ReadVariableOp.Instance, new ReadOnlySpan<Tensor>(in input), snapshot));
+        }
+        finally
+        {
+            Exit(fast);
         }
 
-        Mark(snapshot);
+        Mark(snapshot, recording);
     }
 
-    private bool AnyTracked(ReadOnlySpan<Tensor> inputs)
+    /// <summary>The entries recorded so far (an array that later appends never overwrite below <paramref name="count"/>).</summary>
+    internal TapeEntry[] Entries(out int count)
     {
-        TapeToken token = _token;
+        bool fast = Enter();
+        try
+        {
+            count = _recording.Count;
+            return _recording.Items;
+        }
+        finally
+        {
+            Exit(fast);
+        }
+    }
+
+    private bool AnyTracked(Recording token, ReadOnlySpan<Tensor> inputs)
+    {
         foreach (Tensor input in inputs)
         {
             object? mark = input.RecordedBy;
-            if (ReferenceEquals(mark, token) || (mark is TapeToken[] many && Array.IndexOf(many, token) >= 0))
+            if (ReferenceEquals(mark, token) || (mark is Recording[] many && Array.IndexOf(many, token) >= 0))
             {
                 return true;
             }
@@ -203,14 +255,11 @@ public sealed partial class GradientTape : IDisposable
             return false;
         }
 
-        lock (_watched)
+        foreach (Tensor input in inputs)
         {
-            foreach (Tensor input in inputs)
+            if (_watched.Contains(input))
             {
-                if (_watched.Contains(input))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
@@ -221,48 +270,33 @@ public sealed partial class GradientTape : IDisposable
     /// Marks a tensor this tape just recorded as produced (an op output or a variable snapshot). The tensor is
     /// fresh and only its own flow has it yet, so the mark needs no lock; nested tapes share an array of tokens.
     /// </summary>
-    private void Mark(Tensor tensor)
+    private void Mark(Tensor tensor, Recording token)
     {
         object? mark = tensor.RecordedBy;
         if (mark is null)
         {
-            tensor.RecordedBy = _token;
+            tensor.RecordedBy = token;
             return;
         }
 
         // Nested tapes mark the same tensors in the same order, so the array for "the marks before mine, then
         // mine" is almost always the one made last time. A stale cache only costs a fresh array.
-        TapeToken token = _token;
-        TapeToken[]? cached = _markResult;
+        Recording[]? cached = _markResult;
         if (cached is not null && ReferenceEquals(cached[^1], token) && Extends(cached, mark))
         {
             tensor.RecordedBy = cached;
             return;
         }
 
-        TapeToken[] result = mark is TapeToken other ? [other, token] : [.. (TapeToken[])mark, token];
+        Recording[] result = mark is Recording other ? [other, token] : [.. (Recording[])mark, token];
         _markResult = result;
         tensor.RecordedBy = result;
     }
 
     /// <summary>Whether <paramref name="marks"/> is <paramref name="mark"/>'s tokens followed by one more.</summary>
-    private static bool Extends(TapeToken[] marks, object mark) => mark is TapeToken one
+    private static bool Extends(Recording[] marks, object mark) => mark is Recording one
         ? marks.Length == 2 && ReferenceEquals(marks[0], one)
-        : mark is TapeToken[] many && marks.Length == many.Length + 1 && marks.AsSpan(0, many.Length).SequenceEqual(many);
-
-    /// <summary>Appends an entry (under the tape's lock); the first entry reserves room for a few.</summary>
-    private void Append(TapeEntry entry)
-    {
-        if (_entries.Capacity == 0)
-        {
-            _entries.Capacity = 8;
-        }
-
-        _entries.Add(entry);
-    }
-
-    /// <summary>The identity of one recording: <see cref="Reset"/> replaces it, which forgets every mark at once.</summary>
-    private sealed class TapeToken;
+        : mark is Recording[] many && marks.Length == many.Length + 1 && marks.AsSpan(0, many.Length).SequenceEqual(many);
 
     private sealed class RecordingPause(GradientTape tape) : IDisposable
     {

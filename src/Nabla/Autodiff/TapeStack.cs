@@ -38,11 +38,7 @@ internal static class TapeStack
     /// <summary>Whether <paramref name="tape"/> is recording in this flow.</summary>
     public static bool IsRecording(GradientTape tape) => AnyRecording && Contains(s_top.Value, tape);
 
-    /// <summary>Offers an op's execution to every recording tape of this flow.</summary>
-    /// <remarks>
-    /// The inputs are usually a span on the dispatcher's stack: the first tape that keeps the call copies them
-    /// into an array, which every other tape of the flow shares (entries never write to it).
-    /// </remarks>
+    /// <summary>Offers an op's execution to every recording tape of this flow (each copies the inputs into its entry).</summary>
     public static void Record(Op op, ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         if (!AnyRecording)
@@ -50,10 +46,9 @@ internal static class TapeStack
             return;
         }
 
-        Tensor[]? kept = null;
         for (Node? node = s_top.Value; node is not null; node = node.Next)
         {
-            node.Tape.RecordIfWatched(op, inputs, output, ref kept);
+            node.Tape.RecordIfWatched(op, inputs, output);
         }
     }
 

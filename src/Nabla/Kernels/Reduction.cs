@@ -39,6 +39,20 @@ internal static class Reduction
             return;
         }
 
+        // Every axis longer than 1 reduced (a sum to a scalar, the usual loss and bias gradient): one pass, the
+        // one the general path below would make, without building its axis lists.
+        bool all = true;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            all &= reduced[i] || dims[i] == 1;
+        }
+
+        if (all && source.Length > 1)
+        {
+            ReducePass<T, TKernel>(source, 1, source.Length, 1, destination);
+            return;
+        }
+
         var sizes = new List<int>(dims.Length);
         var kinds = new List<bool>(dims.Length);
         for (int i = 0; i < dims.Length; i++)

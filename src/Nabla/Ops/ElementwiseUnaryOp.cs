@@ -24,10 +24,14 @@ internal abstract class ElementwiseUnaryOp : Op
         return new TensorSpec(x.Shape, OutputDType(x.DType));
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    // Sealed: subclasses state Derivative, or override the span overload (as Negative does).
+    public sealed override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+        => base.Gradient(inputs, output, upstream, needsGradient);
+
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor? derivative = Derivative(inputs[0], output);
-        return [derivative is null ? null : Tf.Multiply(upstream, derivative)];
+        result[0] = derivative is null ? null : Backprop.TimesUpstream(upstream, derivative);
     }
 
     /// <summary>

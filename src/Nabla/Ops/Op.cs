@@ -54,7 +54,30 @@ internal abstract class Op
     /// each input, or null where none flows. Shapes may be those of the broadcast output: the tape sums them
     /// back to each input's shape. <paramref name="needsGradient"/> says which inputs the tape wants.
     /// </summary>
-    public abstract Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient);
+    /// <remarks>Override this or the allocation-free overload that writes into a span (the tape calls that one).</remarks>
+    public virtual Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    {
+        var result = new Tensor?[inputs.Length];
+        Gradient(inputs, output, upstream, needsGradient, result);
+        return result;
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product written into <paramref name="result"/> (one slot per input, cleared by the
+    /// caller): what the tape calls. The default calls the array-returning overload; the common ops override
+    /// this one so that a gradient rule allocates nothing but the tensors it computes.
+    /// </summary>
+    public virtual void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        Tensor?[] grads = Gradient(inputs, output, upstream, needsGradient);
+        if (grads.Length != inputs.Length)
+        {
+            throw new InvalidOperationException(
+                $"The gradient of {Name} returned {grads.Length} gradients for {inputs.Length} inputs.");
+        }
+
+        grads.CopyTo(result);
+    }
 
     /// <summary>
     /// Runs the op on the current execution context. The inputs live on the stack: no array is allocated

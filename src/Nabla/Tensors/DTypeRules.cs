@@ -172,13 +172,14 @@ internal static class DTypeRules
 /// <summary>A set of dtypes an op accepts, with a readable listing for error messages.</summary>
 internal readonly record struct DTypeSet(int Mask)
 {
-    public static DTypeSet Floating => Of(DType.Float16, DType.BFloat16, DType.Float32, DType.Float64);
+    // Computed once: ops built per call (reductions with axes) read these in their constructors.
+    public static DTypeSet Floating { get; } = Of(DType.Float16, DType.BFloat16, DType.Float32, DType.Float64);
 
-    public static DTypeSet Numeric => Floating | Of(DType.Int32, DType.Int64);
+    public static DTypeSet Numeric { get; } = Floating | Of(DType.Int32, DType.Int64);
 
-    public static DTypeSet All => Numeric | Of(DType.Bool);
+    public static DTypeSet All { get; } = Numeric | Of(DType.Bool);
 
-    public static DTypeSet BoolOnly => Of(DType.Bool);
+    public static DTypeSet BoolOnly { get; } = Of(DType.Bool);
 
     public static DTypeSet Of(params ReadOnlySpan<DType> dtypes)
     {

@@ -54,9 +54,6 @@ public class Variable : Tensor
     /// <returns>This variable, for chaining.</returns>
     public Variable AssignSub(Tensor delta) => Store(Tf.Subtract(Snapshot(), Checked(delta, "AssignSub")));
 
-    /// <summary>This variable as the one input of its read on a tape (shared by every read; entries never write to it).</summary>
-    internal Tensor[] AsInputs => field ??= [this];
-
     internal override Tensor ReadForOp()
     {
         Tensor snapshot = Snapshot();

@@ -19,8 +19,11 @@ internal sealed class AddOp : NumericBinaryOp<AddOp.Kernel>
     {
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [upstream, upstream];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        result[0] = upstream;
+        result[1] = upstream;
+    }
 
     internal readonly struct Kernel : INumericBinaryKernel
     {

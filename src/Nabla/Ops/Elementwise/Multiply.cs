@@ -19,8 +19,11 @@ internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
     {
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [needsGradient[0] ? Tf.Multiply(upstream, inputs[1]) : null, needsGradient[1] ? Tf.Multiply(inputs[0], upstream) : null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        result[0] = needsGradient[0] ? Backprop.TimesUpstream(upstream, inputs[1]) : null;
+        result[1] = needsGradient[1] ? Backprop.TimesUpstream(upstream, inputs[0]) : null;
+    }
 
     internal readonly struct Kernel : INumericBinaryKernel
     {

@@ -20,8 +20,8 @@ internal sealed class NegativeOp : NumericUnaryOp<NegativeOp.Kernel>
     {
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.Negative(upstream)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.Negative(upstream);
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => throw new UnreachableException();
 

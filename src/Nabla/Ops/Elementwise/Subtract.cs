@@ -19,8 +19,11 @@ internal sealed class SubtractOp : NumericBinaryOp<SubtractOp.Kernel>
     {
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [upstream, needsGradient[1] ? Tf.Negative(upstream) : null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        result[0] = upstream;
+        result[1] = needsGradient[1] ? Tf.Negative(upstream) : null;
+    }
 
     internal readonly struct Kernel : INumericBinaryKernel
     {

@@ -23,10 +23,17 @@ internal sealed class ReluOp : NumericUnaryOp<ReluOp.Kernel>
     }
 
     // The fused ReluGrad op (one pass, one output); float16/bfloat16, which it does not cover, take the composite.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => ReluGradOp.Supports(upstream.DType) && upstream.DType == inputs[0].DType && upstream.Shape == inputs[0].Shape
-            ? [ReluGradOp.Instance.Call(upstream, inputs[0])]
-            : base.Gradient(inputs, output, upstream, needsGradient);
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        if (ReluGradOp.Supports(upstream.DType) && upstream.DType == inputs[0].DType && upstream.Shape == inputs[0].Shape)
+        {
+            result[0] = ReluGradOp.Instance.Call(upstream, inputs[0]);
+        }
+        else
+        {
+            base.Gradient(inputs, output, upstream, needsGradient, result);
+        }
+    }
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Cast(Tf.Greater(x, 0), x.DType);
 

@@ -18,6 +18,6 @@ internal sealed class ReadVariableOp : Op
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new InvalidOperationException("ReadVariableOp is recorded on tapes, never executed.");
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [upstream];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = upstream;
 }
