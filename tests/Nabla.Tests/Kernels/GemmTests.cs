@@ -15,12 +15,14 @@ public class GemmTests
         (200, 200, 200), (257, 257, 257),
         (3, 700, 5), (1, 1000, 1), (300, 1, 300), (1, 300, 300), (300, 300, 1), (2, 3, 4000),
         (13, 37, 400), (50, 70, 30), (45, 97, 389), (100, 7, 50),
+        // Narrow outputs past the small path (the MLP's 10-logit layer and its gradient): the narrow kernel.
+        (128, 10, 256), (256, 10, 128), (131, 16, 97), (67, 9, 300), (5, 2, 20000),
     ];
 
     private static readonly (int M, int N, int K)[] s_integerShapes =
     [
         (1, 1, 1), (7, 7, 7), (16, 16, 16), (17, 17, 17), (33, 33, 33), (65, 65, 65), (129, 129, 129),
-        (3, 700, 5), (1, 1000, 1), (300, 1, 300), (45, 97, 389),
+        (3, 700, 5), (1, 1000, 1), (300, 1, 300), (45, 97, 389), (128, 10, 256), (67, 9, 300),
     ];
 
     public static TheoryData<int, int, int, bool, bool> FloatCases => WithTransposes(s_shapes);
