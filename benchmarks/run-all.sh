@@ -48,7 +48,7 @@ if [[ $user_filter -eq 0 || "${PEAK_MEMORY:-0}" == 1 ]]; then
 fi
 
 {
-  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks || echo ' (with uncommitted changes)')"
+  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks ':!benchmarks/results' || echo ' (with uncommitted changes)')"
   echo "Kernel: $(uname -sr); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) logical cores"
   echo "Load average before the run: ${load_before}; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "BenchmarkDotNet arguments: ${args[*]}"
