@@ -6,7 +6,8 @@ public static partial class Tf
 {
     /// <summary>
     /// Pads each axis i with <c>paddings[i, 0]</c> elements before and <c>paddings[i, 1]</c> after, all equal to
-    /// <paramref name="constantValue"/> (TensorFlow's CONSTANT mode). The gradient slices the padding off again.
+    /// <paramref name="constantValue"/> (TensorFlow's CONSTANT mode; the overload with a mode adds REFLECT and SYMMETRIC).
+    /// The gradient slices the padding off again.
     /// </summary>
     /// <exception cref="ArgumentException">When <paramref name="paddings"/> is not rank × 2 or holds a negative value.</exception>
     public static Tensor Pad(Tensor x, int[,] paddings, double constantValue = 0)
