@@ -101,6 +101,7 @@ internal static class IndexRuns
     }
 
     /// <summary>Zeroes <paramref name="dst"/> and adds run r of <paramref name="src"/> (at r·inner) into <c>dstOffsets[r]</c>.</summary>
+    /// <remarks>A negative offset drops its row of <paramref name="src"/>.</remarks>
     public static void ZeroAndAdd(Tensor src, Tensor dst, int[] dstOffsets, int inner)
     {
         switch (dst.DType.Code)
@@ -129,6 +130,11 @@ internal static class IndexRuns
         dst.Clear();
         for (int r = 0; r < dstOffsets.Length; r++)
         {
+            if (dstOffsets[r] < 0)
+            {
+                continue; // a dropped row (UnsortedSegmentSum's negative segment ids)
+            }
+
             Span<T> run = dst.Slice(dstOffsets[r], inner);
             TensorPrimitives.Add(run, src.Slice(r * inner, inner), run);
         }

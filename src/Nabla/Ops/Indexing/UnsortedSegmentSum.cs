@@ -27,25 +27,27 @@ public static partial class Tf
                 $"and num_segments ({numSegments}) non-negative [Op:UnsortedSegmentSum].");
         }
 
-        return SegmentSumOp.Run(data, segmentIds, 0, numSegments);
+        return SegmentSumOp.Run(data, segmentIds, 0, numSegments, dropNegative: true);
     }
 }
 
 /// <summary>
 /// Scatter-add along <c>axis</c>: data of shape prefix + ids.shape + suffix into prefix + [numSegments] + suffix.
 /// The gradient of Gather and the op behind <see cref="Tf.UnsortedSegmentSum"/>; float16/bfloat16 add in float32.
+/// With <c>dropNegative</c> (UnsortedSegmentSum) slices with a negative id are dropped; otherwise (Gather's
+/// gradient, whose ids were validated by Gather) every id must be in range.
 /// </summary>
-internal sealed class SegmentSumOp(int axis, int numSegments) : Op("UnsortedSegmentSum")
+internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative) : Op("UnsortedSegmentSum")
 {
-    public static Tensor Run(Tensor data, Tensor ids, int axis, int numSegments)
+    public static Tensor Run(Tensor data, Tensor ids, int axis, int numSegments, bool dropNegative = false)
     {
         if (data.DType.IsReducedPrecision)
         {
-            return Tf.Cast(new SegmentSumOp(axis, numSegments).Call(Tf.Cast(data, DType.Float32), ids), data.DType);
+            return Tf.Cast(new SegmentSumOp(axis, numSegments, dropNegative).Call(Tf.Cast(data, DType.Float32), ids), data.DType);
         }
 
         DTypeRules.Require("UnsortedSegmentSum", data.DType, DTypeSet.Numeric, data.Shape);
-        return new SegmentSumOp(axis, numSegments).Call(data, ids);
+        return new SegmentSumOp(axis, numSegments, dropNegative).Call(data, ids);
     }
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
@@ -59,7 +61,7 @@ internal sealed class SegmentSumOp(int axis, int numSegments) : Op("UnsortedSegm
         long[] idx = IndexRuns.Read(ids);
         for (int i = 0; i < idx.Length; i++)
         {
-            if (idx[i] < 0 || idx[i] >= numSegments)
+            if ((idx[i] < 0 && !dropNegative) || idx[i] >= numSegments)
             {
                 throw new IndexOutOfRangeException(
                     $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {numSegments}) (data of shape {data.Shape}) [Op:UnsortedSegmentSum].");
@@ -78,7 +80,7 @@ internal sealed class SegmentSumOp(int axis, int numSegments) : Op("UnsortedSegm
         {
             for (int k = 0; k < idx.Length; k++, r++)
             {
-                offsets[r] = (int)(((o * (long)dim) + idx[k]) * inner);
+                offsets[r] = idx[k] < 0 ? -1 : (int)(((o * (long)dim) + idx[k]) * inner);
             }
         }
 
@@ -86,5 +88,19 @@ internal sealed class SegmentSumOp(int axis, int numSegments) : Op("UnsortedSegm
     }
 
     public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.Gather(upstream, inputs[1], axis), null];
+    {
+        Tensor ids = inputs[1];
+        if (!dropNegative || Array.TrueForAll(IndexRuns.Read(ids), id => id >= 0))
+        {
+            return [Tf.Gather(upstream, ids, axis), null];
+        }
+
+        // TensorFlow's _GatherDropNegatives: gather at max(id, 0), then zero the slices of negative ids.
+        Tensor gathered = Tf.Gather(upstream, Tf.Maximum(ids, 0), axis);
+        var keptDims = new int[gathered.Rank];
+        keptDims.AsSpan().Fill(1);
+        ids.Shape.Dims.CopyTo(keptDims.AsSpan(axis));
+        Tensor kept = Tf.Reshape(Tf.GreaterEqual(ids, 0), keptDims);
+        return [Tf.Where(kept, gathered, Tf.ZerosLike(gathered)), null];
+    }
 }
