@@ -63,6 +63,14 @@ internal static class DTypeRules
             return value;
         }
 
+        if (dtype == DType.Bool && value.DType != DType.Bool)
+        {
+            // TensorFlow refuses numbers where a bool is expected (tf.equal(bools, 1) is a TypeError); C# true and
+            // false are the weak bool values.
+            string shown = value.Size == 1 ? ConvertDirect(value, DType.Float64).Read<double>()[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : $"a {value.DType} value of shape {value.Shape}";
+            throw new ArgumentException($"Cannot convert {shown} to EagerTensor of dtype bool in {op}.");
+        }
+
         if (dtype.IsInteger && value.DType.IsFloating)
         {
             Tensor asDouble = ConvertDirect(value, DType.Float64);
@@ -77,11 +85,8 @@ internal static class DTypeRules
         }
 
         // A C# value is a constant: convert its elements directly rather than dispatching a Cast op. Only when
-        // a tape records may the value have been watched (then the Cast must be on the tape), and a floating
-        // value becoming bool goes through Cast for its NaN check.
-        return TapeStack.AnyRecording || (value.DType.IsFloating && dtype == DType.Bool)
-            ? Tf.Cast(value, dtype)
-            : ConvertDirect(value, dtype);
+        // a tape records may the value have been watched (then the Cast must be on the tape).
+        return TapeStack.AnyRecording ? Tf.Cast(value, dtype) : ConvertDirect(value, dtype);
     }
 
     /// <summary>A strong copy of <paramref name="value"/>'s elements converted to <paramref name="dtype"/> (Cast's kernel, no dispatch).</summary>

@@ -36,9 +36,9 @@ internal static class ScalarCache
     /// </summary>
     public static Tensor? ConvertedInput(Tensor weak, DType dtype)
     {
-        if (weak.Rank != 0 || weak.DType != DType.Int32)
+        if (weak.Rank != 0 || weak.DType != DType.Int32 || dtype == DType.Bool)
         {
-            return null;
+            return null; // a number never becomes a bool: DTypeRules.ConvertWeak refuses it with TensorFlow's message
         }
 
         uint index = unchecked((uint)(weak.Read<int>()[0] - Min));

@@ -129,4 +129,20 @@ public class DTypeRuleTests
         Assert.Equal(DType.Float32, g.DType);
         AssertTensor.Close([3, 3], g);
     }
+
+    [Fact]
+    public void Equal_BoolTensorAndWeakNumber_ThrowsLikeTensorFlow()
+    {
+        Tensor flags = Tf.Constant(new[] { true, false });
+        var exception = Assert.Throws<ArgumentException>(() => Tf.Equal(flags, 1));
+        Assert.Contains("Cannot convert 1 to EagerTensor of dtype bool", exception.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Tf.LogicalAnd(flags, 0.5));
+    }
+
+    [Fact]
+    public void Equal_BoolTensorAndWeakBool_Compares()
+    {
+        Tensor flags = Tf.Constant(new[] { true, false });
+        Assert.Equal([true, false], Tf.Equal(flags, true).ToArray<bool>());
+    }
 }
