@@ -1,0 +1,53 @@
+namespace Nabla;
+
+public static partial class Tf
+{
+    public static partial class Linalg
+    {
+        /// <summary>
+        /// TensorFlow's <c>tf.norm</c> with a pair of axes: the matrix norm over those two axes (a batch of matrices
+        /// along the others). <c>"fro"</c> / <c>"euclidean"</c>: the square root of the sum of squares; <c>"1"</c>: the
+        /// largest absolute column sum; <c>"inf"</c>: the largest absolute row sum. With one axis in the array it is
+        /// the vector norm of <see cref="Norm(Tensor, string, int?, bool)"/>. Gradients come from the ops it is made of.
+        /// </summary>
+        /// <exception cref="ArgumentException">
+        /// When the axes are not one or two distinct axes of <paramref name="x"/>, the dtype is not floating, or
+        /// <paramref name="ord"/> is not supported for matrices (the spectral 2-norm needs an SVD, not available yet).
+        /// </exception>
+        public static Tensor Norm(Tensor x, string ord, int[] axis, bool keepdims = false)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(ord);
+            ArgumentNullException.ThrowIfNull(axis);
+            if (axis.Length == 1)
+            {
+                return Norm(x, ord, axis[0], keepdims);
+            }
+
+            int rows = axis.Length == 2 ? NormalizeAxis(axis[0], x.Rank) : -1;
+            int columns = axis.Length == 2 ? NormalizeAxis(axis[1], x.Rank) : -1;
+            if (rows < 0 || columns < 0 || rows == columns)
+            {
+                throw new ArgumentException(
+                    $"Norm: axis must be one axis or two distinct axes of a tensor of shape {x.Shape}, got [{string.Join(", ", axis)}].",
+                    nameof(axis));
+            }
+
+            DTypeRules.Require("Norm", x.DType, DTypeSet.Floating, x.Shape);
+            int[] both = [rows, columns];
+            Tensor norm = ord switch
+            {
+                "fro" or "euclidean" => Sqrt(ReduceSum(Multiply(x, x), both, keepdims: true)),
+                "1" => ReduceMax(ReduceSum(Abs(x), rows, keepdims: true), columns, keepdims: true),
+                "inf" or "Infinity" => ReduceMax(ReduceSum(Abs(x), columns, keepdims: true), rows, keepdims: true),
+                _ => throw new ArgumentException(
+                    $"Norm: ord '{ord}' is not supported for matrices (axes [{rows}, {columns}] of shape {x.Shape}); use \"fro\", " +
+                    "\"euclidean\", \"1\" or \"inf\" (the spectral 2-norm needs an SVD, which Nabla does not have yet).",
+                    nameof(ord)),
+            };
+            return keepdims ? norm : Squeeze(norm, both);
+        }
+
+        private static int NormalizeAxis(int axis, int rank) => axis >= -rank && axis < rank ? (axis < 0 ? axis + rank : axis) : -1;
+    }
+}
