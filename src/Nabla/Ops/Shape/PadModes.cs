@@ -10,7 +10,7 @@ public static partial class Tf
     /// case-insensitive, as in TensorFlow.
     /// </summary>
     /// <remarks>
-    /// REFLECT and SYMMETRIC are a <see cref="Gather"/> per padded axis with mirrored indices, so the gradient
+    /// REFLECT and SYMMETRIC are a <see cref="Gather(Tensor, Tensor, int)"/> per padded axis with mirrored indices, so the gradient
     /// (Gather's: each output position adds its upstream back onto the input position it copied) and every
     /// higher order come from Gather's rule.
     /// </remarks>

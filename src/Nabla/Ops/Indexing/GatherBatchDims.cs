@@ -1,0 +1,88 @@
+namespace Nabla;
+
+public static partial class Tf
+{
+    /// <summary>
+    /// TensorFlow's <c>tf.gather(params, indices, axis, batch_dims)</c>: the first <paramref name="batchDims"/>
+    /// axes of <paramref name="params"/> and <paramref name="indices"/> are batch axes (equal sizes), and each batch
+    /// element gathers from its own slice: output[b..., m..., i..., t...] = params[b..., m..., indices[b..., i...],
+    /// t...], of shape params[:axis] + indices.shape[batchDims:] + params[axis+1:]. Negative axis and batchDims count
+    /// from the end (batchDims from indices' rank), as in TensorFlow.
+    /// </summary>
+    /// <remarks>
+    /// One flat <see cref="Gather(Tensor, Tensor, int)"/> over params viewed as rows of its trailing axes, with the
+    /// row of each (batch, middle, index) position computed here, so the gradient (and every higher order) is
+    /// Gather's. Indices are checked against their own axis first: a flat row would otherwise wrap into a
+    /// neighbouring batch element silently.
+    /// </remarks>
+    /// <exception cref="ArgumentException">When batchDims or axis is out of range, or the batch axes differ.</exception>
+    /// <exception cref="IndexOutOfRangeException">When an index is outside [0, params.shape[axis]).</exception>
+    public static Tensor Gather(Tensor @params, Tensor indices, int axis, int batchDims)
+    {
+        ArgumentNullException.ThrowIfNull(@params);
+        ArgumentNullException.ThrowIfNull(indices);
+        if (batchDims == 0)
+        {
+            return Gather(@params, indices, axis);
+        }
+
+        IndexRuns.RequireIndexDType("GatherV2", indices, @params.Shape);
+        int bd = batchDims < 0 ? batchDims + indices.Rank : batchDims;
+        int a = axis < 0 ? axis + @params.Rank : axis;
+        ReadOnlySpan<int> p = @params.Shape.Dims, q = indices.Shape.Dims;
+        bool ok = bd >= 0 && bd <= indices.Rank && a >= bd && a < @params.Rank;
+        for (int d = 0; ok && d < bd; d++)
+        {
+            ok = p[d] == q[d];
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"GatherV2: batch_dims {batchDims} and axis {axis} must satisfy 0 <= batch_dims <= indices rank ({indices.Rank}), " +
+                $"batch_dims <= axis < params rank ({@params.Rank}), with equal batch axes; params {@params.Shape}, indices {indices.Shape} [Op:GatherV2].");
+        }
+
+        long batches = Product(p[..bd]), middle = Product(p[bd..a]), tail = Product(p[(a + 1)..]), perBatch = Product(q[bd..]);
+        int n = p[a];
+        long[] idx = IndexRuns.Read(indices);
+        var rows = new long[batches * middle * perBatch];
+        for (long b = 0, r = 0; b < batches; b++)
+        {
+            for (long m = 0; m < middle; m++)
+            {
+                for (long i = 0; i < perBatch; i++, r++)
+                {
+                    long index = idx[(b * perBatch) + i];
+                    if (index < 0 || index >= n)
+                    {
+                        throw new IndexOutOfRangeException(
+                            $"GatherV2: indices[{(b * perBatch) + i}] = {index} is not in [0, {n}) for params of shape {@params.Shape} " +
+                            $"on axis {a} with batch_dims {bd} [Op:GatherV2].");
+                    }
+
+                    rows[r] = (((b * middle) + m) * n) + index;
+                }
+            }
+        }
+
+        var outDims = new int[a + (indices.Rank - bd) + (@params.Rank - a - 1)];
+        p[..a].CopyTo(outDims);
+        q[bd..].CopyTo(outDims.AsSpan(a));
+        p[(a + 1)..].CopyTo(outDims.AsSpan(a + indices.Rank - bd));
+        Tensor flatParams = Reshape(@params, [checked((int)(batches * middle * n)), checked((int)tail)]);
+        Tensor gathered = Gather(flatParams, Constant(rows, [rows.Length]), 0);
+        return Reshape(gathered, outDims);
+    }
+
+    private static long Product(ReadOnlySpan<int> dims)
+    {
+        long product = 1;
+        foreach (int d in dims)
+        {
+            product *= d;
+        }
+
+        return product;
+    }
+}
