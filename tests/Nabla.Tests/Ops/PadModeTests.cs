@@ -15,7 +15,7 @@ public class PadModeTests
     [MemberData(nameof(DTypes))]
     public void Reflect_TensorFlowDocExample_EveryDType(string dtypeName)
     {
-        DType dtype = ByName(dtypeName);
+        DType dtype = BinaryCatalog.DTypeNamed(dtypeName);
         Tensor padded = Tf.Pad(Sample(dtype), s_paddings, "REFLECT");
         Assert.Equal(dtype, padded.DType);
         AssertTensor.Close(
@@ -28,7 +28,7 @@ public class PadModeTests
     [MemberData(nameof(DTypes))]
     public void Symmetric_TensorFlowDocExample_EveryDType(string dtypeName)
     {
-        DType dtype = ByName(dtypeName);
+        DType dtype = BinaryCatalog.DTypeNamed(dtypeName);
         Tensor padded = Tf.Pad(Sample(dtype), s_paddings, "symmetric"); // the mode is case-insensitive
         Assert.Equal(dtype, padded.DType);
         AssertTensor.Close(
@@ -96,14 +96,4 @@ public class PadModeTests
         var rank = Assert.Throws<ArgumentException>(() => Tf.Pad(Tf.Zeros([3]), new[,] { { 1, 1 }, { 1, 1 } }, "SYMMETRIC"));
         Assert.Contains("(1, 2)", rank.Message, StringComparison.Ordinal);
     }
-
-    private static DType ByName(string name) => name switch
-    {
-        "float16" => DType.Float16,
-        "bfloat16" => DType.BFloat16,
-        "float32" => DType.Float32,
-        "float64" => DType.Float64,
-        "int32" => DType.Int32,
-        _ => DType.Int64,
-    };
 }

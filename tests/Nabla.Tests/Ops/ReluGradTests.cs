@@ -85,7 +85,7 @@ public class ReluGradTests
     [MemberData(nameof(FloatingDTypes))]
     public void ReluGradient_FloatingDTypes_IsUpstreamWherePositive(string dtypeName)
     {
-        DType dtype = ByName(dtypeName);
+        DType dtype = BinaryCatalog.DTypeNamed(dtypeName);
         Tensor x = Tf.Cast(Tf.Constant(new double[] { -2, -0.0, 0, 1, 3 }), dtype);
         Tensor upstream = Tf.Cast(Tf.Constant(new double[] { 5, 6, 7, 8, 9 }), dtype);
         using var tape = new GradientTape();
@@ -101,7 +101,7 @@ public class ReluGradTests
     [InlineData("int64")]
     public void ReluGrad_IntegerDTypes_IsGradientWhereFeaturePositive(string dtypeName)
     {
-        DType dtype = ByName(dtypeName);
+        DType dtype = BinaryCatalog.DTypeNamed(dtypeName);
         Tensor features = Tf.Cast(Tf.Constant(new double[] { -2, 0, 1, 3 }), dtype);
         Tensor gradients = Tf.Cast(Tf.Constant(new double[] { 5, 6, 7, 8 }), dtype);
         Tensor result = ReluGradOp.Instance.Call(gradients, features);
@@ -109,15 +109,6 @@ public class ReluGradTests
         AssertTensor.Close([0, 0, 7, 8], result);
     }
 
-    private static DType ByName(string name) => name switch
-    {
-        "float16" => DType.Float16,
-        "bfloat16" => DType.BFloat16,
-        "float32" => DType.Float32,
-        "float64" => DType.Float64,
-        "int32" => DType.Int32,
-        _ => DType.Int64,
-    };
 
     [Fact]
     public void Relu_GradientsFirstAndSecondOrder_MatchFiniteDifferences()

@@ -24,9 +24,11 @@ public static partial class Tf
                 return Norm(x, ord, axis[0], keepdims);
             }
 
-            int rows = axis.Length == 2 ? NormalizeAxis(axis[0], x.Rank) : -1;
-            int columns = axis.Length == 2 ? NormalizeAxis(axis[1], x.Rank) : -1;
-            if (rows < 0 || columns < 0 || rows == columns)
+            // An out-of-range axis throws from Axes.Normalize, naming it and the shape.
+            bool pair = axis.Length == 2;
+            int rows = pair ? Axes.Normalize("Norm", axis[0], x.Rank, x.Shape) : -1;
+            int columns = pair ? Axes.Normalize("Norm", axis[1], x.Rank, x.Shape) : -1;
+            if (!pair || rows == columns)
             {
                 throw new ArgumentException(
                     $"Norm: axis must be one axis or two distinct axes of a tensor of shape {x.Shape}, got [{string.Join(", ", axis)}].",
@@ -47,7 +49,5 @@ public static partial class Tf
             };
             return keepdims ? norm : Squeeze(norm, both);
         }
-
-        private static int NormalizeAxis(int axis, int rank) => axis >= -rank && axis < rank ? (axis < 0 ? axis + rank : axis) : -1;
     }
 }
