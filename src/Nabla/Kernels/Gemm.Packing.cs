@@ -26,6 +26,9 @@ internal static partial class Gemm
         }
     }
 
+    /// <summary>Micro-panels of B packed together from each row of B (see <see cref="PackB{T, TKernel}"/>).</summary>
+    private const int PanelsPerPackingGroup = 4;
+
     /// <summary>
     /// Packs a <paramref name="kc"/>×<paramref name="cols"/> block of op(B) (element (p, j) at
     /// <c>b[p·rs + j·cs]</c>) into consecutive NR-column micro-panels, each stored p-major (<c>NR</c> scalars
@@ -37,6 +40,41 @@ internal static partial class Gemm
         where TKernel : struct, IMicroKernel<T>
     {
         int nr = TKernel.NR;
+        if (cs == 1)
+        {
+            // Rows of B are contiguous: walk them in order, copying each row's NR-wide pieces into a group of
+            // four panels. Reading panel by panel instead would stride down B's rows once per panel (and re-read
+            // the cache line two neighbouring panels share); writing to every panel of the block at once would
+            // alias in L1, the panels being kc·NR elements (32–48 KiB) apart. Measured 2–5 % faster on 2 threads at
+            // 256³ to 1024³, where each thread packs the whole block of B.
+            int fullPanels = cols / nr;
+            uint bytes = (uint)(nr * Unsafe.SizeOf<T>());
+            nint panelStride = (nint)nr * kc;
+            for (int first = 0; first < fullPanels; first += PanelsPerPackingGroup)
+            {
+                int count = Math.Min(PanelsPerPackingGroup, fullPanels - first);
+                T* groupSource = b + (first * nr);
+                T* groupTarget = dst + (first * panelStride);
+                for (int p = 0; p < kc; p++)
+                {
+                    T* source = groupSource + (p * rs);
+                    T* target = groupTarget + ((nint)p * nr);
+                    for (int panel = 0; panel < count; panel++)
+                    {
+                        Unsafe.CopyBlockUnaligned(target + (panel * panelStride), source + (panel * nr), bytes);
+                    }
+                }
+            }
+
+            if (fullPanels * nr < cols)
+            {
+                int j = fullPanels * nr;
+                PackPanel(b + j, cs, rs, cols - j, kc, nr, dst + (fullPanels * panelStride));
+            }
+
+            return;
+        }
+
         for (int j = 0; j < cols; j += nr)
         {
             PackPanel(b + (j * cs), cs, rs, Math.Min(nr, cols - j), kc, nr, dst);
