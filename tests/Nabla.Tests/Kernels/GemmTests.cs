@@ -415,30 +415,62 @@ public class GemmParallelismTests
         GemmTests.AssertClose(GemmTests.ToDouble(a), GemmTests.ToDouble(b), GemmTests.ToDouble(c), m, n, k, transposeA, transposeB, 1e-5);
     }
 
-    [Fact]
-    public void Multiply_OneAndTwoThreads_GiveIdenticalResults()
+    // The row splits of the parallel driver (float64 here): balanced at run time while all of op(B) fits the 1 MiB
+    // bound (the first three; several KC slices in the first two, two NB blocks in the second), in fixed halves
+    // beyond it (the last). Each element is summed in the same order whichever thread computes it, so the results
+    // are identical.
+    [Theory]
+    [InlineData(260, 190, 450)]
+    [InlineData(600, 544, 200)]
+    [InlineData(611, 200, 300)]
+    [InlineData(400, 700, 900)]
+    public void Multiply_OneAndTwoThreads_GiveIdenticalResults(int m, int n, int k)
     {
-        const int M = 260, N = 190, K = 450;
-        var random = new Random(42);
-        double[] a = GemmTests.RandomDoubles(random, M * K);
-        double[] b = GemmTests.RandomDoubles(random, K * N);
-        double[] single = new double[M * N];
-        double[] parallel = new double[M * N];
+        Assert.Equal(MultiplyWithThreads(m, n, k, 1, transposeA: false), MultiplyWithThreads(m, n, k, 2, transposeA: false));
+        Assert.Equal(MultiplyWithThreads(m, n, k, 1, transposeA: true), MultiplyWithThreads(m, n, k, 2, transposeA: true));
+    }
+
+    [Fact]
+    public void Multiply_TwoThreadsRunTimeBalanced_MatchesNaiveReference()
+    {
+        // Two KC slices and two NB blocks of float32, all of op(B) (870 KB) within the run-time balanced bound.
+        const int M = 600, N = 544, K = 400;
+        var random = new Random(7);
+        float[] a = GemmTests.RandomFloats(random, M * K);
+        float[] b = GemmTests.RandomFloats(random, K * N);
+        float[] c = GemmTests.Filled(M * N, float.NaN);
         int saved = Gemm.MaxDegreeOfParallelism;
         try
         {
-            Gemm.MaxDegreeOfParallelism = 1;
-            Gemm.Multiply(a, b, single, M, N, K, false, false);
             Gemm.MaxDegreeOfParallelism = 2;
-            Gemm.Multiply(a, b, parallel, M, N, K, false, false);
+            Gemm.Multiply(a, b, c, M, N, K, false, false);
         }
         finally
         {
             Gemm.MaxDegreeOfParallelism = saved;
         }
 
-        // Each element is summed in the same order whichever thread computes it.
-        Assert.Equal(single, parallel);
+        GemmTests.AssertClose(GemmTests.ToDouble(a), GemmTests.ToDouble(b), GemmTests.ToDouble(c), M, N, K, false, false, 1e-5);
+    }
+
+    private static double[] MultiplyWithThreads(int m, int n, int k, int threads, bool transposeA)
+    {
+        var random = new Random(42);
+        double[] a = GemmTests.RandomDoubles(random, m * k);
+        double[] b = GemmTests.RandomDoubles(random, k * n);
+        double[] c = new double[m * n];
+        int saved = Gemm.MaxDegreeOfParallelism;
+        try
+        {
+            Gemm.MaxDegreeOfParallelism = threads;
+            Gemm.Multiply(a, b, c, m, n, k, transposeA, false);
+        }
+        finally
+        {
+            Gemm.MaxDegreeOfParallelism = saved;
+        }
+
+        return c;
     }
 
     [Fact]
