@@ -8,8 +8,9 @@ internal static partial class Gemm
     private static partial class Blocked<T, TKernel>
     {
         /// <summary>
-        /// The largest packed op(B) (all of it, k × n) for which a row split is balanced at run time (see
-        /// <see cref="RunClaimedRowGroups"/>): half of a 2 MiB L2, so it stays there beside the A panel and C.
+        /// The largest packed operand (all of op(B), k × n, for a row split; all of op(A) for a column split) for
+        /// which a split is balanced at run time (see <see cref="RunClaimedRowGroups"/>): half of a 2 MiB L2, so
+        /// it stays there beside the other operand's panels and C.
         /// </summary>
         private const long ClaimedGroupsMaxPackedBBytes = 1024 * 1024;
 
@@ -85,7 +86,8 @@ internal static partial class Gemm
                 // m·k/2 + k·n elements per member, splitting the columns m·k + k·n/2, so split the longer side
                 // (for the MLP's 128×784·784×256 the columns: 400 KB less packing per member). When all of op(B)
                 // fits in L2, the rows are handed out at run time instead of in fixed halves: measured on two cores
-                // of this VM at 256³ and 512³, 7–15 % faster, timed alternately with libtorch in one process.
+                // of this VM at 256³ and 512³, 7–15 % faster, timed alternately with libtorch in one process. The
+                // columns likewise when all of op(A) fits.
                 bool splitRows = aPanels >= 2 * members && (p.M >= p.N || bPanels < 2 * members);
                 if (splitRows && (long)p.K * RoundUp(p.N, nr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBBytes)
                 {
@@ -100,6 +102,10 @@ internal static partial class Gemm
                         Blocked<T, TKernel>.Run(new Problem<T>(
                             p.A + (row * p.RsA), p.RsA, p.CsA, p.B, p.RsB, p.CsB, p.C + (row * p.Ldc), p.Ldc, rows, p.N, p.K));
                     }
+                }
+                else if ((long)p.K * RoundUp(p.M, mr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBBytes)
+                {
+                    RunClaimedColumnGroups(p, Math.Max(1, bPanels / (ClaimsPerMember * members)), ref _claimedGroups);
                 }
                 else
                 {
@@ -156,6 +162,43 @@ internal static partial class Gemm
                     {
                         MacroKernel(kc, rows, Math.Min(nbMax, p.N - ic), aPack, slice + ((nint)ic * kc), p.C + (row * p.Ldc) + ic, p.Ldc, pc != 0, tile);
                     }
+                }
+            }
+        }
+    
+        /// <summary>
+        /// The column split's counterpart of <see cref="RunClaimedRowGroups"/>: the member packs all of op(A) once
+        /// and claims groups of <paramref name="groupPanels"/> NR-column micro-panels of op(B) and C.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void RunClaimedColumnGroups(Problem<T> p, int groupPanels, ref int claimedGroups)
+        {
+            int mr = TKernel.MR, nr = TKernel.NR;
+            GetBlockSizes(p, out int kcMax, out int nbMax, out _, out _, out _);
+            int groupColumns = Math.Min(groupPanels * nr, nbMax);
+            int paddedM = RoundUp(p.M, mr);
+            long aLength = RoundUpToLine((long)paddedM * p.K);
+            long bLength = RoundUpToLine((long)groupColumns * Math.Min(kcMax, p.K));
+            T* aPack = Scratch<T>.Get(aLength + bLength + (mr * nr));
+            T* bPack = aPack + aLength;
+            T* tile = bPack + bLength;
+
+            // All of op(A), KC slice after KC slice (each slice's row panels follow each other).
+            for (int pc = 0; pc < p.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, p.K - pc);
+                PackA<T, TKernel>(p.A + (pc * p.CsA), p.RsA, p.CsA, p.M, kc, aPack + ((nint)pc * paddedM));
+            }
+
+            int groups = (p.N + groupColumns - 1) / groupColumns;
+            for (int group = Interlocked.Increment(ref claimedGroups) - 1; group < groups; group = Interlocked.Increment(ref claimedGroups) - 1)
+            {
+                int column = group * groupColumns, columns = Math.Min(groupColumns, p.N - column);
+                for (int pc = 0; pc < p.K; pc += kcMax)
+                {
+                    int kc = Math.Min(kcMax, p.K - pc);
+                    PackB<T, TKernel>(p.B + (pc * p.RsB) + (column * p.CsB), p.RsB, p.CsB, kc, columns, bPack);
+                    MacroKernel(kc, p.M, columns, aPack + ((nint)pc * paddedM), bPack, p.C + column, p.Ldc, pc != 0, tile);
                 }
             }
         }

@@ -415,15 +415,18 @@ public class GemmParallelismTests
         GemmTests.AssertClose(GemmTests.ToDouble(a), GemmTests.ToDouble(b), GemmTests.ToDouble(c), m, n, k, transposeA, transposeB, 1e-5);
     }
 
-    // The row splits of the parallel driver (float64 here): balanced at run time while all of op(B) fits the 1 MiB
-    // bound (the first three; several KC slices in the first two, two NB blocks in the second), in fixed halves
-    // beyond it (the last). Each element is summed in the same order whichever thread computes it, so the results
-    // are identical.
+    // The splits of the parallel driver (float64 here). Rows: balanced at run time while all of op(B) fits the
+    // 1 MiB bound (the first three; several KC slices in the first two, two NB blocks in the second), in fixed
+    // halves beyond it (the fourth). Columns (C wider than tall): balanced while all of op(A) fits (the fifth), in
+    // fixed halves beyond (the last). Each element is summed in the same order whichever thread computes it, so
+    // the results are identical.
     [Theory]
     [InlineData(260, 190, 450)]
     [InlineData(600, 544, 200)]
     [InlineData(611, 200, 300)]
     [InlineData(400, 700, 900)]
+    [InlineData(190, 600, 450)]
+    [InlineData(300, 2000, 500)]
     public void Multiply_OneAndTwoThreads_GiveIdenticalResults(int m, int n, int k)
     {
         Assert.Equal(MultiplyWithThreads(m, n, k, 1, transposeA: false), MultiplyWithThreads(m, n, k, 2, transposeA: false));
