@@ -47,6 +47,13 @@ if [[ $user_filter -eq 0 || "${PEAK_MEMORY:-0}" == 1 ]]; then
   dotnet "$app" --peak-memory --out "$results/peak-memory.json" | tee "$results/peak-memory.txt"
 fi
 
+# The MatMul diagnostic (both libraries timed alternately in one process) runs with the full suite, or
+# alone with PAIRED_MATMUL=1 beside a filter.
+if [[ $user_filter -eq 0 || "${PAIRED_MATMUL:-0}" == 1 ]]; then
+  echo "== d. MatMul, paired (diagnostic)"
+  dotnet "$app" --paired-matmul --out "$results/paired-matmul.md"
+fi
+
 {
   echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks ':!benchmarks/results' || echo ' (with uncommitted changes)')"
   echo "Kernel: $(uname -sr); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) logical cores"

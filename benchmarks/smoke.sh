@@ -22,4 +22,5 @@ dotnet "$app" --filter '*' --job dry --inProcess --artifacts "$artifacts" > "$ar
 }
 grep -E '^\| (Method|[A-Za-z0-9]+_(Nabla|Torch)|Triad|Fma)' "$artifacts/dry-run.log" | cut -c1-120 || true
 dotnet "$app" --peak-memory --steps 5
+dotnet "$app" --paired-matmul --sizes 64 --threads 1,2 --rounds 2
 echo "Benchmark smoke run passed in $((SECONDS - start)) s (dry job: every case once; the timings are not measurements)."

@@ -7,6 +7,8 @@ using Nabla.Benchmarks.Infrastructure;
 //   --check                              both libraries compute the same results (seed loop, MLP, 2nd derivative)
 //   --peak-memory [--steps N] [--out F]  case h: runs both children below and prints the ratio
 //   --peak-memory nabla|torch [--steps N] one child: N MLP steps, prints its peak working set as JSON
+//   --paired-matmul [--sizes 256,512,1024,2048] [--threads 1,2] [--rounds 40] [--out F]
+//                                        diagnostic: both libraries' MatMul timed alternately in one process
 //   --summarize [DIR]                    writes DIR/SUMMARY.md from DIR's reports (default benchmarks/results)
 //   --patch-torchsharp FILE...           applies the Debian 12 patch to the given libLibTorchSharp.so copies
 return args switch
@@ -14,6 +16,8 @@ return args switch
     ["--check", ..] => Check(),
     ["--peak-memory", "nabla" or "torch", ..] => PeakMemory.RunChild(args[1], IntOption(args, "--steps", PeakMemory.DefaultSteps)),
     ["--peak-memory", ..] => PeakMemory.RunBoth(IntOption(args, "--steps", PeakMemory.DefaultSteps), TextOption(args, "--out")),
+    ["--paired-matmul", ..] => PairedMatMul.Run(
+        IntListOption(args, "--sizes", [256, 512, 1024, 2048]), IntListOption(args, "--threads", [1, 2]), IntOption(args, "--rounds", 40), TextOption(args, "--out")),
     ["--summarize", ..] => Summarizer.Run(args.Length > 1 ? args[1] : Path.Combine("benchmarks", "results")),
     ["--patch-torchsharp", ..] => Patch(args[1..]),
     _ => RunSuite(args),
@@ -51,6 +55,12 @@ static int IntOption(string[] args, string name, int fallback)
 {
     string? value = TextOption(args, name);
     return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
+}
+
+static int[] IntListOption(string[] args, string name, int[] fallback)
+{
+    string? value = TextOption(args, name);
+    return value is null ? fallback : [.. value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
 }
 
 static string? TextOption(string[] args, string name)

@@ -133,6 +133,15 @@ public static partial class Summarizer
             }
         }
 
+        string paired = Path.Combine(directory, "paired-matmul.md");
+        if (File.Exists(paired))
+        {
+            s.AppendLine();
+            s.AppendLine("## MatMul timed alternately in one process (diagnostic, `--paired-matmul`)");
+            s.AppendLine();
+            s.Append(File.ReadAllText(paired));
+        }
+
         if (File.Exists(notes))
         {
             s.AppendLine();
