@@ -31,6 +31,9 @@ public static class PairedMatMul
     /// <summary>Target length of one timing (calls per timing are sized for ~100 GFLOP/s).</summary>
     private const double SecondsPerTiming = 0.02;
 
+    /// <summary>A pause after TorchSharp's timings on more than one thread (see <see cref="MeasureRow"/>).</summary>
+    private const int OpenMpSpinMilliseconds = 300;
+
     /// <summary>Runs the comparison and prints (and optionally writes) a markdown table.</summary>
     /// <param name="sizes">The matrices' sides.</param>
     /// <param name="threadCounts">The thread counts each library is given.</param>
@@ -116,6 +119,12 @@ public static class PairedMatMul
                 }
 
                 seconds[v][round] = Stopwatch.GetElapsedTime(start).TotalSeconds / calls;
+                if (v == 0 && threads > 1)
+                {
+                    // libtorch's OpenMP workers spin for a while after each parallel region (the Intel runtime's
+                    // default block time is 200 ms), taking a core from whatever runs next in this process.
+                    Thread.Sleep(OpenMpSpinMilliseconds);
+                }
             }
         }
 
