@@ -6,7 +6,7 @@ namespace Nabla.Benchmarks.Infrastructure;
 /// Gives BenchmarkDotNet's child processes the garbage-collector settings this app runs with.
 /// </summary>
 /// <remarks>
-/// Nabla's package adds <c>System.GC.LOHThreshold</c> and <c>System.GC.Gen0MaxBudget</c> to the runtimeconfig of
+/// Nabla's package adds <c>System.GC.LOHThreshold</c>, <c>System.GC.RegionSize</c> and <c>System.GC.Gen0MaxBudget</c> to the runtimeconfig of
 /// every application that references it (src/Nabla/build/Nabla.targets, docs/ARCHITECTURE.md "Memory"); this app
 /// gets them through the repository's Directory.Build.targets. BenchmarkDotNet runs each case in a project it
 /// generates with <c>ImportDirectoryBuildTargets=false</c>, so that child would run with the runtime's defaults:
@@ -19,6 +19,7 @@ public static class ChildGCSettings
     private static readonly (string RuntimeConfigName, string EnvironmentName)[] s_settings =
     [
         ("System.GC.LOHThreshold", "DOTNET_GCLOHThreshold"),
+        ("System.GC.RegionSize", "DOTNET_GCRegionSize"),
         ("System.GC.Gen0MaxBudget", "DOTNET_GCGen0MaxBudget"),
     ];
 
@@ -26,7 +27,7 @@ public static class ChildGCSettings
     public static string Describe()
     {
         IReadOnlyDictionary<string, object> gc = GC.GetConfigurationVariables();
-        return string.Create(CultureInfo.InvariantCulture, $"LOHThreshold={gc["LOHThreshold"]}, GCGen0MaxBudget={gc["GCGen0MaxBudget"]}");
+        return string.Create(CultureInfo.InvariantCulture, $"LOHThreshold={gc["LOHThreshold"]}, GCRegionSize={gc["GCRegionSize"]}, GCGen0MaxBudget={gc["GCGen0MaxBudget"]}");
     }
 
     /// <summary>
