@@ -12,9 +12,9 @@ internal static partial class Gemm
         /// which a split is balanced at run time (see <see cref="RunClaimedRowGroups"/>): half of a 2 MiB L2, so
         /// it stays there beside the other operand's panels and C.
         /// </summary>
-        private const long ClaimedGroupsMaxPackedBBytes = 1024 * 1024;
+        private const long ClaimedGroupsMaxPackedBytes = 1024 * 1024;
 
-        /// <summary>Groups of row panels per member in a run-time balanced split: enough to even out a late member.</summary>
+        /// <summary>Groups of micro-panels per member in a run-time balanced split: enough to even out a late member.</summary>
         private const int ClaimsPerMember = 8;
 
         /// <summary>
@@ -89,7 +89,7 @@ internal static partial class Gemm
                 // of this VM at 256³ and 512³, 7–15 % faster, timed alternately with libtorch in one process. The
                 // columns likewise when all of op(A) fits.
                 bool splitRows = aPanels >= 2 * members && (p.M >= p.N || bPanels < 2 * members);
-                if (splitRows && (long)p.K * RoundUp(p.N, nr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBBytes)
+                if (splitRows && (long)p.K * RoundUp(p.N, nr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBytes)
                 {
                     RunClaimedRowGroups(p, Math.Max(1, aPanels / (ClaimsPerMember * members)), ref _claimedGroups);
                 }
@@ -103,7 +103,7 @@ internal static partial class Gemm
                             p.A + (row * p.RsA), p.RsA, p.CsA, p.B, p.RsB, p.CsB, p.C + (row * p.Ldc), p.Ldc, rows, p.N, p.K));
                     }
                 }
-                else if ((long)p.K * RoundUp(p.M, mr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBBytes)
+                else if ((long)p.K * RoundUp(p.M, mr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBytes)
                 {
                     RunClaimedColumnGroups(p, Math.Max(1, bPanels / (ClaimsPerMember * members)), ref _claimedGroups);
                 }
@@ -165,7 +165,7 @@ internal static partial class Gemm
                 }
             }
         }
-    
+
         /// <summary>
         /// The column split's counterpart of <see cref="RunClaimedRowGroups"/>: the member packs all of op(A) once
         /// and claims groups of <paramref name="groupPanels"/> NR-column micro-panels of op(B) and C.
