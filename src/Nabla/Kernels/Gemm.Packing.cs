@@ -120,8 +120,17 @@ internal static partial class Gemm
             // Transposing gather: read source rows sequentially (hardware prefetch friendly) and scatter with
             // stride panelWidth into the small destination panel, which stays in L1. Groups of four rows go
             // through 4×4 register transposes (several times faster than element-wise copies, which matters
-            // because this is the layout of a plain row-major A and of a transposed B).
+            // because this is the layout of a plain row-major A and of a transposed B); float32 rows go eight at a
+            // time through AVX 8×8 transposes first (about 1 % of a whole product, timed alternately in one process).
             int i = 0;
+            if (Avx.IsSupported && Unsafe.SizeOf<T>() == sizeof(float))
+            {
+                for (; i <= width - 8; i += 8)
+                {
+                    TransposeEightRows((float*)(src + (i * strideI)), strideI, kc, (float*)(dst + i), panelWidth);
+                }
+            }
+
             if (Sse.IsSupported && Unsafe.SizeOf<T>() == sizeof(float))
             {
                 for (; i <= width - 4; i += 4)
@@ -165,6 +174,54 @@ internal static partial class Gemm
             for (int p = 0; p < kc; p++)
             {
                 new Span<T>(dst + ((nint)p * panelWidth) + width, panelWidth - width).Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>dst[p·panelWidth + r] = src[r·stride + p]</c> for eight rows r and p &lt; kc, transposing 8×8
+    /// blocks in AVX registers (half the loads and stores of two 4×4 SSE transposes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TransposeEightRows(float* src, nint stride, int kc, float* dst, int panelWidth)
+    {
+        int p = 0;
+        for (; p <= kc - 8; p += 8)
+        {
+            float* s = src + p;
+            Vector256<float> r0 = Vector256.Load(s), r1 = Vector256.Load(s + stride);
+            Vector256<float> r2 = Vector256.Load(s + (2 * stride)), r3 = Vector256.Load(s + (3 * stride));
+            Vector256<float> r4 = Vector256.Load(s + (4 * stride)), r5 = Vector256.Load(s + (5 * stride));
+            Vector256<float> r6 = Vector256.Load(s + (6 * stride)), r7 = Vector256.Load(s + (7 * stride));
+
+            // Interleave pairs of rows, then pairs of pairs: each 128-bit lane then holds four rows of one column.
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+            Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+            // Rows 0–3 of column j sit in the low lane of u_j (j < 4) and rows 4–7 in the low lane of u_(j+4).
+            float* d = dst + ((nint)p * panelWidth);
+            Avx.Permute2x128(u0, u4, 0x20).Store(d);
+            Avx.Permute2x128(u1, u5, 0x20).Store(d + panelWidth);
+            Avx.Permute2x128(u2, u6, 0x20).Store(d + (2 * panelWidth));
+            Avx.Permute2x128(u3, u7, 0x20).Store(d + (3 * panelWidth));
+            Avx.Permute2x128(u0, u4, 0x31).Store(d + (4 * panelWidth));
+            Avx.Permute2x128(u1, u5, 0x31).Store(d + (5 * panelWidth));
+            Avx.Permute2x128(u2, u6, 0x31).Store(d + (6 * panelWidth));
+            Avx.Permute2x128(u3, u7, 0x31).Store(d + (7 * panelWidth));
+        }
+
+        for (; p < kc; p++)
+        {
+            float* target = dst + ((nint)p * panelWidth);
+            for (int r = 0; r < 8; r++)
+            {
+                target[r] = src[(r * stride) + p];
             }
         }
     }
