@@ -34,7 +34,7 @@ public static class PairedMatMul
     /// <summary>A pause after TorchSharp's timings on more than one thread (see <see cref="MeasureRow"/>).</summary>
     private const int OpenMpSpinMilliseconds = 300;
 
-    /// <summary>Runs the comparison and prints (and optionally writes) a markdown table.</summary>
+    /// <summary>Runs the comparison and prints (and optionally writes) a markdown table, row by row as measured.</summary>
     /// <param name="sizes">The matrices' sides.</param>
     /// <param name="threadCounts">The thread counts each library is given.</param>
     /// <param name="rounds">Rounds per size and thread count.</param>
@@ -51,17 +51,17 @@ public static class PairedMatMul
         table.AppendLine();
         table.AppendLine("| n | threads | TorchSharp GFLOP/s | Nabla GFLOP/s | Nabla GEMM only GFLOP/s | ratio Nabla | ratio GEMM only | best round Torch / Nabla / GEMM |");
         table.AppendLine("|---|---|---|---|---|---|---|---|");
+        Console.Write(table);
         foreach (int threads in threadCounts)
         {
             foreach (int n in sizes)
             {
-                table.AppendLine(MeasureRow(n, threads, rounds));
-                Console.WriteLine(table.ToString().Split('\n')[^2]);
+                string row = MeasureRow(n, threads, rounds);
+                table.AppendLine(row);
+                Console.WriteLine(row);
             }
         }
 
-        Console.WriteLine();
-        Console.WriteLine(table);
         if (output is not null)
         {
             File.WriteAllText(output, table.ToString());

@@ -47,7 +47,7 @@ internal static partial class Gemm
                 }
                 else
                 {
-                    for (int row = 0; row < 12; row++)
+                    for (int row = 0; row < MR; row++)
                     {
                         PrefetchRow(c + (row * ldc));
                     }
@@ -152,7 +152,7 @@ internal static partial class Gemm
             hi.Store(row + w);
         }
 
-        /// <summary>Cache lines the C tile can span: 12 rows × 3 (see <see cref="Run"/>).</summary>
+        /// <summary>Cache lines the C tile can span: MR = 12 rows × 3 (see <see cref="Run"/>).</summary>
         private const int PrefetchLines = 36;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
