@@ -38,7 +38,7 @@ internal static partial class Gemm
             {
                 try
                 {
-                    job.Prepare(problem);
+                    job.Prepare(problem, threads);
                     if (WorkerTeam.Shared.TryRun(job, threads))
                     {
                         return;
@@ -54,25 +54,39 @@ internal static partial class Gemm
         }
 
         /// <summary>
-        /// Splits a product into one independent sub-product per team member: contiguous ranges of whole MR-row
-        /// micro-panels of op(A) and C, or, when C is wider than tall (or has too few row panels to share), of
-        /// whole NR-column micro-panels of op(B) and C. Each member runs the single-threaded driver on its share with its own
-        /// packing buffers, so the packed blocks never cross cores and nothing synchronises but the final join.
-        /// Every element of C is summed exactly as the single-threaded driver sums it (the KC slicing depends on
-        /// k only, and shares start on micro-panel boundaries), so results do not depend on the thread count.
+        /// Splits a product between the team members along whole MR-row micro-panels of op(A) and C, or, when C is
+        /// wider than tall (or has too few row panels to share), along whole NR-column micro-panels of op(B) and C:
+        /// in groups claimed at run time (see <see cref="RunClaimedRowGroups"/>,
+        /// <see cref="RunClaimedRowGroupsBySlice"/>, <see cref="RunClaimedColumnGroups"/>), or for large column
+        /// splits in one fixed share per member, on which the member runs the single-threaded driver. Each member
+        /// packs with its own buffers, so packed blocks never cross cores. Every element of C is summed exactly as
+        /// the single-threaded driver sums it (the KC slicing depends on k only, shares start on micro-panel
+        /// boundaries, and the slices of a group are added in order), so results do not depend on the thread count.
         /// </summary>
         private sealed unsafe class SplitJob : TeamJob
         {
             private Problem<T> _problem;
             private int _claimedGroups;
 
+            // For RunClaimedRowGroupsBySlice: per row group, how many KC slices have been added to its rows of C.
+            private int[] _slicesDone = [];
+
             /// <summary>Gets the job instance of this element type and kernel (callers hold its lock).</summary>
             public static SplitJob Shared { get; } = new();
 
-            public void Prepare(Problem<T> problem)
+            public void Prepare(Problem<T> problem, int members)
             {
                 _problem = problem;
                 _claimedGroups = 0;
+                int aPanels = (problem.M + TKernel.MR - 1) / TKernel.MR;
+                int groupPanels = RowGroupPanels(aPanels, members);
+                int groups = (aPanels + groupPanels - 1) / groupPanels;
+                if (_slicesDone.Length < groups)
+                {
+                    _slicesDone = new int[groups];
+                }
+
+                Array.Clear(_slicesDone, 0, groups);
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -84,24 +98,19 @@ internal static partial class Gemm
 
                 // Each member packs its share of one operand and all of the other: splitting the rows packs
                 // m·k/2 + k·n elements per member, splitting the columns m·k + k·n/2, so split the longer side
-                // (for the MLP's 128×784·784×256 the columns: 400 KB less packing per member). When all of op(B)
-                // fits in L2, the rows are handed out at run time instead of in fixed halves: measured on two cores
-                // of this VM at 256³ and 512³, 7–15 % faster, timed alternately with libtorch in one process. The
-                // columns likewise when all of op(A) fits.
+                // (for the MLP's 128×784·784×256 the columns: 400 KB less packing per member). The rows are handed
+                // out at run time, not in fixed halves: whole when all of op(B) fits in L2 (measured on two cores
+                // of this VM at 256³ and 512³, 7–15 % faster, timed alternately with libtorch in one process),
+                // KC slice by KC slice beyond that (2–15 % faster from 768³ to 2048³). The columns are handed out
+                // at run time only while all of op(A) fits in L2, in fixed halves beyond.
                 bool splitRows = aPanels >= 2 * members && (p.M >= p.N || bPanels < 2 * members);
                 if (splitRows && (long)p.K * RoundUp(p.N, nr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBytes)
                 {
-                    RunClaimedRowGroups(p, Math.Max(1, aPanels / (ClaimsPerMember * members)), ref _claimedGroups);
+                    RunClaimedRowGroups(p, RowGroupPanels(aPanels, members), ref _claimedGroups);
                 }
                 else if (splitRows)
                 {
-                    int first = (int)((long)aPanels * member / members), last = (int)((long)aPanels * (member + 1) / members);
-                    int row = first * mr, rows = Math.Min(p.M, last * mr) - row;
-                    if (rows > 0)
-                    {
-                        Blocked<T, TKernel>.Run(new Problem<T>(
-                            p.A + (row * p.RsA), p.RsA, p.CsA, p.B, p.RsB, p.CsB, p.C + (row * p.Ldc), p.Ldc, rows, p.N, p.K));
-                    }
+                    RunClaimedRowGroupsBySlice(p, RowGroupPanels(aPanels, members), ref _claimedGroups, _slicesDone);
                 }
                 else if ((long)p.K * RoundUp(p.M, mr) * Unsafe.SizeOf<T>() <= ClaimedGroupsMaxPackedBytes)
                 {
@@ -163,6 +172,74 @@ internal static partial class Gemm
                         MacroKernel(kc, rows, Math.Min(nbMax, p.N - ic), aPack, slice + ((nint)ic * kc), p.C + (row * p.Ldc) + ic, p.Ldc, pc != 0, tile);
                     }
                 }
+            }
+        }
+
+        /// <summary>Micro-panels per claimed group of rows: <see cref="ClaimsPerMember"/> groups per member.</summary>
+        private static int RowGroupPanels(int aPanels, int members) => Math.Max(1, aPanels / (ClaimsPerMember * members));
+
+        /// <summary>
+        /// A row split balanced at run time for an op(B) too large to pack whole into L2. A claim is one group of
+        /// <paramref name="groupPanels"/> MR-row micro-panels of op(A) and C in one KC slice, claimed slice after
+        /// slice from the shared counter; a member packs each slice of op(B) (kc × n) once, when its first claim in
+        /// that slice arrives. Before adding slice s to a group's rows of C, a member waits until slice s − 1 has
+        /// been added there (<paramref name="slicesDone"/>, normally long done: every claim of slice s − 1 was
+        /// handed out before any of slice s), so every element of C is summed over the KC slices in the
+        /// single-threaded driver's order and the result is the same bit for bit.
+        /// </summary>
+        /// <remarks>
+        /// Measured on two cores of this VM against fixed halves (each member running the single-threaded driver on
+        /// half the rows), timed alternately in one process: 2–15 % faster at 768³ to 2048³ and on taller products
+        /// (2048×1024·1024×1024, 4096×1024·1024×512), because a member whose core the host slows for a few
+        /// milliseconds no longer holds up the join. A barrier between the slices instead of the per-group wait
+        /// gained only half as much, and lost 2–6 % at 1280³ and beyond, where a slice of op(B) no longer stays in L2.
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void RunClaimedRowGroupsBySlice(Problem<T> p, int groupPanels, ref int claimedGroups, int[] slicesDone)
+        {
+            int mr = TKernel.MR, nr = TKernel.NR;
+            GetBlockSizes(p, out int kcMax, out int nbMax, out _, out _, out _);
+            int kcAlloc = Math.Min(kcMax, p.K);
+            int groupRows = groupPanels * mr;
+            long aLength = RoundUpToLine((long)groupRows * kcAlloc);
+            long bLength = RoundUpToLine((long)RoundUp(p.N, nr) * kcAlloc);
+            T* aPack = Scratch<T>.Get(aLength + bLength + (mr * nr));
+            T* bPack = aPack + aLength;
+            T* tile = bPack + bLength;
+
+            int groups = (p.M + groupRows - 1) / groupRows;
+            int claims = groups * ((p.K + kcMax - 1) / kcMax);
+            int packedSlice = -1;
+            for (int claim = Interlocked.Increment(ref claimedGroups) - 1; claim < claims; claim = Interlocked.Increment(ref claimedGroups) - 1)
+            {
+                int slice = claim / groups, group = claim - (slice * groups);
+                int pc = slice * kcMax, kc = Math.Min(kcMax, p.K - pc);
+                if (slice != packedSlice)
+                {
+                    PackB<T, TKernel>(p.B + (pc * p.RsB), p.RsB, p.CsB, kc, p.N, bPack);
+                    packedSlice = slice;
+                }
+
+                int row = group * groupRows, rows = Math.Min(groupRows, p.M - row);
+                PackA<T, TKernel>(p.A + (row * p.RsA) + (pc * p.CsA), p.RsA, p.CsA, rows, kc, aPack);
+                WaitForSlices(ref slicesDone[group], slice);
+                for (int ic = 0; ic < p.N; ic += nbMax)
+                {
+                    MacroKernel(kc, rows, Math.Min(nbMax, p.N - ic), aPack, bPack + ((nint)ic * kc), p.C + (row * p.Ldc) + ic, p.Ldc, pc != 0, tile);
+                }
+
+                // Release: this slice's stores to C are visible to whichever member adds the next slice.
+                Volatile.Write(ref slicesDone[group], slice + 1);
+            }
+        }
+
+        /// <summary>Spins (yielding, never sleeping) until <paramref name="slicesDone"/> reaches <paramref name="slices"/>.</summary>
+        private static void WaitForSlices(ref int slicesDone, int slices)
+        {
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref slicesDone) < slices)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
             }
         }
 

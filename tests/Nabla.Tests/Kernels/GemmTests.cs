@@ -416,17 +416,20 @@ public class GemmParallelismTests
         GemmTests.AssertClose(GemmTests.ToDouble(a), GemmTests.ToDouble(b), GemmTests.ToDouble(c), m, n, k, transposeA, transposeB, 1e-5);
     }
 
-    // The splits of the parallel driver (float64 here). Rows: balanced at run time while all of op(B) fits the
-    // 1 MiB bound (the first three; several KC slices in the first two, two NB blocks in the second), in fixed
-    // halves beyond it (the fourth). Columns (C wider than tall): balanced while all of op(A) fits (the fifth), in
-    // fixed halves beyond (the last). Each element is summed in the same order whichever thread computes it, so
-    // the results are identical.
+    // The splits of the parallel driver (float64 here: KC 192, NR 16). Rows: claimed whole while all of op(B) fits
+    // the 1 MiB bound (the first three; several KC slices in the first two, two NB blocks in the second), claimed
+    // slice by slice beyond it (the next two: 5 slices of 20 groups with partial edge panels, and 11 slices of
+    // 13 one-panel groups, where members often wait for a group's previous slice). Columns (C wider than tall):
+    // claimed while all of op(A) fits (the sixth), in fixed halves beyond (the last two). Each element is summed in
+    // the same order whichever thread computes it, so the results are identical.
     [Theory]
     [InlineData(260, 190, 450)]
     [InlineData(600, 544, 200)]
     [InlineData(611, 200, 300)]
-    [InlineData(400, 700, 900)]
+    [InlineData(701, 390, 900)]
+    [InlineData(150, 140, 2000)]
     [InlineData(190, 600, 450)]
+    [InlineData(400, 700, 900)]
     [InlineData(300, 2000, 500)]
     public void Multiply_OneAndTwoThreads_GiveIdenticalResults(int m, int n, int k)
     {
