@@ -192,7 +192,7 @@ internal static partial class Gemm
         /// half the rows), timed alternately in one process: 2–15 % faster at 768³ to 2048³ and on taller products
         /// (2048×1024·1024×1024, 4096×1024·1024×512), because a member whose core the host slows for a few
         /// milliseconds no longer holds up the join. A barrier between the slices instead of the per-group wait
-        /// gained only half as much, and lost 2–6 % at 1280³ and beyond, where a slice of op(B) no longer stays in L2.
+        /// gained only half as much, and lost 4–6 % at 1280³ and beyond, where a slice of op(B) no longer stays in L2.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static unsafe void RunClaimedRowGroupsBySlice(Problem<T> p, int groupPanels, ref int claimedGroups, int[] slicesDone)
