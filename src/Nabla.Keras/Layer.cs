@@ -117,10 +117,14 @@ public abstract partial class Layer
     /// </summary>
     /// <param name="inputs">The input batch.</param>
     /// <param name="training">Whether the call is for training (dropout-like layers behave differently).</param>
-    public Tensor Apply(Tensor inputs, bool training = false)
+    /// <param name="mask">
+    /// The inputs' mask (Keras's <c>mask</c> argument); by default the mask attached to <paramref name="inputs"/> by the
+    /// layer that made them (<see cref="Backend.GetKerasMask"/>). See <see cref="SupportsMasking"/>.
+    /// </param>
+    public Tensor Apply(Tensor inputs, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return CallWithLosses(inputs, training);
+        return CallWithLosses(inputs, training, mask, call: null);
     }
 
     /// <summary>

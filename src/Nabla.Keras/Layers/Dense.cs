@@ -64,6 +64,7 @@ public class Dense : Layer
         _biasRegularizer = biasRegularizer;
         ActivityRegularizer = activityRegularizer;
         BuildFromInputShape();
+        SupportsMasking = true;
     }
 
     /// <summary>The output size.</summary>

@@ -22,6 +22,7 @@ public class Dropout : Layer
 
         Rate = rate;
         Seed = seed;
+        SupportsMasking = true;
     }
 
     /// <summary>The fraction of inputs dropped in training.</summary>
