@@ -116,7 +116,7 @@ public abstract class RecurrentLayer : Layer
     public override Tensor Call(Tensor inputs, bool training = false) => Call(inputs, null, training);
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor inputs, Tensor? mask, bool training) => Run(inputs, null, mask, training).Output;
+    public override Tensor Call(Tensor inputs, Tensor? mask, bool training) => Run(inputs, null, mask, training, wantStates: false).Output;
 
     /// <summary>With <see cref="ReturnSequences"/>, the input mask (one value per step of the output); otherwise none.</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
@@ -135,7 +135,7 @@ public abstract class RecurrentLayer : Layer
         Tensor[] states = [];
         Tensor output = CallWithLosses(inputs, training, mask, m =>
         {
-            (Tensor result, Tensor[] final) = Run(inputs, initialState, m, training);
+            (Tensor result, Tensor[] final) = Run(inputs, initialState, m, training, wantStates: true);
             states = final;
             return result;
         });
@@ -160,7 +160,7 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     private protected abstract Tensor[] RunCell(Tensor projection, Tensor[] initialStates, Tensor? mask, Variable recurrentKernel, Variable? bias);
 
-    private (Tensor Output, Tensor[] States) Run(Tensor inputs, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training)
+    private (Tensor Output, Tensor[] States) Run(Tensor inputs, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training, bool wantStates)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         Variable kernel = _kernel ?? throw new InvalidOperationException($"{GetType().Name} {Name} is not built: call Apply, or Build first.");
@@ -194,19 +194,14 @@ public abstract class RecurrentLayer : Layer
         }
 
         Tensor[] sequences = RunCell(projection, initial, stepMask, _recurrentKernel!, _bias);
-        var final = new Tensor[sequences.Length];
-        for (int i = 0; i < final.Length; i++)
-        {
-            final[i] = LastStep(sequences[i]);
-        }
-
+        Tensor[] final = wantStates || Stateful ? [.. sequences.Select(LastStep)] : [];
         if (Stateful)
         {
             _states = [.. final.Select(Tf.StopGradient)];
         }
 
         Tensor outputs = stepMask is null ? sequences[0] : MaskOutputs(sequences[0], stepMask);
-        return (ReturnSequences ? outputs : (stepMask is null ? final[0] : LastStep(outputs)), final);
+        return (ReturnSequences ? outputs : LastStep(outputs), final);
     }
 
     // Keras's masked outputs: a masked step repeats the previous output, zeros before the first kept step (or zeros
