@@ -87,12 +87,13 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
         IndexRuns.ZeroAndAdd(inputs[0], output, offsets, inner);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor ids = inputs[1];
         if (!dropNegative || Array.TrueForAll(IndexRuns.Read(ids), id => id >= 0))
         {
-            return [Tf.Gather(upstream, ids, axis), null];
+            result[0] = Tf.Gather(upstream, ids, axis);
+            return;
         }
 
         // TensorFlow's _GatherDropNegatives: gather at max(id, 0), then zero the slices of negative ids.
@@ -101,6 +102,6 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
         keptDims.AsSpan().Fill(1);
         ids.Shape.Dims.CopyTo(keptDims.AsSpan(axis));
         Tensor kept = Tf.Reshape(Tf.GreaterEqual(ids, 0), keptDims);
-        return [Tf.Where(kept, gathered, Tf.ZerosLike(gathered)), null];
+        result[0] = Tf.Where(kept, gathered, Tf.ZerosLike(gathered));
     }
 }

@@ -49,8 +49,8 @@ internal sealed class CumSumOp(int axis, bool exclusive, bool reverse) : Op("Cum
     }
 
     // The adjoint of a forward running sum is a backward running sum (exclusive stays exclusive).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.CumSum(upstream, axis, exclusive, !reverse)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.CumSum(upstream, axis, exclusive, !reverse);
 
     // Whole rows along the axis: row k of the result is row k-1 of the result plus row k (inclusive) or row
     // k-1 (exclusive) of the input; reverse walks the rows from the end.
