@@ -186,8 +186,8 @@ internal sealed class RecurrentSequenceOp : Op
         }
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => RecurrentSequenceGradient.Compute(this, inputs, output, upstream, needsGradient);
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => RecurrentSequenceGradient.Compute(this, inputs, output, upstream, needsGradient, result);
 
     private void Run<T>(ReadOnlySpan<Tensor> inputs, Tensor output)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

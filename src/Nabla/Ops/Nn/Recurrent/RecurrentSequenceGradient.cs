@@ -12,7 +12,8 @@ namespace Nabla;
 /// </summary>
 internal static partial class RecurrentSequenceGradient
 {
-    public static Tensor?[] Compute(RecurrentSequenceOp op, ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public static void Compute(RecurrentSequenceOp op, ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient,
+        Span<Tensor?> result)
     {
         var grads = new Tensor?[inputs.Length];
         var k = new Context(op, inputs, output, upstream);
@@ -21,10 +22,10 @@ internal static partial class RecurrentSequenceGradient
             // Nothing was computed: the (empty) output depends on no input.
             for (int i = 0; i < inputs.Length - (op.HasMask ? 1 : 0); i++)
             {
-                grads[i] = needsGradient[i] ? Tf.ZerosLike(inputs[i]) : null;
+                result[i] = needsGradient[i] ? Tf.ZerosLike(inputs[i]) : null;
             }
 
-            return grads;
+            return;
         }
 
         switch (op.Cell)
@@ -43,7 +44,11 @@ internal static partial class RecurrentSequenceGradient
                 break;
         }
 
-        return grads;
+        // The mask (a bool input) has no gradient; the rules compute every float input's, the tape asks for some.
+        for (int i = 0; i < grads.Length; i++)
+        {
+            result[i] = needsGradient[i] ? grads[i] : null;
+        }
     }
 
     private static void Simple(Context k, Tensor?[] grads)
