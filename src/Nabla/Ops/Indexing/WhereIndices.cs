@@ -50,7 +50,7 @@ public static partial class Tf
 }
 
 /// <summary>One-argument Where: the row-major coordinates of the non-zero elements, as int64 rows.</summary>
-internal sealed class WhereIndicesOp : NonDifferentiableOp
+internal sealed class WhereIndicesOp : Op
 {
     public static readonly WhereIndicesOp Instance = new();
 
@@ -66,6 +66,11 @@ internal sealed class WhereIndicesOp : NonDifferentiableOp
         int count = mask.AsSpan(0, c.Size).Count(true);
         System.Buffers.ArrayPool<bool>.Shared.Return(mask);
         return new TensorSpec(new Shape(count, c.Rank), DType.Int64);
+    }
+
+    // No gradient: the coordinates are integers.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

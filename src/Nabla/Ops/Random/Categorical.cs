@@ -34,10 +34,15 @@ public static partial class Tf
 }
 
 /// <summary>Inverse-CDF sampling per row: exp(logits - max) accumulated, one uniform draw per sample, a binary search.</summary>
-internal sealed class CategoricalOp(int numSamples, DType outputType, ulong key, ulong stream) : NonDifferentiableOp("Multinomial")
+internal sealed class CategoricalOp(int numSamples, DType outputType, ulong key, ulong stream) : Op("Multinomial")
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
         => new(new Shape(inputs[0].Shape.Dims[0], numSamples), outputType);
+
+    // No gradient: the samples are integers.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {

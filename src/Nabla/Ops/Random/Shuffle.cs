@@ -26,9 +26,14 @@ public static partial class Tf
 }
 
 /// <summary>A uniformly random permutation of [0, n) for n = the input's first dimension (Fisher–Yates on Philox).</summary>
-internal sealed class RandomPermutationOp(ulong key, ulong stream) : NonDifferentiableOp("RandomShuffle")
+internal sealed class RandomPermutationOp(ulong key, ulong stream) : Op("RandomShuffle")
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(new Shape(inputs[0].Shape.Dims[0]), DType.Int32);
+
+    // No gradient: the permutation is integer; Shuffle's Gather carries the gradient.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {

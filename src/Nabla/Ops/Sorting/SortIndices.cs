@@ -9,7 +9,7 @@ namespace Nabla;
 /// number (last when ascending, first when descending, as NumPy's sort places it). int32 output, no gradient:
 /// Sort and TopK take their values with a Gather, which carries the gradient.
 /// </summary>
-internal sealed class SortIndicesOp(string name, bool descending, int k) : NonDifferentiableOp(name)
+internal sealed class SortIndicesOp(string name, bool descending, int k) : Op(name)
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
@@ -31,6 +31,11 @@ internal sealed class SortIndicesOp(string name, bool descending, int k) : NonDi
         int[] dims = x.Shape.ToArray();
         dims[^1] = kept;
         return new TensorSpec(Shape.FromOwnedArray(dims), DType.Int32);
+    }
+
+    // No gradient: the positions are integers; Sort and TopK's Gather carries the gradient.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

@@ -30,7 +30,7 @@ public static partial class Tf
 }
 
 /// <summary>For each element of a vector, the rank of its value among the distinct values in first-seen order.</summary>
-internal sealed class UniqueIndexOp(DType indexType) : NonDifferentiableOp("Unique")
+internal sealed class UniqueIndexOp(DType indexType) : Op("Unique")
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
@@ -41,6 +41,11 @@ internal sealed class UniqueIndexOp(DType indexType) : NonDifferentiableOp("Uniq
         }
 
         return new TensorSpec(x.Shape, indexType);
+    }
+
+    // No gradient: the indices are integers.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
