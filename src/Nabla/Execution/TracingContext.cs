@@ -33,7 +33,7 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
 
         TensorSpec spec = InferOutput(op, inputs);
         SymbolicTensor output = Graph.AddNode(op, symbolic, spec, isWeak: false, name: null);
-        if (TapeStack.AnyRecording && op.IsDifferentiable)
+        if (TapeStack.AnyRecording && output.DType.IsFloating)
         {
             TapeStack.Record(op, inputs, output);
         }
@@ -73,7 +73,7 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
     public override SymbolicTensor ReadVariable(Variable variable)
     {
         SymbolicTensor read = Graph.AddNode(new VariableReadOp(variable), [], new TensorSpec(variable.Shape, variable.DType), isWeak: false, name: null);
-        TapeStack.RecordVariableRead(variable, read);
+        RecordVariableRead(variable, read);
         return read;
     }
 

@@ -1,5 +1,13 @@
 namespace Nabla;
 
+/// <summary>An op that exists only in graphs (inputs, constants, variable access, prints): no gradient of its own.</summary>
+internal abstract class GraphOp(string name) : Op(name)
+{
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
+}
+
 /// <summary>An op that reads or writes a variable captured by reference.</summary>
 internal interface IVariableOp
 {
@@ -7,7 +15,7 @@ internal interface IVariableOp
 }
 
 /// <summary>An input of a traced function: bound to the call's argument when the graph runs.</summary>
-internal sealed class PlaceholderOp(TensorSpec spec, int index) : NonDifferentiableOp("Placeholder")
+internal sealed class PlaceholderOp(TensorSpec spec, int index) : GraphOp("Placeholder")
 {
     public TensorSpec Spec { get; } = spec;
 
@@ -21,7 +29,7 @@ internal sealed class PlaceholderOp(TensorSpec spec, int index) : NonDifferentia
 }
 
 /// <summary>A tensor captured by value when the function was traced (a C# constant, an eager tensor).</summary>
-internal sealed class ConstantOp(Tensor value) : NonDifferentiableOp("Const")
+internal sealed class ConstantOp(Tensor value) : GraphOp("Const")
 {
     public Tensor Value { get; } = value;
 
@@ -34,7 +42,7 @@ internal sealed class ConstantOp(Tensor value) : NonDifferentiableOp("Const")
 }
 
 /// <summary>Reads a captured variable when the graph runs (TensorFlow's <c>ReadVariableOp</c> on a resource).</summary>
-internal sealed class VariableReadOp(Variable variable) : NonDifferentiableOp("ReadVariableOp"), IVariableOp, IGraphStateful
+internal sealed class VariableReadOp(Variable variable) : GraphOp("ReadVariableOp"), IVariableOp, IGraphStateful
 {
     public Variable Variable { get; } = variable;
 
@@ -48,7 +56,7 @@ internal sealed class VariableReadOp(Variable variable) : NonDifferentiableOp("R
 }
 
 /// <summary>Stores its input into a captured variable when the graph runs, in program order.</summary>
-internal sealed class AssignVariableOp(Variable variable) : NonDifferentiableOp("AssignVariableOp"), IVariableOp, IGraphSideEffect
+internal sealed class AssignVariableOp(Variable variable) : GraphOp("AssignVariableOp"), IVariableOp, IGraphSideEffect
 {
     public Variable Variable { get; } = variable;
 

@@ -33,7 +33,7 @@ public static partial class Tf
 }
 
 /// <summary>The node of <see cref="Tf.Print"/>: formats its tensor inputs between the fixed text parts and writes the line.</summary>
-internal sealed class PrintOp(object?[] parts) : NonDifferentiableOp("PrintV2"), IGraphSideEffect
+internal sealed class PrintOp(object?[] parts) : GraphOp("PrintV2"), IGraphSideEffect
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(Shape.Scalar, DType.Bool);
 

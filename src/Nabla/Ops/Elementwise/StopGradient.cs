@@ -4,7 +4,7 @@ namespace Nabla;
 /// <see cref="Tf.StopGradient"/>: the input's values (sharing its immutable buffer) with no gradient. Not recorded
 /// on tapes, so what it returns is a constant to them; a graph node like any other when traced.
 /// </summary>
-internal sealed class StopGradientOp : NonDifferentiableOp
+internal sealed class StopGradientOp : Op
 {
     public static readonly StopGradientOp Instance = new();
 
@@ -21,4 +21,9 @@ internal sealed class StopGradientOp : NonDifferentiableOp
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("StopGradient aliases its input's buffer in Evaluate.");
+
+    // No gradient flows through: every slot stays null.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
 }
