@@ -16,6 +16,8 @@ public static partial class Tf
 
 internal sealed class CastOp(DType dtype) : Op("Cast")
 {
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(inputs[0].Shape, dtype);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
@@ -29,8 +31,8 @@ internal sealed class CastOp(DType dtype) : Op("Cast")
         Kernels.Conversion.Convert(x.Buffer, x.DType, output.Buffer, dtype, x.Size);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [inputs[0].DType.IsFloating && dtype.IsFloating ? Tf.Cast(upstream, inputs[0].DType) : null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = inputs[0].DType.IsFloating && dtype.IsFloating ? Tf.Cast(upstream, inputs[0].DType) : null;
 
     private void CheckFinite(Tensor x)
     {

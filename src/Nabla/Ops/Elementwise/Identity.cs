@@ -8,6 +8,8 @@ public static partial class Tf
 
 internal sealed class IdentityOp : Op
 {
+    public override bool SupportsUnknownDims => true;
+
     public static readonly IdentityOp Instance = new();
 
     private IdentityOp()
@@ -22,6 +24,6 @@ internal sealed class IdentityOp : Op
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("Identity aliases its input's buffer in Evaluate.");
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [upstream];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = upstream;
 }

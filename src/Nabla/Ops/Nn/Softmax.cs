@@ -23,6 +23,8 @@ public static partial class Tf
 /// <summary>Softmax and LogSoftmax: one kernel over [outer, axis, inner] blocks, contiguous inner runs.</summary>
 internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "Softmax")
 {
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
@@ -64,16 +66,17 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
         }
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         if (log)
         {
             // d logsoftmax: g - softmax * sum(g).
-            return [Tf.Subtract(upstream, Tf.Multiply(Tf.Exp(output), Tf.ReduceSum(upstream, axis, keepdims: true)))];
+            result[0] = Tf.Subtract(upstream, Tf.Multiply(Tf.Exp(output), Tf.ReduceSum(upstream, axis, keepdims: true)));
+            return;
         }
 
         // d softmax: (g - sum(g * y)) * y.
-        return [Tf.Multiply(Tf.Subtract(upstream, Tf.ReduceSum(Tf.Multiply(upstream, output), axis, keepdims: true)), output)];
+        result[0] = Tf.Multiply(Tf.Subtract(upstream, Tf.ReduceSum(Tf.Multiply(upstream, output), axis, keepdims: true)), output);
     }
 
     /// <summary>The kernel on spans: x and y are [outer, n, inner] row-major.</summary>

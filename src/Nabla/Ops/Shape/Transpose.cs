@@ -27,6 +27,8 @@ public static partial class Tf
 
 internal sealed class TransposeOp(int[] perm) : Op("Transpose")
 {
+    public override bool SupportsUnknownDims => true;
+
     public static int[] Normalize(Shape shape, int[]? perm)
     {
         int rank = shape.Rank;
@@ -84,7 +86,7 @@ internal sealed class TransposeOp(int[] perm) : Op("Transpose")
         TensorCopy.Strided(x, 0, srcStrides, output, 0, StridedCopy.RowMajorStrides(output.Shape.Dims), output.Shape.ToArray());
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++)
@@ -92,6 +94,6 @@ internal sealed class TransposeOp(int[] perm) : Op("Transpose")
             inverse[perm[i]] = i;
         }
 
-        return [Tf.Transpose(upstream, inverse)];
+        result[0] = Tf.Transpose(upstream, inverse);
     }
 }
