@@ -27,7 +27,7 @@ public class Embedding : Layer
     /// <param name="maskZero">Whether index 0 is padding to mask in the following layers (Keras's <c>mask_zero</c>).</param>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
         Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null, bool maskZero = false)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         if (inputDim <= 0 || outputDim <= 0)
         {

@@ -13,8 +13,9 @@ public class Masking : Layer
     /// <param name="maskValue">The value marking padding.</param>
     /// <param name="inputShape">The shape of one sample.</param>
     /// <param name="name">The layer's name; <c>masking</c>... by default.</param>
-    public Masking(double maskValue = 0, int[]? inputShape = null, string? name = null)
-        : base(name, inputShape)
+    /// <param name="dtype">The dtype floating inputs are cast to; float32 by default.</param>
+    public Masking(double maskValue = 0, int[]? inputShape = null, string? name = null, DType? dtype = null)
+        : base(name, inputShape, dtype)
     {
         MaskValue = maskValue;
         SupportsMasking = true;

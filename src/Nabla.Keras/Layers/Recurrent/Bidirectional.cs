@@ -21,7 +21,7 @@ public class Bidirectional : Layer
     /// <param name="name">The layer's name; <c>bidirectional</c>... by default.</param>
     public Bidirectional(RecurrentLayer layer, string? mergeMode = "concat", RecurrentLayer? backwardLayer = null, int[]? inputShape = null,
         string? name = null)
-        : base(name, inputShape)
+        : base(name, inputShape, layer?.DType)
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (mergeMode is not (null or "concat" or "sum" or "mul" or "ave"))
@@ -104,6 +104,8 @@ public class Bidirectional : Layer
     public Tensor[] ApplyWithStates(Tensor inputs, IReadOnlyList<Tensor>? initialState = null, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        mask ??= Backend.GetKerasMask(inputs);
+        inputs = CastInputs(inputs);
         Tensor[] all = [];
         CallWithLosses(inputs, training, mask, m =>
         {

@@ -23,7 +23,7 @@ public abstract class RecurrentLayer : Layer
     private Tensor[]? _states;
 
     private protected RecurrentLayer(int units, RecurrentSettings settings, string cellName, int[]? inputShape, string? name)
-        : base(name, inputShape)
+        : base(name, inputShape, settings.DType)
     {
         if (units <= 0)
         {
@@ -132,6 +132,8 @@ public abstract class RecurrentLayer : Layer
     public Tensor[] ApplyWithStates(Tensor inputs, IReadOnlyList<Tensor>? initialState = null, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        mask ??= Backend.GetKerasMask(inputs);
+        inputs = CastInputs(inputs);
         Tensor[] states = [];
         Tensor output = CallWithLosses(inputs, training, mask, m =>
         {

@@ -14,7 +14,7 @@ public class TimeDistributed : Layer
     /// <param name="inputShape">The shape of one sample, (time, ...).</param>
     /// <param name="name">The layer's name; <c>time_distributed</c>... by default.</param>
     public TimeDistributed(Layer layer, int[]? inputShape = null, string? name = null)
-        : base(name, inputShape)
+        : base(name, inputShape, layer?.DType)
     {
         ArgumentNullException.ThrowIfNull(layer);
         _layer = layer;
