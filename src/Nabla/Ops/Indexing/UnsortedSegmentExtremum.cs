@@ -92,7 +92,7 @@ internal sealed class SegmentExtremumOp(string name, int numSegments) : Op(name)
 
     // TensorFlow's _UnsortedSegmentMinOrMaxGrad: the upstream of each segment is split equally among the
     // elements equal to the segment's result; dropped (negative-id) slices get zero.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor data = inputs[0];
         Tensor ids = inputs[1];
@@ -101,7 +101,7 @@ internal sealed class SegmentExtremumOp(string name, int numSegments) : Op(name)
         Tensor selected = Tf.LogicalAnd(Tf.Equal(data, Tf.Gather(output, safeIds)), kept);
         Tensor count = Tf.UnsortedSegmentSum(Tf.Cast(selected, upstream.DType), ids, numSegments);
         Tensor share = Tf.Divide(upstream, Tf.Maximum(count, 1));
-        return [Tf.Where(selected, Tf.Gather(share, safeIds), Tf.ZerosLike(data)), null];
+        result[0] = Tf.Where(selected, Tf.Gather(share, safeIds), Tf.ZerosLike(data));
     }
 
     private void Fold<T>(ReadOnlySpan<T> data, long[] ids, int inner, Span<T> output, T empty)

@@ -72,14 +72,15 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
         IndexRuns.ZeroAndAdd(inputs[0], output, offsets, inner);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor ids = inputs[1];
         if (!dropNegative)
         {
-            return [Tf.Gather(upstream, ids, axis), null];
+            result[0] = Tf.Gather(upstream, ids, axis);
+            return;
         }
 
-        return [SegmentIds.GatherDropNegatives(upstream, ids, axis), null];
+        result[0] = SegmentIds.GatherDropNegatives(upstream, ids, axis);
     }
 }

@@ -56,12 +56,13 @@ internal sealed class Conv2DOp(WindowAttrs attrs) : Op("Conv2D")
         WindowKernels.Dispatch(new Kernel(g, inputs[1].Shape[3]), inputs[0], inputs[1], output);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0], w = inputs[1];
         Tensor? dx = needsGradient[0] ? new Conv2DBackpropInputOp(x.Shape.ToArray(), attrs).Call(w, upstream) : null;
         Tensor? dw = needsGradient[1] ? new Conv2DBackpropFilterOp(w.Shape.ToArray(), attrs).Call(x, upstream) : null;
-        return [dx, dw];
+        result[0] = dx;
+        result[1] = dw;
     }
 
     /// <summary>

@@ -44,12 +44,13 @@ internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attr
         WindowKernels.Dispatch(new Kernel(g, filterSizes[3]), inputs[0], inputs[1], output);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0], dy = inputs[1];
         Tensor? dx = needsGradient[0] ? new Conv2DBackpropInputOp(x.Shape.ToArray(), attrs).Call(upstream, dy) : null;
         Tensor? ddy = needsGradient[1] ? new Conv2DOp(attrs).Call(x, upstream) : null;
-        return [dx, ddy];
+        result[0] = dx;
+        result[1] = ddy;
     }
 
     private Window2D Geometry(Tensor x, Tensor dy)

@@ -45,12 +45,13 @@ internal sealed class Conv2DBackpropInputOp(int[] inputSizes, WindowAttrs attrs)
         WindowKernels.Dispatch(new Kernel(g, inputs[0].Shape[3]), inputs[0], inputs[1], output);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor w = inputs[0], dy = inputs[1];
         Tensor? dw = needsGradient[0] ? new Conv2DBackpropFilterOp(w.Shape.ToArray(), attrs).Call(upstream, dy) : null;
         Tensor? ddy = needsGradient[1] ? new Conv2DOp(attrs).Call(upstream, w) : null;
-        return [dw, ddy];
+        result[0] = dw;
+        result[1] = ddy;
     }
 
     private Window2D Geometry(Tensor w, Tensor dy)

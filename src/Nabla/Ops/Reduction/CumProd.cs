@@ -23,13 +23,13 @@ internal sealed class CumProdOp(int axis, bool exclusive, bool reverse) : Cumula
 {
     // d y_k / d x_i = y_k / x_i for every k the scan carries x_i into, so the gradient of x_i is the opposite
     // running sum of upstream * y, over x_i (TensorFlow's _CumprodGrad, with div_no_nan for x = 0).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
         Tensor carried = Tf.CumSum(Tf.Multiply(output, upstream), Axis, Exclusive, !Reverse);
         Tensor zero = Tf.Equal(x, Tf.ZerosLike(x));
         Tensor safe = Tf.Where(zero, Tf.OnesLike(x), x);
-        return [Tf.Where(zero, Tf.ZerosLike(x), Tf.Divide(carried, safe))];
+        result[0] = Tf.Where(zero, Tf.ZerosLike(x), Tf.Divide(carried, safe));
     }
 
     internal readonly struct Kernel : IScanKernel

@@ -18,8 +18,8 @@ public static partial class Tf
 internal sealed class CumSumOp(int axis, bool exclusive, bool reverse) : CumulativeOp<CumSumOp.Kernel>("Cumsum", axis, exclusive, reverse)
 {
     // The adjoint of a forward running sum is a backward running sum (exclusive stays exclusive).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.CumSum(upstream, Axis, Exclusive, !Reverse)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.CumSum(upstream, Axis, Exclusive, !Reverse);
 
     internal readonly struct Kernel : IScanKernel
     {
