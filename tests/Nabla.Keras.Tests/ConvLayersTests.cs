@@ -64,18 +64,18 @@ public class ConvLayersTests
         "depthwise_valid_stride2" => new DepthwiseConv2D(3, 2, activation: "relu", dtype: dtype),
         "separable_same" => new SeparableConv2D(4, [3], padding: "same", depthMultiplier: 2, biasInitializer: new RandomNormal(seed: 6), dtype: dtype),
         "separable_valid_dilated" => new SeparableConv2D(5, [3], dilationRate: [2], dtype: dtype),
-        "max_pooling1d" => new MaxPooling1D(3, 2),
-        "max_pooling1d_same" => new MaxPooling1D(padding: "same"),
-        "average_pooling1d_stride2" => new AveragePooling1D(3, 2),
-        "average_pooling1d_same" => new AveragePooling1D(3, 2, "same"),
-        "global_max_pooling1d" => new GlobalMaxPooling1D(),
-        "global_average_pooling1d" => new GlobalAveragePooling1D(),
-        "global_max_pooling2d" => new GlobalMaxPooling2D(),
-        "global_max_pooling2d_keepdims" => new GlobalMaxPooling2D(keepDims: true),
-        "up_sampling_nearest" => new UpSampling2D([2, 3]),
-        "up_sampling_bilinear" => new UpSampling2D([2, 3], "bilinear"),
-        "zero_padding" => new ZeroPadding2D(new[,] { { 1, 2 }, { 3, 0 } }),
-        _ => new Cropping2D(new[,] { { 1, 2 }, { 3, 0 } }),
+        "max_pooling1d" => new MaxPooling1D(3, 2, dtype: dtype),
+        "max_pooling1d_same" => new MaxPooling1D(padding: "same", dtype: dtype),
+        "average_pooling1d_stride2" => new AveragePooling1D(3, 2, dtype: dtype),
+        "average_pooling1d_same" => new AveragePooling1D(3, 2, "same", dtype: dtype),
+        "global_max_pooling1d" => new GlobalMaxPooling1D(dtype: dtype),
+        "global_average_pooling1d" => new GlobalAveragePooling1D(dtype: dtype),
+        "global_max_pooling2d" => new GlobalMaxPooling2D(dtype: dtype),
+        "global_max_pooling2d_keepdims" => new GlobalMaxPooling2D(keepDims: true, dtype: dtype),
+        "up_sampling_nearest" => new UpSampling2D([2, 3], dtype: dtype),
+        "up_sampling_bilinear" => new UpSampling2D([2, 3], "bilinear", dtype: dtype),
+        "zero_padding" => new ZeroPadding2D(new[,] { { 1, 2 }, { 3, 0 } }, dtype: dtype),
+        _ => new Cropping2D(new[,] { { 1, 2 }, { 3, 0 } }, dtype: dtype),
     };
 
     private static Tensor Input(int[] shape, DType dtype, int seed = 3)
@@ -204,7 +204,7 @@ public class ConvLayersTests
         // tf.image.resize of [[1, 2], [3, 4]] to 4x4, bilinear with half-pixel centres.
         Tensor square = Tf.Constant(new double[] { 1, 2, 3, 4 }, [1, 2, 2, 1]);
         Assert.Equal([1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4],
-            new UpSampling2D(2, "bilinear").Apply(square).ToArray<double>(), new DoubleTolerance(1e-12));
+            new UpSampling2D(2, "bilinear", dtype: DType.Float64).Apply(square).ToArray<double>(), new DoubleTolerance(1e-12));
 
         Tensor five = Tf.Constant(new float[] { 5 }, [1, 1, 1, 1]);
         Assert.Equal([0f, 0, 0, 5, 0, 0], new ZeroPadding2D(new[,] { { 1, 0 }, { 0, 2 } }).Apply(five).ToArray<float>());

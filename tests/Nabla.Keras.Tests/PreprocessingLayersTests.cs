@@ -136,7 +136,7 @@ public class PreprocessingLayersTests
     public void GaussianNoise_AddsNoiseOfStddevInTrainingOnly()
     {
         Backend.ClearSession();
-        var layer = new GaussianNoise(0.3, seed: 4);
+        var layer = new GaussianNoise(0.3, seed: 4, dtype: DType.Float64);
         Tensor x = Tf.Fill([200, 500], 2.0);
         Assert.Same(x, layer.Apply(x));
         double[] noise = [.. Doubles(layer.Apply(x, training: true)).Select(v => v - 2)];

@@ -19,7 +19,6 @@ public abstract class BaseConv : Layer
     private readonly int[] _kernelSize;
     private readonly int[] _strides;
     private readonly int[] _dilationRate;
-    private readonly DType _dtype;
     private Variable? _kernel;
     private Variable? _bias;
 
@@ -44,7 +43,7 @@ public abstract class BaseConv : Layer
     protected BaseConv(int rank, int filters, int[] kernelSize, int[]? strides, string padding, int[]? dilationRate, int groups,
         Func<Tensor, Tensor> activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Regularizer? activityRegularizer, int[]? inputShape, string? name, DType? dtype)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         ArgumentNullException.ThrowIfNull(activation);
         string layer = GetType().Name;
@@ -75,7 +74,6 @@ public abstract class BaseConv : Layer
         _kernelRegularizer = kernelRegularizer;
         _biasRegularizer = biasRegularizer;
         ActivityRegularizer = activityRegularizer;
-        _dtype = dtype ?? DType.Float32;
     }
 
     /// <summary>The number of spatial axes.</summary>
@@ -119,9 +117,9 @@ public abstract class BaseConv : Layer
                 $"but the input has {channels} channels (full input shape is {inputShape}).", nameof(inputShape));
         }
 
-        _kernel = AddWeight("kernel", new Shape([.. _kernelSize, channels / Groups, Filters]), _kernelInitializer, dtype: _dtype,
+        _kernel = AddWeight("kernel", new Shape([.. _kernelSize, channels / Groups, Filters]), _kernelInitializer,
             regularizer: _kernelRegularizer);
-        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, dtype: _dtype, regularizer: _biasRegularizer) : null;
+        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, regularizer: _biasRegularizer) : null;
     }
 
     /// <inheritdoc/>

@@ -21,7 +21,6 @@ public class Conv2DTranspose : Layer
     private readonly int[] _strides;
     private readonly int[] _dilationRate;
     private readonly int[]? _outputPadding;
-    private readonly DType _dtype;
     private Variable? _kernel;
     private Variable? _bias;
 
@@ -46,7 +45,7 @@ public class Conv2DTranspose : Layer
         int[]? dilationRate = null, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
         Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
         Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         const string Layer = nameof(Conv2DTranspose);
         ConvUtils.RequirePositive(Layer, "filters", filters);
@@ -74,7 +73,6 @@ public class Conv2DTranspose : Layer
         _kernelRegularizer = kernelRegularizer;
         _biasRegularizer = biasRegularizer;
         ActivityRegularizer = activityRegularizer;
-        _dtype = dtype ?? DType.Float32;
         BuildFromInputShape();
     }
 
@@ -116,9 +114,9 @@ public class Conv2DTranspose : Layer
     public override void Build(Shape inputShape)
     {
         int channels = ConvUtils.InputChannels(this, inputShape, 2);
-        _kernel = AddWeight("kernel", new Shape(_kernelSize[0], _kernelSize[1], Filters, channels), _kernelInitializer, dtype: _dtype,
+        _kernel = AddWeight("kernel", new Shape(_kernelSize[0], _kernelSize[1], Filters, channels), _kernelInitializer,
             regularizer: _kernelRegularizer);
-        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, dtype: _dtype, regularizer: _biasRegularizer) : null;
+        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, regularizer: _biasRegularizer) : null;
     }
 
     /// <inheritdoc/>

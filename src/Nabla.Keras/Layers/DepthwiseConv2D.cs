@@ -19,7 +19,6 @@ public class DepthwiseConv2D : Layer
     private readonly int[] _kernelSize;
     private readonly int[] _strides;
     private readonly int[] _dilationRate;
-    private readonly DType _dtype;
     private Variable? _kernel;
     private Variable? _bias;
 
@@ -43,7 +42,7 @@ public class DepthwiseConv2D : Layer
         string? activation = null, bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null,
         Regularizer? depthwiseRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         int[]? inputShape = null, string? name = null, DType? dtype = null)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         const string Layer = nameof(DepthwiseConv2D);
         ConvUtils.RequirePositive(Layer, "depthMultiplier", depthMultiplier);
@@ -60,7 +59,6 @@ public class DepthwiseConv2D : Layer
         _depthwiseRegularizer = depthwiseRegularizer;
         _biasRegularizer = biasRegularizer;
         ActivityRegularizer = activityRegularizer;
-        _dtype = dtype ?? DType.Float32;
         BuildFromInputShape();
     }
 
@@ -100,9 +98,9 @@ public class DepthwiseConv2D : Layer
     public override void Build(Shape inputShape)
     {
         int channels = ConvUtils.InputChannels(this, inputShape, 2);
-        _kernel = AddWeight("kernel", new Shape(_kernelSize[0], _kernelSize[1], channels, DepthMultiplier), _depthwiseInitializer, dtype: _dtype,
+        _kernel = AddWeight("kernel", new Shape(_kernelSize[0], _kernelSize[1], channels, DepthMultiplier), _depthwiseInitializer,
             regularizer: _depthwiseRegularizer);
-        _bias = UseBias ? AddWeight("bias", new Shape(channels * DepthMultiplier), _biasInitializer, dtype: _dtype, regularizer: _biasRegularizer) : null;
+        _bias = UseBias ? AddWeight("bias", new Shape(channels * DepthMultiplier), _biasInitializer, regularizer: _biasRegularizer) : null;
     }
 
     /// <inheritdoc/>

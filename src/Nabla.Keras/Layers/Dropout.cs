@@ -15,9 +15,10 @@ public class Dropout : Layer
     /// <param name="name">The layer's name; <c>dropout</c>, <c>dropout_1</c>... by default.</param>
     /// <param name="noiseShape">The mask's shape (Keras's <c>noise_shape</c>): per axis 1 (one draw shared along it), its size,
     /// or null for the input's size; null for a mask as large as the input.</param>
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
     /// <exception cref="ArgumentException">When <paramref name="rate"/> is outside [0, 1).</exception>
-    public Dropout(double rate, int? seed = null, string? name = null, int?[]? noiseShape = null)
-        : base(name)
+    public Dropout(double rate, int? seed = null, string? name = null, int?[]? noiseShape = null, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         if (!(rate >= 0 && rate < 1))
         {

@@ -10,9 +10,10 @@ public class GaussianNoise : Layer
     /// <param name="stddev">The noise's standard deviation, in [0, 1] as Keras requires.</param>
     /// <param name="seed">The op seed of the noise; <c>null</c> for the global generator only.</param>
     /// <param name="name">The layer's name; <c>gaussian_noise</c>... by default.</param>
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
     /// <exception cref="ArgumentException">When <paramref name="stddev"/> is outside [0, 1].</exception>
-    public GaussianNoise(double stddev, int? seed = null, string? name = null)
-        : base(name)
+    public GaussianNoise(double stddev, int? seed = null, string? name = null, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         if (!(stddev >= 0 && stddev <= 1))
         {
@@ -56,7 +57,9 @@ public class GaussianNoise : Layer
 /// <param name="rate">The fraction of channels to drop, in [0, 1).</param>
 /// <param name="seed">The op seed of the mask.</param>
 /// <param name="name">The layer's name; <c>spatial_dropout1d</c>... by default.</param>
-public class SpatialDropout1D(double rate, int? seed = null, string? name = null) : Dropout(rate, seed, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class SpatialDropout1D(double rate, int? seed = null, string? name = null, DType? dtype = null)
+    : Dropout(rate, seed, name, dtype: dtype)
 {
     /// <inheritdoc/>
     protected override int[]? NoiseShapeFor(Tensor inputs)
@@ -73,7 +76,9 @@ public class SpatialDropout1D(double rate, int? seed = null, string? name = null
 /// <param name="rate">The fraction of channels to drop, in [0, 1).</param>
 /// <param name="seed">The op seed of the mask.</param>
 /// <param name="name">The layer's name; <c>spatial_dropout2d</c>... by default.</param>
-public class SpatialDropout2D(double rate, int? seed = null, string? name = null) : Dropout(rate, seed, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class SpatialDropout2D(double rate, int? seed = null, string? name = null, DType? dtype = null)
+    : Dropout(rate, seed, name, dtype: dtype)
 {
     /// <inheritdoc/>
     protected override int[]? NoiseShapeFor(Tensor inputs)

@@ -11,8 +11,9 @@ public abstract class Pooling : Layer
     /// <param name="strides">The strides: one value or (height, width); null for the window size.</param>
     /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
     /// <param name="name">The layer's name.</param>
-    protected Pooling(int[] poolSize, int[]? strides, string padding, string? name)
-        : this(2, poolSize, strides, padding, name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    protected Pooling(int[] poolSize, int[]? strides, string padding, string? name, DType? dtype = null)
+        : this(2, poolSize, strides, padding, name, dtype)
     {
     }
 
@@ -22,8 +23,9 @@ public abstract class Pooling : Layer
     /// <param name="strides">The strides: one value or one per axis; null for the window size.</param>
     /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
     /// <param name="name">The layer's name.</param>
-    protected Pooling(int spatialRank, int[] poolSize, int[]? strides, string padding, string? name)
-        : base(name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    protected Pooling(int spatialRank, int[] poolSize, int[]? strides, string padding, string? name, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         string layer = GetType().Name;
         SpatialRank = spatialRank;
@@ -53,8 +55,9 @@ public abstract class Pooling : Layer
 /// <param name="strides">The strides; the window by default.</param>
 /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
 /// <param name="name">The layer's name; <c>max_pooling2d</c>... by default.</param>
-public class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null)
-    : Pooling(poolSize ?? [2], strides, padding, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(poolSize ?? [2], strides, padding, name, dtype)
 {
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
@@ -69,8 +72,9 @@ public class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string 
 /// <param name="strides">The strides; the window by default.</param>
 /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
 /// <param name="name">The layer's name; <c>average_pooling2d</c>... by default.</param>
-public class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null)
-    : Pooling(poolSize ?? [2], strides, padding, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(poolSize ?? [2], strides, padding, name, dtype)
 {
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
@@ -85,8 +89,9 @@ public class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, str
 /// <param name="strides">The stride; the window by default.</param>
 /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
 /// <param name="name">The layer's name; <c>max_pooling1d</c>... by default.</param>
-public class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
-    : Pooling(1, [poolSize], strides is { } s ? [s] : null, padding, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(1, [poolSize], strides is { } s ? [s] : null, padding, name, dtype)
 {
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
@@ -104,8 +109,9 @@ public class MaxPooling1D(int poolSize = 2, int? strides = null, string padding 
 /// <param name="strides">The stride; the window by default.</param>
 /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
 /// <param name="name">The layer's name; <c>average_pooling1d</c>... by default.</param>
-public class AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
-    : Pooling(1, [poolSize], strides is { } s ? [s] : null, padding, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(1, [poolSize], strides is { } s ? [s] : null, padding, name, dtype)
 {
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
@@ -124,8 +130,9 @@ public abstract class GlobalPooling : Layer
     /// <param name="spatialRank">The number of reduced axes (1: steps; 2: height and width).</param>
     /// <param name="keepDims">Whether to keep the reduced axes as size-1 axes.</param>
     /// <param name="name">The layer's name.</param>
-    protected GlobalPooling(int spatialRank, bool keepDims, string? name)
-        : base(name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    protected GlobalPooling(int spatialRank, bool keepDims, string? name, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         SpatialRank = spatialRank;
         KeepDims = keepDims;
@@ -155,7 +162,9 @@ public abstract class GlobalPooling : Layer
 /// <summary>The mean over height and width of each channel (Keras's <c>GlobalAveragePooling2D</c>): (batch, channels).</summary>
 /// <param name="keepDims">Whether to keep height and width as size-1 axes.</param>
 /// <param name="name">The layer's name; <c>global_average_pooling2d</c>... by default.</param>
-public class GlobalAveragePooling2D(bool keepDims = false, string? name = null) : GlobalPooling(2, keepDims, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalAveragePooling2D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(2, keepDims, name, dtype)
 {
     /// <inheritdoc/>
     protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMean(inputs, axes, keepDims);
@@ -164,7 +173,9 @@ public class GlobalAveragePooling2D(bool keepDims = false, string? name = null) 
 /// <summary>The maximum over height and width of each channel (Keras's <c>GlobalMaxPooling2D</c>): (batch, channels).</summary>
 /// <param name="keepDims">Whether to keep height and width as size-1 axes.</param>
 /// <param name="name">The layer's name; <c>global_max_pooling2d</c>... by default.</param>
-public class GlobalMaxPooling2D(bool keepDims = false, string? name = null) : GlobalPooling(2, keepDims, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalMaxPooling2D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(2, keepDims, name, dtype)
 {
     /// <inheritdoc/>
     protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMax(inputs, axes, keepDims);
@@ -173,7 +184,9 @@ public class GlobalMaxPooling2D(bool keepDims = false, string? name = null) : Gl
 /// <summary>The mean over the steps of each channel (Keras's <c>GlobalAveragePooling1D</c>): (batch, channels).</summary>
 /// <param name="keepDims">Whether to keep the steps axis with size 1.</param>
 /// <param name="name">The layer's name; <c>global_average_pooling1d</c>... by default.</param>
-public class GlobalAveragePooling1D(bool keepDims = false, string? name = null) : GlobalPooling(1, keepDims, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalAveragePooling1D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(1, keepDims, name, dtype)
 {
     /// <inheritdoc/>
     protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMean(inputs, axes, keepDims);
@@ -182,7 +195,9 @@ public class GlobalAveragePooling1D(bool keepDims = false, string? name = null) 
 /// <summary>The maximum over the steps of each channel (Keras's <c>GlobalMaxPooling1D</c>): (batch, channels).</summary>
 /// <param name="keepDims">Whether to keep the steps axis with size 1.</param>
 /// <param name="name">The layer's name; <c>global_max_pooling1d</c>... by default.</param>
-public class GlobalMaxPooling1D(bool keepDims = false, string? name = null) : GlobalPooling(1, keepDims, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalMaxPooling1D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(1, keepDims, name, dtype)
 {
     /// <inheritdoc/>
     protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMax(inputs, axes, keepDims);

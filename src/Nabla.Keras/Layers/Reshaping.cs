@@ -13,8 +13,9 @@ public class UpSampling2D : Layer
     /// <param name="size">The upsampling factors: one for both axes or (height, width); 2 by default.</param>
     /// <param name="interpolation"><c>"nearest"</c> (default) or <c>"bilinear"</c>.</param>
     /// <param name="name">The layer's name; <c>up_sampling2d</c>... by default.</param>
-    public UpSampling2D(int[]? size = null, string interpolation = "nearest", string? name = null)
-        : base(name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public UpSampling2D(int[]? size = null, string interpolation = "nearest", string? name = null, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         ArgumentNullException.ThrowIfNull(interpolation);
         _size = ConvUtils.Tuple(nameof(UpSampling2D), "size", size ?? [2], 2);
@@ -27,8 +28,9 @@ public class UpSampling2D : Layer
     /// <param name="size">The upsampling factor.</param>
     /// <param name="interpolation"><c>"nearest"</c> or <c>"bilinear"</c>.</param>
     /// <param name="name">The layer's name.</param>
-    public UpSampling2D(int size, string interpolation = "nearest", string? name = null)
-        : this([size], interpolation, name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public UpSampling2D(int size, string interpolation = "nearest", string? name = null, DType? dtype = null)
+        : this([size], interpolation, name, dtype)
     {
     }
 
@@ -85,24 +87,27 @@ public class ZeroPadding2D : Layer
     /// <summary>Creates the layer with the same padding on every side.</summary>
     /// <param name="padding">Rows and columns added on each side; 1 by default.</param>
     /// <param name="name">The layer's name; <c>zero_padding2d</c>... by default.</param>
-    public ZeroPadding2D(int padding = 1, string? name = null)
-        : this([padding, padding], name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public ZeroPadding2D(int padding = 1, string? name = null, DType? dtype = null)
+        : this([padding, padding], name, dtype)
     {
     }
 
     /// <summary>Creates the layer with symmetric padding per axis (Keras's <c>(symmetric_height_pad, symmetric_width_pad)</c>).</summary>
     /// <param name="padding">Two values: the rows added on top and bottom, the columns added left and right.</param>
     /// <param name="name">The layer's name.</param>
-    public ZeroPadding2D(int[] padding, string? name = null)
-        : this(Symmetric(nameof(ZeroPadding2D), "padding", padding), name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public ZeroPadding2D(int[] padding, string? name = null, DType? dtype = null)
+        : this(Symmetric(nameof(ZeroPadding2D), "padding", padding), name, dtype)
     {
     }
 
     /// <summary>Creates the layer with Keras's <c>((top, bottom), (left, right))</c>.</summary>
     /// <param name="padding">A 2×2 array: <c>{ { top, bottom }, { left, right } }</c>.</param>
     /// <param name="name">The layer's name.</param>
-    public ZeroPadding2D(int[,] padding, string? name = null)
-        : base(name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public ZeroPadding2D(int[,] padding, string? name = null, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         Padding = Sides(nameof(ZeroPadding2D), "padding", padding);
     }
@@ -151,24 +156,27 @@ public class Cropping2D : Layer
     /// <summary>Creates the layer with the same cropping on every side.</summary>
     /// <param name="cropping">Rows and columns removed on each side; 0 by default.</param>
     /// <param name="name">The layer's name; <c>cropping2d</c>... by default.</param>
-    public Cropping2D(int cropping = 0, string? name = null)
-        : this([cropping, cropping], name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public Cropping2D(int cropping = 0, string? name = null, DType? dtype = null)
+        : this([cropping, cropping], name, dtype)
     {
     }
 
     /// <summary>Creates the layer with symmetric cropping per axis.</summary>
     /// <param name="cropping">Two values: the rows removed at top and bottom, the columns removed left and right.</param>
     /// <param name="name">The layer's name.</param>
-    public Cropping2D(int[] cropping, string? name = null)
-        : this(ZeroPadding2D.Symmetric(nameof(Cropping2D), "cropping", cropping), name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public Cropping2D(int[] cropping, string? name = null, DType? dtype = null)
+        : this(ZeroPadding2D.Symmetric(nameof(Cropping2D), "cropping", cropping), name, dtype)
     {
     }
 
     /// <summary>Creates the layer with Keras's <c>((top, bottom), (left, right))</c>.</summary>
     /// <param name="cropping">A 2×2 array: <c>{ { top, bottom }, { left, right } }</c>.</param>
     /// <param name="name">The layer's name.</param>
-    public Cropping2D(int[,] cropping, string? name = null)
-        : base(name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public Cropping2D(int[,] cropping, string? name = null, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         Cropping = ZeroPadding2D.Sides(nameof(Cropping2D), "cropping", cropping);
     }

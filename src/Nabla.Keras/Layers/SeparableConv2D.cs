@@ -22,7 +22,6 @@ public class SeparableConv2D : Layer
     private readonly int[] _kernelSize;
     private readonly int[] _strides;
     private readonly int[] _dilationRate;
-    private readonly DType _dtype;
     private Variable? _depthwiseKernel;
     private Variable? _pointwiseKernel;
     private Variable? _bias;
@@ -51,7 +50,7 @@ public class SeparableConv2D : Layer
         Initializer? pointwiseInitializer = null, Initializer? biasInitializer = null, Regularizer? depthwiseRegularizer = null,
         Regularizer? pointwiseRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         int[]? inputShape = null, string? name = null, DType? dtype = null)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         const string Layer = nameof(SeparableConv2D);
         ConvUtils.RequirePositive(Layer, "depthMultiplier", depthMultiplier);
@@ -72,7 +71,6 @@ public class SeparableConv2D : Layer
         _pointwiseRegularizer = pointwiseRegularizer;
         _biasRegularizer = biasRegularizer;
         ActivityRegularizer = activityRegularizer;
-        _dtype = dtype ?? DType.Float32;
         BuildFromInputShape();
     }
 
@@ -118,11 +116,9 @@ public class SeparableConv2D : Layer
     public override void Build(Shape inputShape)
     {
         int channels = ConvUtils.InputChannels(this, inputShape, 2);
-        _depthwiseKernel = AddWeight("depthwise_kernel", new Shape(_kernelSize[0], _kernelSize[1], channels, DepthMultiplier), _depthwiseInitializer,
-            dtype: _dtype, regularizer: _depthwiseRegularizer);
-        _pointwiseKernel = AddWeight("pointwise_kernel", new Shape(1, 1, channels * DepthMultiplier, Filters), _pointwiseInitializer,
-            dtype: _dtype, regularizer: _pointwiseRegularizer);
-        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, dtype: _dtype, regularizer: _biasRegularizer) : null;
+        _depthwiseKernel = AddWeight("depthwise_kernel", new Shape(_kernelSize[0], _kernelSize[1], channels, DepthMultiplier), _depthwiseInitializer, regularizer: _depthwiseRegularizer);
+        _pointwiseKernel = AddWeight("pointwise_kernel", new Shape(1, 1, channels * DepthMultiplier, Filters), _pointwiseInitializer, regularizer: _pointwiseRegularizer);
+        _bias = UseBias ? AddWeight("bias", new Shape(Filters), _biasInitializer, regularizer: _biasRegularizer) : null;
     }
 
     /// <inheritdoc/>

@@ -18,7 +18,6 @@ public class Normalization : Layer
     private readonly int[] _axis;
     private readonly Tensor? _inputMean;
     private readonly Tensor? _inputVariance;
-    private readonly DType _dtype;
     private int[]? _keepAxis;
     private int[]? _reduceAxis;
     private int[]? _broadcastShape;
@@ -49,7 +48,7 @@ public class Normalization : Layer
     /// <param name="name">The layer's name.</param>
     /// <param name="dtype">The dtype of the statistics and the outputs; float32 by default.</param>
     public Normalization(int[] axes, Tensor? mean = null, Tensor? variance = null, bool invert = false, string? name = null, DType? dtype = null)
-        : base(name)
+        : base(name, dtype: dtype)
     {
         ArgumentNullException.ThrowIfNull(axes);
         _axis = (int[])axes.Clone();
@@ -77,7 +76,6 @@ public class Normalization : Layer
         _inputMean = mean;
         _inputVariance = variance;
         Invert = invert;
-        _dtype = dtype ?? DType.Float32;
     }
 
     /// <summary>The axes with their own statistics, as given.</summary>
@@ -110,8 +108,8 @@ public class Normalization : Layer
         var statsShape = new Shape([.. _keepAxis.Select(d => inputShape[d])]);
         if (_inputMean is null)
         {
-            _adaptMean = AddWeight("mean", statsShape, new Zeros(), trainable: false, dtype: _dtype);
-            _adaptVariance = AddWeight("variance", statsShape, new Ones(), trainable: false, dtype: _dtype);
+            _adaptMean = AddWeight("mean", statsShape, new Zeros(), trainable: false);
+            _adaptVariance = AddWeight("variance", statsShape, new Ones(), trainable: false);
             _count = AddWeight("count", new Shape(), new Zeros(), trainable: false, dtype: DType.Int64);
             return;
         }
@@ -187,7 +185,7 @@ public class Normalization : Layer
                 $"{_buildShape}, got shape {inputs.Shape} ({inputs.DType}).", nameof(inputs));
         }
 
-        Tensor x = inputs.DType == _dtype ? inputs : Tf.Cast(inputs, _dtype);
+        Tensor x = inputs.DType == DType ? inputs : Tf.Cast(inputs, DType);
         Tensor std = Tf.Maximum(Tf.Sqrt(variance), Epsilon);
         return Invert ? Tf.Add(mean, Tf.Multiply(x, std)) : Tf.Divide(Tf.Subtract(x, mean), std);
     }
@@ -215,14 +213,14 @@ public class Normalization : Layer
 
     private void Store(Tensor mean, Tensor variance)
     {
-        _adaptMean!.Assign(Tf.Cast(mean, _dtype));
-        _adaptVariance!.Assign(Tf.Cast(variance, _dtype));
+        _adaptMean!.Assign(Tf.Cast(mean, DType));
+        _adaptVariance!.Assign(Tf.Cast(variance, DType));
     }
 
     /// <summary>Keras's alignment of a given mean or variance: its axes match the kept axes from the right; then broadcast.</summary>
     private Tensor Broadcast(Tensor value)
     {
-        Tensor v = Tf.Cast(value, _dtype);
+        Tensor v = Tf.Cast(value, DType);
         int ndim = _broadcastShape!.Length;
         if (v.Rank > 0)
         {

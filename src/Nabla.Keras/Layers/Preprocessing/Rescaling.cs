@@ -7,20 +7,17 @@ namespace Nabla.Keras;
 /// </summary>
 public class Rescaling : Layer
 {
-    private readonly DType _dtype;
-
     /// <summary>Creates the layer.</summary>
     /// <param name="scale">The scale: a number or one value per channel.</param>
     /// <param name="offset">The offset added after scaling: a number or one value per channel; 0 by default.</param>
     /// <param name="name">The layer's name; <c>rescaling</c>... by default.</param>
     /// <param name="dtype">The dtype of the outputs; float32 by default.</param>
     public Rescaling(Tensor scale, Tensor? offset = null, string? name = null, DType? dtype = null)
-        : base(name)
+        : base(name, dtype: dtype)
     {
         ArgumentNullException.ThrowIfNull(scale);
-        _dtype = dtype ?? DType.Float32;
-        Scale = Tf.Cast(scale, _dtype);
-        Offset = offset is null ? Tf.Zeros([], _dtype) : Tf.Cast(offset, _dtype);
+        Scale = Tf.Cast(scale, DType);
+        Offset = offset is null ? Tf.Zeros([], DType) : Tf.Cast(offset, DType);
     }
 
     /// <summary>The scale, in the layer's dtype.</summary>
@@ -33,7 +30,7 @@ public class Rescaling : Layer
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        Tensor x = inputs.DType == _dtype ? inputs : Tf.Cast(inputs, _dtype);
+        Tensor x = inputs.DType == DType ? inputs : Tf.Cast(inputs, DType);
         try
         {
             return Tf.Add(Tf.Multiply(x, Scale), Offset);
