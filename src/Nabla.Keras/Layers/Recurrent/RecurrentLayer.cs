@@ -180,7 +180,7 @@ public abstract class RecurrentLayer : Layer
         if (training && Dropout > 0)
         {
             // Keras drops the same features at every step of a sequence.
-            x = Tf.Multiply(x, Tf.Nn.Dropout(Tf.Ones(new Shape(batch, 1, x.Shape[2]), x.DType), Dropout, _settings.Seed));
+            x = Tf.Nn.Dropout(x, Dropout, _settings.Seed, noiseShape: [batch, 1, x.Shape[2]]);
         }
 
         if (GoBackwards)
