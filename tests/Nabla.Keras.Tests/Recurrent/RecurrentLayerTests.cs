@@ -233,6 +233,40 @@ public class RecurrentLayerTests
     }
 
     [Fact]
+    public void Recurrent_Dropout_DropsTheSameFeaturesAtEveryStep_OnlyInTraining()
+    {
+        var layer = new LSTM(4, dropout: 0.5, seed: 3, returnSequences: true, dtype: DType.Float64);
+        var x = new Variable(Tf.Constant(RandomValues(6, 8 * 5 * 6), new Shape(8, 5, 6)));
+        Tensor inference = layer.Apply(x);
+        var plain = new LSTM(4, returnSequences: true, dtype: DType.Float64);
+        plain.EnsureBuilt(x.Shape);
+        plain.SetWeights(layer.GetWeights());
+        Assert.Equal(plain.Apply(x).ToArray<double>(), inference.ToArray<double>());
+
+        double[] grad;
+        using (var tape = new GradientTape())
+        {
+            Tensor y = layer.Apply(x, training: true);
+            Assert.NotEqual(inference.ToArray<double>(), y.ToArray<double>());
+            grad = tape.Gradient(Tf.ReduceSum(y), x)!.ToArray<double>();
+        }
+
+        // A dropped feature of a sample gets no gradient at any step; a kept one at every step.
+        int dropped = 0;
+        for (int b = 0; b < 8; b++)
+        {
+            for (int f = 0; f < 6; f++)
+            {
+                int zeros = Enumerable.Range(0, 5).Count(t => grad[(((b * 5) + t) * 6) + f] == 0);
+                Assert.True(zeros is 0 or 5, $"sample {b} feature {f}: {zeros} of 5 steps without gradient");
+                dropped += zeros == 5 ? 1 : 0;
+            }
+        }
+
+        Assert.InRange(dropped, 8, 40);
+    }
+
+    [Fact]
     public void Recurrent_BadInputs_ThrowNamingTheLayerAndShapes()
     {
         Backend.ClearSession();
