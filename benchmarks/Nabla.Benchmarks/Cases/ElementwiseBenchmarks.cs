@@ -24,16 +24,16 @@ public class ElementwiseBenchmarks
     public void SetupNabla()
     {
         ThreadSettings.SetNabla(Threads);
-        _nablaA = Tf.Constant(Data.LargeUniform(1), [Data.Large]);
-        _nablaB = Tf.Constant(Data.LargeUniform(2), [Data.Large]);
+        _nablaA = Tf.Constant(InputData.LargeUniform(1), [InputData.Large]);
+        _nablaB = Tf.Constant(InputData.LargeUniform(2), [InputData.Large]);
     }
 
     [GlobalSetup(Targets = [nameof(Add_Torch), nameof(Mul_Torch), nameof(Exp_Torch)])]
     public void SetupTorch()
     {
         ThreadSettings.SetTorch(Threads);
-        _torchA = tensor(Data.LargeUniform(1));
-        _torchB = tensor(Data.LargeUniform(2));
+        _torchA = tensor(InputData.LargeUniform(1));
+        _torchB = tensor(InputData.LargeUniform(2));
     }
 
     [GlobalCleanup(Targets = [nameof(Add_Torch), nameof(Mul_Torch), nameof(Exp_Torch)])]

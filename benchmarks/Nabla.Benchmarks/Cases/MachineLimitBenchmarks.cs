@@ -29,7 +29,7 @@ public class MachineLimitBenchmarks
     public int Threads { get; set; }
 
     /// <summary>Bytes the triad moves per call.</summary>
-    public static long TriadBytes => 3L * sizeof(float) * Data.Large;
+    public static long TriadBytes => 3L * sizeof(float) * InputData.Large;
 
     /// <summary>Floating-point operations the FMA loop does per thread and call, for a vector of <paramref name="lanes"/>.</summary>
     public static double FmaFlopsPerThread(int lanes) => 2.0 * lanes * FmaChains * FmaIterations;
@@ -37,9 +37,9 @@ public class MachineLimitBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _a = new float[Data.Large];
-        _b = Data.LargeUniform(1);
-        _c = Data.LargeUniform(2);
+        _a = new float[InputData.Large];
+        _b = InputData.LargeUniform(1);
+        _c = InputData.LargeUniform(2);
     }
 
     [Benchmark, BenchmarkCategory(Categories.Triad)]

@@ -28,16 +28,16 @@ public class MatMulBenchmarks
     public void SetupNabla()
     {
         ThreadSettings.SetNabla(Threads);
-        _nablaA = Tf.Constant(Data.Uniform(N * N, seed: 1), [N, N]);
-        _nablaB = Tf.Constant(Data.Uniform(N * N, seed: 2), [N, N]);
+        _nablaA = Tf.Constant(InputData.Uniform(N * N, seed: 1), [N, N]);
+        _nablaB = Tf.Constant(InputData.Uniform(N * N, seed: 2), [N, N]);
     }
 
     [GlobalSetup(Target = nameof(MatMul_Torch))]
     public void SetupTorch()
     {
         ThreadSettings.SetTorch(Threads);
-        _torchA = tensor(Data.Uniform(N * N, seed: 1), [N, N]);
-        _torchB = tensor(Data.Uniform(N * N, seed: 2), [N, N]);
+        _torchA = tensor(InputData.Uniform(N * N, seed: 1), [N, N]);
+        _torchB = tensor(InputData.Uniform(N * N, seed: 2), [N, N]);
     }
 
     [GlobalCleanup(Target = nameof(MatMul_Torch))]

@@ -22,14 +22,14 @@ public class ReduceSumBenchmarks
     public void SetupNabla()
     {
         ThreadSettings.SetNabla(Threads);
-        _nabla = Tf.Constant(Data.LargeUniform(1), [Data.Large]);
+        _nabla = Tf.Constant(InputData.LargeUniform(1), [InputData.Large]);
     }
 
     [GlobalSetup(Target = nameof(ReduceSum_Torch))]
     public void SetupTorch()
     {
         ThreadSettings.SetTorch(Threads);
-        _torch = tensor(Data.LargeUniform(1));
+        _torch = tensor(InputData.LargeUniform(1));
     }
 
     [GlobalCleanup(Target = nameof(ReduceSum_Torch))]

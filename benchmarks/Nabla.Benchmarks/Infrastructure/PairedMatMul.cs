@@ -74,7 +74,7 @@ public static class PairedMatMul
     {
         ThreadSettings.SetNabla(threads);
         ThreadSettings.SetTorch(threads);
-        float[] aValues = Data.Uniform(n * n, seed: 1), bValues = Data.Uniform(n * n, seed: 2);
+        float[] aValues = InputData.Uniform(n * n, seed: 1), bValues = InputData.Uniform(n * n, seed: 2);
         NablaTensor nablaA = Tf.Constant(aValues, [n, n]), nablaB = Tf.Constant(bValues, [n, n]);
         using TorchTensor torchA = tensor(aValues, [n, n]), torchB = tensor(bValues, [n, n]);
         float[] preallocated = new float[n * n];

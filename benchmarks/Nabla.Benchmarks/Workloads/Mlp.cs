@@ -27,12 +27,12 @@ public static class Mlp
         /// <summary>Builds the data from fixed seeds.</summary>
         public Init()
         {
-            X = Data.Uniform(Batch * Inputs, seed: 1, low: 0f, high: 1f);
-            Labels = Data.Labels(Batch, Classes, seed: 2);
+            X = InputData.Uniform(Batch * Inputs, seed: 1, low: 0f, high: 1f);
+            Labels = InputData.Labels(Batch, Classes, seed: 2);
             float limit1 = MathF.Sqrt(6f / (Inputs + Hidden));
             float limit2 = MathF.Sqrt(6f / (Hidden + Classes));
-            W1 = Data.Uniform(Inputs * Hidden, seed: 3, low: -limit1, high: limit1);
-            W2 = Data.Uniform(Hidden * Classes, seed: 4, low: -limit2, high: limit2);
+            W1 = InputData.Uniform(Inputs * Hidden, seed: 3, low: -limit1, high: limit1);
+            W2 = InputData.Uniform(Hidden * Classes, seed: 4, low: -limit2, high: limit2);
         }
 
         /// <summary>The batch, [128, 784].</summary>

@@ -75,7 +75,7 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("CustomGradient aliases its precomputed result in Evaluate.");
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         // The user's function may keep or watch what it receives: never hand it the tape's shared seed.
         Tensor?[] grads = _gradient(Backprop.IsSharedSeed(upstream) ? Tf.Identity(upstream) : upstream);
@@ -85,6 +85,6 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
                 $"The custom gradient function returned {grads.Length} gradients for {inputs.Length} inputs.");
         }
 
-        return grads;
+        grads.CopyTo(result);
     }
 }

@@ -63,9 +63,8 @@ internal sealed class StackOp(int axis) : Op("Pack")
         }
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
-        var grads = new Tensor?[inputs.Length];
         var maskShape = new int[output.Rank];
         maskShape.AsSpan().Fill(1);
         maskShape[_axis] = inputs.Length;
@@ -79,10 +78,8 @@ internal sealed class StackOp(int axis) : Op("Pack")
             var mask = new double[inputs.Length];
             mask[j] = 1;
             Tensor m = Tf.Cast(Tf.Constant(mask, maskShape), upstream.DType);
-            grads[j] = Tf.ReduceSum(Tf.Multiply(upstream, m), _axis);
+            result[j] = Tf.ReduceSum(Tf.Multiply(upstream, m), _axis);
         }
-
-        return grads;
     }
 
     private static Span<byte> Bytes(Array array, int length)

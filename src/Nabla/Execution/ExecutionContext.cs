@@ -15,6 +15,13 @@ internal abstract class ExecutionContext
     public abstract bool IsEager { get; }
 
     /// <summary>
+    /// Offers a variable read (the <paramref name="snapshot"/> an op or a caller sees) to the recording tapes of
+    /// this flow, which may watch the variable. Reads are recorded here, with op calls: only the execution layer
+    /// records on tapes.
+    /// </summary>
+    public static void RecordVariableRead(Variable variable, Tensor snapshot) => TapeStack.RecordVariableRead(variable, snapshot);
+
+    /// <summary>
     /// Runs <paramref name="op"/> on <paramref name="inputs"/>. The span is scratch space owned by the callee
     /// (a variable input is replaced by its snapshot); it usually lives on the caller's stack, so a context
     /// that keeps the inputs (a tape) copies them.
@@ -47,7 +54,9 @@ internal sealed class EagerContext : ExecutionContext
         TensorSpec spec = op.InferOutput(inputs);
         Tensor output = op.Evaluate(inputs, spec);
 
-        if (TapeStack.AnyRecording && op.IsDifferentiable)
+        // Only a floating output can ever carry a gradient back (a bool or integer one never receives any), so
+        // only such calls are offered to the tapes.
+        if (TapeStack.AnyRecording && output.DType.IsFloating)
         {
             TapeStack.Record(op, inputs, output);
         }

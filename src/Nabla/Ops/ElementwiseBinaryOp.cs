@@ -133,12 +133,12 @@ internal abstract class ComparisonOp<TKernel> : ElementwiseBinaryOp
     {
     }
 
-    public sealed override bool IsDifferentiable => false;
-
     protected sealed override DType OutputDType(DType input) => DType.Bool;
 
-    public sealed override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [null, null];
+    public sealed override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        // No gradient (a bool result): every slot stays null.
+    }
 
     protected override void Compute(Tensor x, Tensor y, Tensor output)
     {

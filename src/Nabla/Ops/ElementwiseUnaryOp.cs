@@ -24,10 +24,7 @@ internal abstract class ElementwiseUnaryOp : Op
         return new TensorSpec(x.Shape, OutputDType(x.DType));
     }
 
-    // Sealed: subclasses state Derivative, or override the span overload (as Negative does).
-    public sealed override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => base.Gradient(inputs, output, upstream, needsGradient);
-
+    // upstream * f'(x). Relu overrides it with its fused ReluGrad op; other ops state only Derivative.
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor? derivative = Derivative(inputs[0], output);
@@ -36,7 +33,7 @@ internal abstract class ElementwiseUnaryOp : Op
 
     /// <summary>
     /// f'(x) written with public ops (so it can be differentiated again); <paramref name="y"/> is f(x), handy
-    /// for Exp, Sigmoid, Tanh. Null means no gradient flows.
+    /// for Exp, Sigmoid, Tanh. Null means no gradient flows (IsNan, IsFinite).
     /// </summary>
     protected abstract Tensor? Derivative(Tensor x, Tensor y);
 }

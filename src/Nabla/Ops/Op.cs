@@ -25,9 +25,6 @@ internal abstract class Op
     /// <summary>TensorFlow's op name, used in error messages (<c>AddV2</c>, <c>MatMul</c>…).</summary>
     public string Name { get; }
 
-    /// <summary>False for ops without a gradient (comparisons, ArgMax, random numbers): the tape skips them.</summary>
-    public virtual bool IsDifferentiable => true;
-
     /// <summary>Validates the inputs and returns the output's shape and dtype; throws with a TensorFlow-style message.</summary>
     public abstract TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs);
 
@@ -50,34 +47,19 @@ internal abstract class Op
     public abstract void Forward(ReadOnlySpan<Tensor> inputs, Tensor output);
 
     /// <summary>
-    /// The vector-Jacobian product: given the gradient <paramref name="upstream"/> of the output, the gradient of
-    /// each input, or null where none flows. Shapes may be those of the broadcast output: the tape sums them
-    /// back to each input's shape. <paramref name="needsGradient"/> says which inputs the tape wants.
+    /// The gradient rule (the vector-Jacobian product), the one way an op states its gradient: given the gradient
+    /// <paramref name="upstream"/> of the output, writes the gradient of each input into <paramref name="result"/>
+    /// (one slot per input, cleared by the caller). A slot left null means no gradient flows to that input: an op
+    /// without any gradient (comparisons, ArgMax, FloorDiv, random numbers) leaves every slot null.
+    /// Gradients are written only with public <see cref="Tf"/> ops, so an outer tape records them and nested
+    /// tapes differentiate them again; they may have the broadcast output's shape (the tape sums them back to each
+    /// input's shape). <paramref name="needsGradient"/> says which inputs the tape wants; skip the others.
     /// </summary>
-    /// <remarks>Override this or the allocation-free overload that writes into a span (the tape calls that one).</remarks>
-    public virtual Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-    {
-        var result = new Tensor?[inputs.Length];
-        Gradient(inputs, output, upstream, needsGradient, result);
-        return result;
-    }
-
-    /// <summary>
-    /// The vector-Jacobian product written into <paramref name="result"/> (one slot per input, cleared by the
-    /// caller): what the tape calls. The default calls the array-returning overload; the common ops override
-    /// this one so that a gradient rule allocates nothing but the tensors it computes.
-    /// </summary>
-    public virtual void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-    {
-        Tensor?[] grads = Gradient(inputs, output, upstream, needsGradient);
-        if (grads.Length != inputs.Length)
-        {
-            throw new InvalidOperationException(
-                $"The gradient of {Name} returned {grads.Length} gradients for {inputs.Length} inputs.");
-        }
-
-        grads.CopyTo(result);
-    }
+    /// <remarks>
+    /// Abstract, so the compiler asks every op for its rule. Writing into the caller's slots (stack space in the
+    /// tape's walk) keeps a backward step free of allocations beyond the tensors the rule computes.
+    /// </remarks>
+    public abstract void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result);
 
     /// <summary>
     /// Runs the op on the current execution context. The inputs live on the stack: no array is allocated
@@ -99,18 +81,4 @@ internal abstract class Op
 
     /// <inheritdoc/>
     public override string ToString() => Name;
-}
-
-/// <summary>An op whose output has no gradient (comparisons, ArgMax, random numbers, integer-only ops).</summary>
-internal abstract class NonDifferentiableOp : Op
-{
-    protected NonDifferentiableOp(string name)
-        : base(name)
-    {
-    }
-
-    public sealed override bool IsDifferentiable => false;
-
-    public sealed override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => new Tensor?[inputs.Length];
 }

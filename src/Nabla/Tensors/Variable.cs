@@ -57,7 +57,7 @@ public class Variable : Tensor
     internal override Tensor ReadForOp()
     {
         Tensor snapshot = Snapshot();
-        TapeStack.RecordVariableRead(this, snapshot);
+        ExecutionContext.RecordVariableRead(this, snapshot);
         return snapshot;
     }
 

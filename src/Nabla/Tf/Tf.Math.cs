@@ -9,6 +9,12 @@ public static partial class Tf
         /// <inheritdoc cref="Tf.Abs(Tensor)"/>
         public static Tensor Abs(Tensor x) => Tf.Abs(x);
 
+        /// <inheritdoc cref="Tf.Acos(Tensor)"/>
+        public static Tensor Acos(Tensor x) => Tf.Acos(x);
+
+        /// <inheritdoc cref="Tf.Acosh(Tensor)"/>
+        public static Tensor Acosh(Tensor x) => Tf.Acosh(x);
+
         /// <inheritdoc cref="Tf.Add(Tensor, Tensor)"/>
         public static Tensor Add(Tensor x, Tensor y) => Tf.Add(x, y);
 
@@ -18,14 +24,32 @@ public static partial class Tf
         /// <inheritdoc cref="Tf.ArgMin(Tensor, int, DType?)"/>
         public static Tensor ArgMin(Tensor x, int axis = 0, DType? outputType = null) => Tf.ArgMin(x, axis, outputType);
 
+        /// <inheritdoc cref="Tf.Asin(Tensor)"/>
+        public static Tensor Asin(Tensor x) => Tf.Asin(x);
+
+        /// <inheritdoc cref="Tf.Asinh(Tensor)"/>
+        public static Tensor Asinh(Tensor x) => Tf.Asinh(x);
+
+        /// <inheritdoc cref="Tf.Atan(Tensor)"/>
+        public static Tensor Atan(Tensor x) => Tf.Atan(x);
+
         /// <inheritdoc cref="Tf.Atan2(Tensor, Tensor)"/>
         public static Tensor Atan2(Tensor y, Tensor x) => Tf.Atan2(y, x);
+
+        /// <inheritdoc cref="Tf.Atanh(Tensor)"/>
+        public static Tensor Atanh(Tensor x) => Tf.Atanh(x);
 
         /// <inheritdoc cref="Tf.Ceil(Tensor)"/>
         public static Tensor Ceil(Tensor x) => Tf.Ceil(x);
 
         /// <inheritdoc cref="Tf.Cos(Tensor)"/>
         public static Tensor Cos(Tensor x) => Tf.Cos(x);
+
+        /// <inheritdoc cref="Tf.Cosh(Tensor)"/>
+        public static Tensor Cosh(Tensor x) => Tf.Cosh(x);
+
+        /// <inheritdoc cref="Tf.CumProd(Tensor, int, bool, bool)"/>
+        public static Tensor CumProd(Tensor x, int axis = 0, bool exclusive = false, bool reverse = false) => Tf.CumProd(x, axis, exclusive, reverse);
 
         /// <inheritdoc cref="Tf.CumSum(Tensor, int, bool, bool)"/>
         public static Tensor CumSum(Tensor x, int axis = 0, bool exclusive = false, bool reverse = false) => Tf.CumSum(x, axis, exclusive, reverse);
@@ -174,6 +198,18 @@ public static partial class Tf
         /// <inheritdoc cref="Tf.Rsqrt(Tensor)"/>
         public static Tensor Rsqrt(Tensor x) => Tf.Rsqrt(x);
 
+        /// <inheritdoc cref="Tf.SegmentMax(Tensor, Tensor)"/>
+        public static Tensor SegmentMax(Tensor data, Tensor segmentIds) => Tf.SegmentMax(data, segmentIds);
+
+        /// <inheritdoc cref="Tf.SegmentMean(Tensor, Tensor)"/>
+        public static Tensor SegmentMean(Tensor data, Tensor segmentIds) => Tf.SegmentMean(data, segmentIds);
+
+        /// <inheritdoc cref="Tf.SegmentMin(Tensor, Tensor)"/>
+        public static Tensor SegmentMin(Tensor data, Tensor segmentIds) => Tf.SegmentMin(data, segmentIds);
+
+        /// <inheritdoc cref="Tf.SegmentSum(Tensor, Tensor)"/>
+        public static Tensor SegmentSum(Tensor data, Tensor segmentIds) => Tf.SegmentSum(data, segmentIds);
+
         /// <inheritdoc cref="Tf.Sigmoid(Tensor)"/>
         public static Tensor Sigmoid(Tensor x) => Tf.Sigmoid(x);
 
@@ -182,6 +218,9 @@ public static partial class Tf
 
         /// <inheritdoc cref="Tf.Sin(Tensor)"/>
         public static Tensor Sin(Tensor x) => Tf.Sin(x);
+
+        /// <inheritdoc cref="Tf.Sinh(Tensor)"/>
+        public static Tensor Sinh(Tensor x) => Tf.Sinh(x);
 
         /// <inheritdoc cref="Tf.Nn.Softplus(Tensor)"/>
         public static Tensor Softplus(Tensor x) => Tf.Nn.Softplus(x);
@@ -203,6 +242,18 @@ public static partial class Tf
 
         /// <inheritdoc cref="Tf.Tanh(Tensor)"/>
         public static Tensor Tanh(Tensor x) => Tf.Tanh(x);
+
+        /// <inheritdoc cref="Tf.Nn.TopK(Tensor, int, bool)"/>
+        public static (Tensor Values, Tensor Indices) TopK(Tensor input, int k = 1, bool sorted = true) => Tf.Nn.TopK(input, k, sorted);
+
+        /// <inheritdoc cref="Tf.UnsortedSegmentMax(Tensor, Tensor, int)"/>
+        public static Tensor UnsortedSegmentMax(Tensor data, Tensor segmentIds, int numSegments) => Tf.UnsortedSegmentMax(data, segmentIds, numSegments);
+
+        /// <inheritdoc cref="Tf.UnsortedSegmentMean(Tensor, Tensor, int)"/>
+        public static Tensor UnsortedSegmentMean(Tensor data, Tensor segmentIds, int numSegments) => Tf.UnsortedSegmentMean(data, segmentIds, numSegments);
+
+        /// <inheritdoc cref="Tf.UnsortedSegmentMin(Tensor, Tensor, int)"/>
+        public static Tensor UnsortedSegmentMin(Tensor data, Tensor segmentIds, int numSegments) => Tf.UnsortedSegmentMin(data, segmentIds, numSegments);
 
         /// <inheritdoc cref="Tf.UnsortedSegmentSum(Tensor, Tensor, int)"/>
         public static Tensor UnsortedSegmentSum(Tensor data, Tensor segmentIds, int numSegments) => Tf.UnsortedSegmentSum(data, segmentIds, numSegments);

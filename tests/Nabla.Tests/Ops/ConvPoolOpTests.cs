@@ -175,95 +175,9 @@ public class ConvPoolOpTests
         Assert.Contains(fragment, ex.Message, StringComparison.Ordinal);
     }
 
-    private static (int Out, int Pad) Geometry(int size, int k, int stride, int dilation, string padding)
-    {
-        int eff = ((k - 1) * dilation) + 1;
-        if (padding == "VALID")
-        {
-            return ((size - eff + stride) / stride, 0);
-        }
-
-        int output = (size + stride - 1) / stride;
-        return (output, Math.Max(((output - 1) * stride) + eff - size, 0) / 2);
-    }
-
     private static (double[] Values, int[] Shape) ReferenceConv(double[] x, int[] xs, double[] w, int[] ws, int stride, string padding, int dilation)
-    {
-        (int oh, int pt) = Geometry(xs[1], ws[0], stride, dilation, padding);
-        (int ow, int pl) = Geometry(xs[2], ws[1], stride, dilation, padding);
-        int[] shape = [xs[0], oh, ow, ws[3]];
-        var y = new double[shape[0] * oh * ow * ws[3]];
-        for (int n = 0; n < xs[0]; n++)
-        {
-            for (int i = 0; i < oh; i++)
-            {
-                for (int j = 0; j < ow; j++)
-                {
-                    for (int o = 0; o < ws[3]; o++)
-                    {
-                        double sum = 0;
-                        for (int a = 0; a < ws[0]; a++)
-                        {
-                            for (int b = 0; b < ws[1]; b++)
-                            {
-                                int ih = (i * stride) - pt + (a * dilation), iw = (j * stride) - pl + (b * dilation);
-                                if (ih < 0 || ih >= xs[1] || iw < 0 || iw >= xs[2])
-                                {
-                                    continue;
-                                }
-
-                                for (int c = 0; c < xs[3]; c++)
-                                {
-                                    sum += x[(((((n * xs[1]) + ih) * xs[2]) + iw) * xs[3]) + c] * w[(((((a * ws[1]) + b) * ws[2]) + c) * ws[3]) + o];
-                                }
-                            }
-                        }
-
-                        y[(((((n * oh) + i) * ow) + j) * ws[3]) + o] = sum;
-                    }
-                }
-            }
-        }
-
-        return (y, shape);
-    }
+        => ConvReference.Conv2D(x, xs, w, ws, stride, stride, padding == "SAME", dilation, dilation);
 
     private static (double[] Values, int[] Shape) ReferencePool(double[] x, int[] xs, int k, int stride, string padding, bool average)
-    {
-        (int oh, int pt) = Geometry(xs[1], k, stride, 1, padding);
-        (int ow, int pl) = Geometry(xs[2], k, stride, 1, padding);
-        int[] shape = [xs[0], oh, ow, xs[3]];
-        var y = new double[xs[0] * oh * ow * xs[3]];
-        for (int n = 0; n < xs[0]; n++)
-        {
-            for (int i = 0; i < oh; i++)
-            {
-                for (int j = 0; j < ow; j++)
-                {
-                    for (int c = 0; c < xs[3]; c++)
-                    {
-                        double acc = average ? 0 : double.NegativeInfinity;
-                        int count = 0;
-                        for (int a = 0; a < k; a++)
-                        {
-                            for (int b = 0; b < k; b++)
-                            {
-                                int ih = (i * stride) - pt + a, iw = (j * stride) - pl + b;
-                                if (ih >= 0 && ih < xs[1] && iw >= 0 && iw < xs[2])
-                                {
-                                    double v = x[(((((n * xs[1]) + ih) * xs[2]) + iw) * xs[3]) + c];
-                                    acc = average ? acc + v : Math.Max(acc, v);
-                                    count++;
-                                }
-                            }
-                        }
-
-                        y[(((((n * oh) + i) * ow) + j) * xs[3]) + c] = average ? acc / count : acc;
-                    }
-                }
-            }
-        }
-
-        return (y, shape);
-    }
+        => ConvReference.Pool(x, xs, k, k, stride, stride, padding == "SAME", average);
 }

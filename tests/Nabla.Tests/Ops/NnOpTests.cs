@@ -192,4 +192,88 @@ public class NnOpTests
             },
             inputs);
     }
+
+    [Theory]
+    [InlineData(new[] { 0 }, false)]
+    [InlineData(new[] { 0, 2 }, false)]
+    [InlineData(new[] { -1 }, true)]
+    [InlineData(new[] { 0, 1, 2 }, true)]
+    public void Moments_MatchReference_AndGradients(int[] axes, bool keepdims)
+    {
+        var shape = new Shape(3, 4, 2);
+        Tensor[] inputs = GradientCheck.RandomInputs(21, [shape]);
+        double[] x = inputs[0].ToArray<double>();
+        int[] normalized = [.. axes.Select(a => a < 0 ? a + 3 : a)];
+        var groups = new Dictionary<string, List<double>>();
+        var order = new List<string>();
+        for (int i = 0; i < x.Length; i++)
+        {
+            int[] at = [i / 8, (i / 2) % 4, i % 2];
+            string key = string.Join(",", Enumerable.Range(0, 3).Where(d => !normalized.Contains(d)).Select(d => at[d]));
+            if (!groups.TryGetValue(key, out List<double>? g))
+            {
+                groups[key] = g = [];
+                order.Add(key);
+            }
+
+            g.Add(x[i]);
+        }
+
+        double[] mean = [.. order.Select(k => groups[k].Average())];
+        double[] variance = [.. order.Select(k => groups[k].Select(v => (v - groups[k].Average()) * (v - groups[k].Average())).Average())];
+        int[] outDims = [.. Enumerable.Range(0, 3).Select(d => normalized.Contains(d) ? 1 : shape[d]).Where((v, d) => keepdims || !normalized.Contains(d))];
+        (Tensor m, Tensor v) = Tf.Nn.Moments(inputs[0], axes, keepdims);
+        AssertTensor.Close(mean, m, new Shape(outDims), 1e-12);
+        AssertTensor.Close(variance, v, new Shape(outDims), 1e-12);
+        (Tensor m16, Tensor v16) = Tf.Nn.Moments(Tf.Cast(inputs[0], DType.Float16), axes, keepdims);
+        Assert.Equal(DType.Float16, m16.DType);
+        AssertTensor.Close(variance, v16, new Shape(outDims), 5e-3);
+
+        GradientCheck.FirstOrder(t => Tf.Nn.Moments(t[0], axes, keepdims).Variance, inputs);
+        GradientCheck.SecondOrder(t => Tf.Nn.Moments(t[0], axes, keepdims).Variance, inputs);
+        GradientCheck.SecondOrder(t => Tf.Square(Tf.Nn.Moments(t[0], axes, keepdims).Mean), inputs);
+    }
+
+    [Fact]
+    public void Moments_BadArguments_ThrowNamingMoments()
+    {
+        var badAxis = Assert.Throws<ArgumentException>(() => Tf.Nn.Moments(Tf.Zeros([2, 3]), [2]));
+        Assert.Contains("Moments", badAxis.Message, StringComparison.Ordinal);
+        Assert.Contains("(2, 3)", badAxis.Message, StringComparison.Ordinal);
+        var ints = Assert.Throws<ArgumentException>(() => Tf.Nn.Moments(Tf.Zeros([2, 3], DType.Int32), [0]));
+        Assert.Contains("int32", ints.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BatchNormalization_MatchesFormula_AndGradients()
+    {
+        Tensor[] inputs = GradientCheck.RandomInputs(22, [[4, 3], [3], [3], [3], [3]]);
+        inputs[2] = Tf.Add(Tf.Abs(inputs[2]), 0.5);
+        double[] x = inputs[0].ToArray<double>(), mean = inputs[1].ToArray<double>(), variance = inputs[2].ToArray<double>();
+        double[] offset = inputs[3].ToArray<double>(), scale = inputs[4].ToArray<double>();
+        const double Epsilon = 1e-3;
+        double[] expected = [.. x.Select((v, i) => (scale[i % 3] * (v - mean[i % 3]) / Math.Sqrt(variance[i % 3] + Epsilon)) + offset[i % 3])];
+        AssertTensor.Close(expected, Tf.Nn.BatchNormalization(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], Epsilon), new Shape(4, 3), 1e-12);
+        double[] bare = [.. x.Select((v, i) => (v - mean[i % 3]) / Math.Sqrt(variance[i % 3] + Epsilon))];
+        AssertTensor.Close(bare, Tf.Nn.BatchNormalization(inputs[0], inputs[1], inputs[2], null, null, Epsilon), new Shape(4, 3), 1e-12);
+
+        Tensor F(Tensor[] t) => Tf.Nn.BatchNormalization(t[0], t[1], t[2], t[3], t[4], Epsilon);
+        GradientCheck.FirstOrder(F, inputs);
+        GradientCheck.SecondOrder(F, inputs, 1e-4);
+
+        // Normalizing with the batch's own moments: mean 0 and variance 1 per column (up to epsilon).
+        (Tensor m, Tensor v) = Tf.Nn.Moments(inputs[0], [0]);
+        Tensor normalized = Tf.Nn.BatchNormalization(inputs[0], m, v, null, null, 0);
+        AssertTensor.Close([0, 0, 0], Tf.ReduceMean(normalized, 0), null, 1e-12);
+        AssertTensor.Close([1, 1, 1], Tf.ReduceVariance(normalized, 0), null, 1e-12);
+    }
+
+    [Fact]
+    public void BatchNormalization_MixedDTypes_ThrowsNamingOp()
+    {
+        var error = Assert.Throws<ArgumentException>(
+            () => Tf.Nn.BatchNormalization(Tf.Zeros([2, 3]), Tf.Zeros([3], DType.Float64), Tf.Ones([3]), null, null, 1e-3));
+        Assert.Contains("BatchNormalization", error.Message, StringComparison.Ordinal);
+        Assert.Contains("float64", error.Message, StringComparison.Ordinal);
+    }
 }

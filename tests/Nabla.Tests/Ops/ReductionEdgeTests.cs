@@ -177,6 +177,45 @@ public class ReductionEdgeTests
         GradientCheck.SecondOrder(t => Tf.CumSum(Tf.Multiply(t[0], t[0]), gradAxis, exclusive, reverse), inputs);
     }
 
+    [Theory]
+    [InlineData(0, false, false)]
+    [InlineData(1, true, false)]
+    [InlineData(-1, false, true)]
+    [InlineData(2, true, true)]
+    public void CumProd_MatchesReferenceAndGradients(int axis, bool exclusive, bool reverse)
+    {
+        var shape = new Shape(3, 4, 5);
+        var random = new Random(43);
+        double[] x = [.. Enumerable.Range(0, shape.Size).Select(_ => (double)random.Next(-3, 4))];
+        double[] expected = CumSumReference(x, shape, axis < 0 ? axis + 3 : axis, exclusive, reverse, product: true);
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64, DType.Int32, DType.Int64, DType.Float16, DType.BFloat16 })
+        {
+            Tensor y = Tf.CumProd(Tf.Cast(Tf.Constant(x, shape), dtype), axis, exclusive, reverse);
+            Assert.Equal(dtype, y.DType);
+            AssertTensor.Close(expected, y, shape, dtype.IsReducedPrecision ? 0.02 : 1e-6);
+        }
+
+        // Away from zero, where TensorFlow's rule (divide by x) is the true derivative.
+        Tensor[] inputs = GradientCheck.RandomInputs(6, [new Shape(2, 3, 4)], 0.5, 1.5);
+        int gradAxis = Math.Min(axis, 2);
+        GradientCheck.FirstOrder(t => Tf.CumProd(Tf.Multiply(t[0], t[0]), gradAxis, exclusive, reverse), inputs);
+        GradientCheck.SecondOrder(t => Tf.CumProd(Tf.Multiply(t[0], t[0]), gradAxis, exclusive, reverse), inputs);
+    }
+
+    [Fact]
+    public void CumProd_ZeroInput_GradientIsFiniteAsTensorFlows()
+    {
+        var x = new Variable(new[] { 2.0, 0.0, 3.0 });
+        using var tape = new GradientTape();
+        Tensor y = Tf.ReduceSum(Tf.CumProd(x));
+        double[] g = tape.Gradient(y, x)!.ToArray<double>();
+
+        // y = 2 + 0 + 0: dy/dx0 = 1 (exact); TensorFlow's div_no_nan gives 0 at the zero (the true value is 2 + 6).
+        Assert.Equal([1.0, 0.0, 0.0], g);
+        Assert.Contains("Cumprod", Assert.Throws<ArgumentException>(() => Tf.CumProd(Tf.Constant(new[] { true }))).Message, StringComparison.Ordinal);
+        Assert.Contains("Cumprod", Assert.Throws<ArgumentException>(() => Tf.CumProd(x, 1)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CumSum_EmptyAndLengthOne_Work()
     {
@@ -200,7 +239,7 @@ public class ReductionEdgeTests
         return Array.IndexOf(indices, best);
     }
 
-    private static double[] CumSumReference(double[] x, Shape shape, int axis, bool exclusive, bool reverse)
+    private static double[] CumSumReference(double[] x, Shape shape, int axis, bool exclusive, bool reverse, bool product = false)
     {
         int outer = 1, inner = 1, n = shape[axis];
         for (int d = 0; d < axis; d++)
@@ -218,21 +257,14 @@ public class ReductionEdgeTests
         {
             for (int i = 0; i < inner; i++)
             {
-                double running = 0;
+                double running = product ? 1 : 0;
                 for (int s = 0; s < n; s++)
                 {
                     int k = reverse ? n - 1 - s : s;
                     int at = (((o * n) + k) * inner) + i;
-                    if (exclusive)
-                    {
-                        y[at] = running;
-                        running += x[at];
-                    }
-                    else
-                    {
-                        running += x[at];
-                        y[at] = running;
-                    }
+                    double before = running;
+                    running = product ? running * x[at] : running + x[at];
+                    y[at] = exclusive ? before : running;
                 }
             }
         }

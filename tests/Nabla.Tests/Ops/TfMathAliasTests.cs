@@ -16,6 +16,14 @@ public class TfMathAliasTests
     private static readonly Dictionary<string, (Func<Tensor> Alias, Func<Tensor> Direct)> Aliases = new(StringComparer.Ordinal)
     {
         ["Abs(Tensor)"] = (() => Tf.Math.Abs(X), () => Tf.Abs(X)),
+        ["Acos(Tensor)"] = (() => Tf.Math.Acos(Tf.Tanh(X)), () => Tf.Acos(Tf.Tanh(X))),
+        ["Acosh(Tensor)"] = (() => Tf.Math.Acosh(Tf.Add(Tf.Abs(X), 1)), () => Tf.Acosh(Tf.Add(Tf.Abs(X), 1))),
+        ["Asin(Tensor)"] = (() => Tf.Math.Asin(Tf.Tanh(X)), () => Tf.Asin(Tf.Tanh(X))),
+        ["Asinh(Tensor)"] = (() => Tf.Math.Asinh(X), () => Tf.Asinh(X)),
+        ["Atan(Tensor)"] = (() => Tf.Math.Atan(X), () => Tf.Atan(X)),
+        ["Atanh(Tensor)"] = (() => Tf.Math.Atanh(Tf.Tanh(X)), () => Tf.Atanh(Tf.Tanh(X))),
+        ["Cosh(Tensor)"] = (() => Tf.Math.Cosh(X), () => Tf.Cosh(X)),
+        ["Sinh(Tensor)"] = (() => Tf.Math.Sinh(X), () => Tf.Sinh(X)),
         ["Ceil(Tensor)"] = (() => Tf.Math.Ceil(X), () => Tf.Ceil(X)),
         ["Cos(Tensor)"] = (() => Tf.Math.Cos(X), () => Tf.Cos(X)),
         ["Erf(Tensor)"] = (() => Tf.Math.Erf(X), () => Tf.Erf(X)),
@@ -61,6 +69,15 @@ public class TfMathAliasTests
         ["ArgMax(Tensor, Int32, Nullable`1)"] = (() => Tf.Math.ArgMax(X, 1, DType.Int32), () => Tf.ArgMax(X, 1, DType.Int32)),
         ["ArgMin(Tensor, Int32, Nullable`1)"] = (() => Tf.Math.ArgMin(X, 1), () => Tf.ArgMin(X, 1)),
         ["CumSum(Tensor, Int32, Boolean, Boolean)"] = (() => Tf.Math.CumSum(X, 1, exclusive: true, reverse: true), () => Tf.CumSum(X, 1, exclusive: true, reverse: true)),
+        ["CumProd(Tensor, Int32, Boolean, Boolean)"] = (() => Tf.Math.CumProd(X, 1, exclusive: true, reverse: true), () => Tf.CumProd(X, 1, exclusive: true, reverse: true)),
+        ["SegmentSum(Tensor, Tensor)"] = (() => Tf.Math.SegmentSum(X, Tf.Constant(new[] { 0, 2 })), () => Tf.SegmentSum(X, Tf.Constant(new[] { 0, 2 }))),
+        ["SegmentMean(Tensor, Tensor)"] = (() => Tf.Math.SegmentMean(X, Tf.Constant(new[] { 1, 1 })), () => Tf.SegmentMean(X, Tf.Constant(new[] { 1, 1 }))),
+        ["SegmentMax(Tensor, Tensor)"] = (() => Tf.Math.SegmentMax(X, Tf.Constant(new[] { 0, 2 })), () => Tf.SegmentMax(X, Tf.Constant(new[] { 0, 2 }))),
+        ["SegmentMin(Tensor, Tensor)"] = (() => Tf.Math.SegmentMin(X, Tf.Constant(new[] { 0, 0 })), () => Tf.SegmentMin(X, Tf.Constant(new[] { 0, 0 }))),
+        ["UnsortedSegmentMax(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentMax(X, Tf.Constant(new[] { 2, 0 }), 3), () => Tf.UnsortedSegmentMax(X, Tf.Constant(new[] { 2, 0 }), 3)),
+        ["UnsortedSegmentMean(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentMean(X, Tf.Constant(new[] { 2, 2 }), 3), () => Tf.UnsortedSegmentMean(X, Tf.Constant(new[] { 2, 2 }), 3)),
+        ["UnsortedSegmentMin(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentMin(X, Tf.Constant(new[] { 1, -1 }), 2), () => Tf.UnsortedSegmentMin(X, Tf.Constant(new[] { 1, -1 }), 2)),
+        ["TopK(Tensor, Int32, Boolean)"] = (() => TopKBoth(Tf.Math.TopK(X, 2)), () => TopKBoth(Tf.Nn.TopK(X, 2))),
         ["UnsortedSegmentSum(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentSum(X, Tf.Constant(new[] { 2, 0 }), 3), () => Tf.UnsortedSegmentSum(X, Tf.Constant(new[] { 2, 0 }), 3)),
         ["ReduceAll(Tensor, Nullable`1, Boolean)"] = (() => Tf.Math.ReduceAll(P, 1, keepdims: true), () => Tf.ReduceAll(P, 1, keepdims: true)),
         ["ReduceAll(Tensor, Int32[], Boolean)"] = (() => Tf.Math.ReduceAll(P, [0, 1]), () => Tf.ReduceAll(P, [0, 1])),
@@ -113,6 +130,8 @@ public class TfMathAliasTests
                 target.GetParameters().Select(p => (p.Name, p.HasDefaultValue ? p.DefaultValue : "none")));
         }
     }
+
+    private static Tensor TopKBoth((Tensor Values, Tensor Indices) topK) => Tf.Concat([topK.Values, Tf.Cast(topK.Indices, DType.Float64)], 1);
 
     private static string Signature(MethodInfo method)
         => $"{method.Name}({string.Join(", ", method.GetParameters().Select(p => p.ParameterType.Name))})";

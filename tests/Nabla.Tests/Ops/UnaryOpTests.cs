@@ -23,6 +23,14 @@ public class UnaryOpTests
         ["Cos"] = new(Tf.Cos, Math.Cos, -3, 3),
         ["Tan"] = new(Tf.Tan, Math.Tan, -1.2, 1.2),
         ["Tanh"] = new(Tf.Tanh, Math.Tanh, -3, 3),
+        ["Asin"] = new(Tf.Asin, Math.Asin, -0.9, 0.9),
+        ["Acos"] = new(Tf.Acos, Math.Acos, -0.9, 0.9),
+        ["Atan"] = new(Tf.Atan, Math.Atan, -3, 3),
+        ["Sinh"] = new(Tf.Sinh, Math.Sinh, -3, 3),
+        ["Cosh"] = new(Tf.Cosh, Math.Cosh, -3, 3),
+        ["Asinh"] = new(Tf.Asinh, Math.Asinh, -3, 3),
+        ["Acosh"] = new(Tf.Acosh, Math.Acosh, 1.1, 4),
+        ["Atanh"] = new(Tf.Atanh, Math.Atanh, -0.9, 0.9),
         ["Sigmoid"] = new(Tf.Sigmoid, x => 1 / (1 + Math.Exp(-x)), -4, 4),
         ["Erf"] = new(Tf.Erf, ReferenceErf, -3, 3),
         ["Ceil"] = new(Tf.Ceil, Math.Ceiling, -3, 3, Smooth: false),
@@ -203,6 +211,10 @@ public class UnaryOpTests
     [InlineData("IsNan", "int32")]
     [InlineData("Square", "bool")]
     [InlineData("Relu", "bool")]
+    [InlineData("Asin", "int32")]
+    [InlineData("Acosh", "int64")]
+    [InlineData("Atanh", "bool")]
+    [InlineData("Cosh", "int32")]
     public void UnsupportedDType_Throws_NamingOpAndDType(string name, string dtypeName)
     {
         Func<Tensor, Tensor> op = name switch
@@ -216,7 +228,8 @@ public class UnaryOpTests
             "LeakyRelu" => x => Tf.Nn.LeakyRelu(x),
             "IsNan" => Tf.IsNan,
             "Square" => Tf.Square,
-            _ => Tf.Nn.Relu,
+            "Relu" => Tf.Nn.Relu,
+            _ => s_catalog[name].Op,
         };
         DType dtype = DType.All.First(d => d.Name == dtypeName);
         Tensor x = Tf.Cast(Tf.Constant(new[] { 1, 2 }, [2]), dtype);

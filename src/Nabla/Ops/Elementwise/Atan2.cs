@@ -24,16 +24,13 @@ internal sealed class Atan2Op : FloatBinaryOp<Atan2Op.Kernel>
     }
 
     // TensorFlow's _Atan2Grad: with g = dz / (x² + y²), dy = x g and dx = -y g.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor y = inputs[0];
         Tensor x = inputs[1];
         Tensor g = Tf.Divide(upstream, Tf.Add(Tf.Multiply(x, x), Tf.Multiply(y, y)));
-        return
-        [
-            needsGradient[0] ? Tf.Multiply(x, g) : null,
-            needsGradient[1] ? Tf.Multiply(Tf.Negative(y), g) : null,
-        ];
+        result[0] = needsGradient[0] ? Tf.Multiply(x, g) : null;
+        result[1] = needsGradient[1] ? Tf.Multiply(Tf.Negative(y), g) : null;
     }
 
     // The kernel's x is atan2's first argument (y) and its y the second (x).

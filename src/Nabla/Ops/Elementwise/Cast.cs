@@ -29,8 +29,8 @@ internal sealed class CastOp(DType dtype) : Op("Cast")
         Kernels.Conversion.Convert(x.Buffer, x.DType, output.Buffer, dtype, x.Size);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [inputs[0].DType.IsFloating && dtype.IsFloating ? Tf.Cast(upstream, inputs[0].DType) : null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = inputs[0].DType.IsFloating && dtype.IsFloating ? Tf.Cast(upstream, inputs[0].DType) : null;
 
     private void CheckFinite(Tensor x)
     {

@@ -35,15 +35,12 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
     }
 
     // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y².
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
         Tensor y = inputs[1];
-        return
-        [
-            needsGradient[0] ? Tf.Divide(upstream, y) : null,
-            needsGradient[1] ? Tf.Multiply(upstream, Tf.Divide(Tf.Negative(x), Tf.Multiply(y, y))) : null,
-        ];
+        result[0] = needsGradient[0] ? Tf.Divide(upstream, y) : null;
+        result[1] = needsGradient[1] ? Tf.Multiply(upstream, Tf.Divide(Tf.Negative(x), Tf.Multiply(y, y))) : null;
     }
 
     internal readonly struct Kernel : IFloatBinaryKernel

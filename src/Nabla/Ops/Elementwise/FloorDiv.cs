@@ -24,11 +24,10 @@ internal sealed class FloorDivOp : NumericBinaryOp<FloorDivOp.Kernel>
     {
     }
 
-    // TensorFlow registers FloorDiv with no gradient (ops.NotDifferentiable).
-    public override bool IsDifferentiable => false;
-
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [null, null];
+    // TensorFlow registers FloorDiv with no gradient (ops.NotDifferentiable): every slot stays null.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
 
     protected override void Compute(Tensor x, Tensor y, Tensor output)
     {

@@ -23,8 +23,11 @@ internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>
     }
 
     // x mod y = x - floor(x / y) * y, so d/dx = 1 and d/dy = -floor(x / y).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [upstream, needsGradient[1] ? Tf.Multiply(upstream, Tf.Negative(Tf.Floor(Tf.Divide(inputs[0], inputs[1])))) : null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        result[0] = upstream;
+        result[1] = needsGradient[1] ? Tf.Multiply(upstream, Tf.Negative(Tf.Floor(Tf.Divide(inputs[0], inputs[1])))) : null;
+    }
 
     protected override void Compute(Tensor x, Tensor y, Tensor output)
     {

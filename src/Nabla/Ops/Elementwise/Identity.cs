@@ -22,6 +22,6 @@ internal sealed class IdentityOp : Op
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("Identity aliases its input's buffer in Evaluate.");
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [upstream];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = upstream;
 }

@@ -40,8 +40,6 @@ internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp
     {
     }
 
-    public sealed override bool IsDifferentiable => false;
-
     /// <summary>
     /// Requires bool operands before the weak-value rule could turn a C# number into a bool (TensorFlow refuses
     /// <c>logical_and(b, 1)</c>), then dispatches.
@@ -55,8 +53,10 @@ internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp
         return Invoke(x, y);
     }
 
-    public sealed override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [null, null];
+    public sealed override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        // No gradient (a bool result): every slot stays null.
+    }
 
     protected sealed override void Compute(Tensor x, Tensor y, Tensor output)
         => Broadcasting.Binary<byte, byte, byte, TRun>(

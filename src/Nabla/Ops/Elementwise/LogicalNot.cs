@@ -10,7 +10,7 @@ public static partial class Tf
     public static Tensor LogicalNot(Tensor x) => LogicalNotOp.Instance.Call(x);
 }
 
-internal sealed class LogicalNotOp : NonDifferentiableOp
+internal sealed class LogicalNotOp : Op
 {
     public static readonly LogicalNotOp Instance = new();
 
@@ -30,4 +30,9 @@ internal sealed class LogicalNotOp : NonDifferentiableOp
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => TensorPrimitives.Xor(
             MemoryMarshal.Cast<bool, byte>(inputs[0].Read<bool>()), (byte)1, MemoryMarshal.Cast<bool, byte>(output.Write<bool>()));
+
+    // No gradient (a bool result): every slot stays null.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
 }

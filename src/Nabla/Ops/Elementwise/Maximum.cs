@@ -25,8 +25,8 @@ internal sealed class MaximumOp : NumericBinaryOp<MaximumOp.Kernel>
     }
 
     // TensorFlow's _MaximumGrad: xmask = x >= y; x gets the gradient where the mask holds, y elsewhere.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => MinMaxGradient.Route(Tf.GreaterEqual(inputs[0], inputs[1]), upstream, needsGradient);
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => MinMaxGradient.Route(Tf.GreaterEqual(inputs[0], inputs[1]), upstream, needsGradient, result);
 
     internal readonly struct Kernel : INumericBinaryKernel
     {
@@ -45,13 +45,10 @@ internal sealed class MaximumOp : NumericBinaryOp<MaximumOp.Kernel>
 internal static class MinMaxGradient
 {
     /// <summary>Sends <paramref name="upstream"/> to x where <paramref name="xMask"/> holds and to y elsewhere.</summary>
-    public static Tensor?[] Route(Tensor xMask, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public static void Route(Tensor xMask, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor zeros = Tf.ZerosLike(upstream);
-        return
-        [
-            needsGradient[0] ? Tf.Where(xMask, upstream, zeros) : null,
-            needsGradient[1] ? Tf.Where(xMask, zeros, upstream) : null,
-        ];
+        result[0] = needsGradient[0] ? Tf.Where(xMask, upstream, zeros) : null;
+        result[1] = needsGradient[1] ? Tf.Where(xMask, zeros, upstream) : null;
     }
 }

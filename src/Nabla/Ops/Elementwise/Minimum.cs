@@ -24,8 +24,8 @@ internal sealed class MinimumOp : NumericBinaryOp<MinimumOp.Kernel>
     }
 
     // TensorFlow's _MinimumGrad (via _MaximumMinimumGrad): xmask = x <= y; x gets the gradient where the mask holds, y elsewhere.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => MinMaxGradient.Route(Tf.LessEqual(inputs[0], inputs[1]), upstream, needsGradient);
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => MinMaxGradient.Route(Tf.LessEqual(inputs[0], inputs[1]), upstream, needsGradient, result);
 
     internal readonly struct Kernel : INumericBinaryKernel
     {

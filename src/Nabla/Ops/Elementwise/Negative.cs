@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Nabla.Kernels;
@@ -20,10 +19,8 @@ internal sealed class NegativeOp : NumericUnaryOp<NegativeOp.Kernel>
     {
     }
 
-    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-        => result[0] = Tf.Negative(upstream);
-
-    protected override Tensor? Derivative(Tensor x, Tensor y) => throw new UnreachableException();
+    // d(-x)/dx = -1: the gradient is upstream * -1, one multiply by a shared scalar (as cheap as a Neg).
+    protected override Tensor? Derivative(Tensor x, Tensor y) => -1;
 
     internal readonly struct Kernel : INumericUnaryKernel
     {

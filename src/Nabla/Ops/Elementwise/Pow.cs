@@ -22,7 +22,7 @@ internal sealed class PowOp : NumericBinaryOp<PowOp.Kernel>
 
     // d(x^y)/dx = y x^(y-1); d(x^y)/dy = x^y log(x), with log(x) taken as 0 where x <= 0 (TensorFlow's
     // _PowGrad), which avoids a false NaN at x = 0.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
         Tensor y = inputs[1];
@@ -35,7 +35,8 @@ internal sealed class PowOp : NumericBinaryOp<PowOp.Kernel>
             dy = Tf.Multiply(upstream, Tf.Multiply(output, safeLog));
         }
 
-        return [dx, dy];
+        result[0] = dx;
+        result[1] = dy;
     }
 
     internal readonly struct Kernel : INumericBinaryKernel

@@ -21,10 +21,11 @@ internal sealed class SquaredDifferenceOp : NumericBinaryOp<SquaredDifferenceOp.
     }
 
     // TensorFlow's _SquaredDifferenceGrad: dx = 2 (x - y) dy, and dy gets its negation.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor dx = Tf.Multiply(upstream, Tf.Multiply(2, Tf.Subtract(inputs[0], inputs[1])));
-        return [needsGradient[0] ? dx : null, needsGradient[1] ? Tf.Negative(dx) : null];
+        result[0] = needsGradient[0] ? dx : null;
+        result[1] = needsGradient[1] ? Tf.Negative(dx) : null;
     }
 
     internal readonly struct Kernel : INumericBinaryKernel

@@ -51,16 +51,12 @@ internal sealed class WhereOp : Op
         }
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor c = inputs[0];
         Tensor zeros = Tf.ZerosLike(upstream);
-        return
-        [
-            null,
-            needsGradient[1] ? Tf.Where(c, upstream, zeros) : null,
-            needsGradient[2] ? Tf.Where(c, zeros, upstream) : null,
-        ];
+        result[1] = needsGradient[1] ? Tf.Where(c, upstream, zeros) : null;
+        result[2] = needsGradient[2] ? Tf.Where(c, zeros, upstream) : null;
     }
 
     // Elements are moved, never computed, so the element type only matters by its size.

@@ -60,8 +60,8 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
         IndexRuns.Copy(p, offsets, output, null, offsets.Length, inner);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [SegmentSumOp.Run(upstream, inputs[1], axis, inputs[0].Shape.Dims[axis]), null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = SegmentSumOp.Run(upstream, inputs[1], axis, inputs[0].Shape.Dims[axis]);
 
     internal static void Split(Shape shape, int axis, out int outer, out int dim, out int inner)
     {

@@ -50,6 +50,6 @@ internal sealed class GatherNdOp : Op
         IndexRuns.Copy(inputs[0], offsets, output, null, offsets.Length, inner);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.ScatterNd(inputs[1], upstream, inputs[0].Shape), null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.ScatterNd(inputs[1], upstream, inputs[0].Shape);
 }

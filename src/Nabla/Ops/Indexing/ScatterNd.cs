@@ -63,6 +63,6 @@ internal sealed class ScatterNdOp(Shape shape) : Op("ScatterNd")
         IndexRuns.ZeroAndAdd(inputs[1], output, offsets, inner);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [null, Tf.GatherNd(upstream, inputs[0])];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[1] = Tf.GatherNd(upstream, inputs[0]);
 }

@@ -49,14 +49,10 @@ internal sealed class TensorScatterUpdateOp : Op
         IndexRuns.Copy(inputs[2], null, output, offsets, offsets.Length, inner);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor indices = inputs[1];
-        return
-        [
-            needsGradient[0] ? Tf.TensorScatterUpdate(upstream, indices, Tf.ZerosLike(inputs[2], upstream.DType)) : null,
-            null,
-            needsGradient[2] ? Tf.GatherNd(upstream, indices) : null,
-        ];
+        result[0] = needsGradient[0] ? Tf.TensorScatterUpdate(upstream, indices, Tf.ZerosLike(inputs[2], upstream.DType)) : null;
+        result[2] = needsGradient[2] ? Tf.GatherNd(upstream, indices) : null;
     }
 }

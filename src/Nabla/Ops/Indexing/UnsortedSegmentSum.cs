@@ -11,22 +11,7 @@ public static partial class Tf
     /// <exception cref="ArgumentException">When the shapes disagree or the ids are not integers.</exception>
     public static Tensor UnsortedSegmentSum(Tensor data, Tensor segmentIds, int numSegments)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(segmentIds);
-        IndexRuns.RequireIndexDType("UnsortedSegmentSum", segmentIds, data.Shape);
-        bool ok = numSegments >= 0 && segmentIds.Rank <= data.Rank;
-        for (int i = 0; ok && i < segmentIds.Rank; i++)
-        {
-            ok = segmentIds.Shape.Dims[i] == data.Shape.Dims[i];
-        }
-
-        if (!ok)
-        {
-            throw new ArgumentException(
-                $"UnsortedSegmentSum: segment_ids of shape {segmentIds.Shape} must be a prefix of data's shape {data.Shape}, " +
-                $"and num_segments ({numSegments}) non-negative [Op:UnsortedSegmentSum].");
-        }
-
+        SegmentIds.RequirePrefix("UnsortedSegmentSum", data, segmentIds, numSegments);
         return SegmentSumOp.Run(data, segmentIds, 0, numSegments, dropNegative: true);
     }
 }
@@ -87,20 +72,15 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
         IndexRuns.ZeroAndAdd(inputs[0], output, offsets, inner);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor ids = inputs[1];
-        if (!dropNegative || Array.TrueForAll(IndexRuns.Read(ids), id => id >= 0))
+        if (!dropNegative)
         {
-            return [Tf.Gather(upstream, ids, axis), null];
+            result[0] = Tf.Gather(upstream, ids, axis);
+            return;
         }
 
-        // TensorFlow's _GatherDropNegatives: gather at max(id, 0), then zero the slices of negative ids.
-        Tensor gathered = Tf.Gather(upstream, Tf.Maximum(ids, 0), axis);
-        var keptDims = new int[gathered.Rank];
-        keptDims.AsSpan().Fill(1);
-        ids.Shape.Dims.CopyTo(keptDims.AsSpan(axis));
-        Tensor kept = Tf.Reshape(Tf.GreaterEqual(ids, 0), keptDims);
-        return [Tf.Where(kept, gathered, Tf.ZerosLike(gathered)), null];
+        result[0] = SegmentIds.GatherDropNegatives(upstream, ids, axis);
     }
 }

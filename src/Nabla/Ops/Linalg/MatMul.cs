@@ -100,7 +100,7 @@ internal sealed class MatMulOp : Op
 
     // TensorFlow's _BatchMatMulV2Grad: each transpose combination reuses MatMul's own flags, so no explicit
     // transpose is materialised. Broadcast batch dimensions are summed back by the tape.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor a = inputs[0], b = inputs[1], g = upstream;
         Tensor? da = null, db = null;
@@ -124,7 +124,8 @@ internal sealed class MatMulOp : Op
                 break;
         }
 
-        return [da, db];
+        result[0] = da;
+        result[1] = db;
     }
 
     /// <summary>One GEMM per output matrix; broadcast batch dimensions map to input matrices by offset arithmetic.</summary>

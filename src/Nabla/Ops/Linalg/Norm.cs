@@ -95,14 +95,14 @@ internal sealed class MaxAbsOp(int[]? axes, bool keepDims) : ReduceOp("NormInf",
     }
 
     // TensorFlow's max gradient: shared equally among the elements attaining the maximum, times sign(x).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
         Shape kept = KeptShape(x.Shape);
         Tensor indicators = Tf.Cast(Tf.Equal(Tf.Abs(x), Tf.Reshape(output, kept)), x.DType);
         Tensor count = Tf.ReduceSum(indicators, RequestedAxes, keepdims: true);
         Tensor share = Tf.Divide(Tf.Multiply(indicators, Tf.Sign(x)), count);
-        return [Tf.Multiply(share, Tf.Reshape(upstream, kept))];
+        result[0] = Tf.Multiply(share, Tf.Reshape(upstream, kept));
     }
 
     internal readonly struct Kernel<T> : IReduceKernel<T>

@@ -62,8 +62,8 @@ internal sealed class AvgPoolOp(PoolAttrs attrs) : Op("AvgPool")
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) =>
         WindowKernels.Dispatch(new Kernel(attrs.Geometry(Name, inputs[0]), Backward: false), inputs[0], null, output);
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient) =>
-        [new AvgPoolGradOp(inputs[0].Shape.ToArray(), attrs).Call(upstream)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = new AvgPoolGradOp(inputs[0].Shape.ToArray(), attrs).Call(upstream);
 
     /// <summary>Forward: y = mean over the window; backward: dx += dy / count over the window.</summary>
     internal readonly record struct Kernel(Window2D G, bool Backward) : IWindowKernel
@@ -134,8 +134,8 @@ internal sealed class AvgPoolGradOp(int[] origInputShape, PoolAttrs attrs) : Op(
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) =>
         WindowKernels.Dispatch(new AvgPoolOp.Kernel(Geometry(inputs[0]), Backward: true), inputs[0], null, output);
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient) =>
-        [new AvgPoolOp(attrs).Call(upstream)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = new AvgPoolOp(attrs).Call(upstream);
 
     private Window2D Geometry(Tensor grad)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace Nabla;
@@ -39,7 +38,10 @@ public static partial class Tf
     }
 }
 
-/// <summary>Conv2D: im2col in chunks of images, each chunk one GEMM against the (KH·KW·C, O) filter matrix.</summary>
+/// <summary>
+/// Conv2D: im2col in chunks of images, each chunk one GEMM against the (KH·KW·C, O) filter matrix; grouped and
+/// depthwise filters (input depth a multiple of the filter's in-depth) go through <see cref="ConvKernels"/>' other paths.
+/// </summary>
 internal sealed class Conv2DOp(WindowAttrs attrs) : Op("Conv2D")
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
@@ -54,54 +56,71 @@ internal sealed class Conv2DOp(WindowAttrs attrs) : Op("Conv2D")
         WindowKernels.Dispatch(new Kernel(g, inputs[1].Shape[3]), inputs[0], inputs[1], output);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0], w = inputs[1];
         Tensor? dx = needsGradient[0] ? new Conv2DBackpropInputOp(x.Shape.ToArray(), attrs).Call(w, upstream) : null;
         Tensor? dw = needsGradient[1] ? new Conv2DBackpropFilterOp(w.Shape.ToArray(), attrs).Call(x, upstream) : null;
-        return [dx, dw];
+        result[0] = dx;
+        result[1] = dw;
     }
 
-    /// <summary>Validates input and filters together and computes the geometry.</summary>
-    internal static Window2D Check(string op, int[] inputDims, Tensor filters, Tensor? other, WindowAttrs attrs, string context)
+    /// <summary>
+    /// Validates the input and filter shapes of one convolution together (TensorFlow's rules and messages: the input
+    /// depth is a multiple of the filter's in-depth, their ratio is the number of groups, which divides the output
+    /// depth) and computes the geometry.
+    /// </summary>
+    internal static Window2D Check(string op, int[] inputDims, int[] filterDims, WindowAttrs attrs, string context)
     {
-        WindowAttrs.RequireNhwc(op, "filters", filters);
-        if (other is not null && other.DType != filters.DType)
+        if (inputDims.Length != 4)
+        {
+            throw new ArgumentException($"{op}: input must be rank 4 (NHWC), got {WindowAttrs.Format(inputDims)}; {context} [Op:{op}].");
+        }
+
+        int inDepth = inputDims[3], filterDepth = filterDims[2], outDepth = filterDims[3];
+        if (filterDepth <= 0)
+        {
+            throw new ArgumentException($"{op}: filter depth must be strictly positive, got {filterDepth}; {context} [Op:{op}].");
+        }
+
+        if (inDepth == 0 || inDepth % filterDepth != 0)
+        {
+            throw new ArgumentException(
+                $"{op}: input depth must be evenly divisible by filter depth: {inDepth} vs {filterDepth} (filters are HWIO: " +
+                $"input {WindowAttrs.Format(inputDims)}, filters {WindowAttrs.Format(filterDims)}); {context} [Op:{op}].");
+        }
+
+        int groups = inDepth / filterDepth;
+        if (outDepth % groups != 0 || outDepth < groups)
+        {
+            throw new ArgumentException(
+                $"{op}: output depth must be evenly divisible by number of groups: {outDepth} vs {groups}; {context} [Op:{op}].");
+        }
+
+        return Window2D.Create(op, inputDims, filterDims[0], filterDims[1], attrs, context, groups);
+    }
+
+    /// <summary>Throws unless the two tensors of a convolution op share a dtype.</summary>
+    internal static void RequireSameDType(string op, Tensor a, Tensor b, string context)
+    {
+        if (a.DType != b.DType)
         {
             throw new ArgumentException($"{op}: inputs must have the same dtype; {context} [Op:{op}].");
         }
-
-        if (inputDims.Length != 4 || inputDims[3] != filters.Shape[2])
-        {
-            throw new ArgumentException(
-                $"{op}: input depth must equal filter in_depth (filters are HWIO): input {WindowAttrs.Format(inputDims)} has " +
-                $"{(inputDims.Length == 4 ? inputDims[3] : -1)} channels, filters {filters.Shape} expect {filters.Shape[2]}; {context} [Op:{op}].");
-        }
-
-        return Window2D.Create(op, inputDims, filters.Shape[0], filters.Shape[1], attrs, context);
     }
 
     private Window2D Geometry(Tensor x, Tensor w)
     {
+        string context = $"input {x.Shape} {x.DType}, filters {w.Shape} {w.DType}";
         WindowAttrs.RequireNhwc(Name, "input", x);
-        return Check(Name, x.Shape.ToArray(), w, x, attrs, $"input {x.Shape} {x.DType}, filters {w.Shape} {w.DType}");
+        WindowAttrs.RequireNhwc(Name, "filters", w);
+        RequireSameDType(Name, x, w, context);
+        return Check(Name, x.Shape.ToArray(), w.Shape.ToArray(), attrs, context);
     }
 
     private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
     {
         public void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            int chunk = WindowKernels.ImagesPerChunk(g), rowsPerImage = g.OutPerImage;
-            T[] cols = ArrayPool<T>.Shared.Rent(Math.Max(1, Math.Min(chunk, g.Batch) * rowsPerImage * g.Patch));
-            for (int n0 = 0; n0 < g.Batch; n0 += chunk)
-            {
-                int count = Math.Min(chunk, g.Batch - n0), rows = count * rowsPerImage;
-                WindowKernels.Im2Col(x, cols, g, n0, count);
-                WindowKernels.Gemm<T>(cols.AsSpan(0, rows * g.Patch), w, y.Slice(n0 * rowsPerImage * outChannels, rows * outChannels), rows, outChannels, g.Patch, false, false);
-            }
-
-            ArrayPool<T>.Shared.Return(cols);
-        }
+            where T : unmanaged, IFloatingPointIeee754<T> => ConvKernels.Forward(x, w, y, g, outChannels);
     }
 }

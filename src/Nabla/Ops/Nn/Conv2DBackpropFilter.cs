@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Nabla;
 
@@ -31,7 +29,7 @@ public static partial class Tf
     }
 }
 
-/// <summary>Conv2DBackpropFilter: per chunk of images, dW += im2col(x)ᵀ · dy (GEMM).</summary>
+/// <summary>Conv2DBackpropFilter: per chunk of images (and group), dW += im2col(x)ᵀ · dy (GEMM).</summary>
 internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attrs) : Op("Conv2DBackpropFilter")
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
@@ -46,12 +44,13 @@ internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attr
         WindowKernels.Dispatch(new Kernel(g, filterSizes[3]), inputs[0], inputs[1], output);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0], dy = inputs[1];
         Tensor? dx = needsGradient[0] ? new Conv2DBackpropInputOp(x.Shape.ToArray(), attrs).Call(upstream, dy) : null;
         Tensor? ddy = needsGradient[1] ? new Conv2DOp(attrs).Call(x, upstream) : null;
-        return [dx, ddy];
+        result[0] = dx;
+        result[1] = ddy;
     }
 
     private Window2D Geometry(Tensor x, Tensor dy)
@@ -59,17 +58,13 @@ internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attr
         string context = Context(x, filterSizes, dy);
         WindowAttrs.RequireNhwc(Name, "input", x);
         WindowAttrs.RequireNhwc(Name, "out_backprop", dy);
-        if (filterSizes.Length != 4 || Array.Exists(filterSizes, d => d <= 0) || x.DType != dy.DType)
+        Conv2DOp.RequireSameDType(Name, x, dy, context);
+        if (filterSizes.Length != 4 || Array.Exists(filterSizes, d => d <= 0))
         {
-            throw new ArgumentException($"{Name}: filter_sizes must be 4 positive sizes (HWIO) and the dtypes equal; {context} [Op:{Name}].");
+            throw new ArgumentException($"{Name}: filter_sizes must be 4 positive sizes (HWIO); {context} [Op:{Name}].");
         }
 
-        if (x.Shape[3] != filterSizes[2])
-        {
-            throw new ArgumentException($"{Name}: input depth must equal filter in_depth; {context} [Op:{Name}].");
-        }
-
-        Window2D g = Window2D.Create(Name, x.Shape.Dims, filterSizes[0], filterSizes[1], attrs, context);
+        Window2D g = Conv2DOp.Check(Name, x.Shape.ToArray(), filterSizes, attrs, context);
         WindowAttrs.RequireOutBackprop(Name, dy, g, filterSizes[3], context);
         return g;
     }
@@ -81,23 +76,6 @@ internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attr
     private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
     {
         public void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            dw.Clear();
-            int chunk = WindowKernels.ImagesPerChunk(g), rowsPerImage = g.OutPerImage;
-            T[] cols = ArrayPool<T>.Shared.Rent(Math.Max(1, Math.Min(chunk, g.Batch) * rowsPerImage * g.Patch));
-            T[] partial = ArrayPool<T>.Shared.Rent(dw.Length);
-            for (int n0 = 0; n0 < g.Batch; n0 += chunk)
-            {
-                int count = Math.Min(chunk, g.Batch - n0), rows = count * rowsPerImage;
-                WindowKernels.Im2Col(x, cols, g, n0, count);
-                Span<T> part = partial.AsSpan(0, dw.Length);
-                WindowKernels.Gemm<T>(cols.AsSpan(0, rows * g.Patch), dy.Slice(n0 * rowsPerImage * outChannels, rows * outChannels), part, g.Patch, outChannels, rows, true, false);
-                TensorPrimitives.Add(dw, part, dw);
-            }
-
-            ArrayPool<T>.Shared.Return(cols);
-            ArrayPool<T>.Shared.Return(partial);
-        }
+            where T : unmanaged, IFloatingPointIeee754<T> => ConvKernels.BackpropFilter(x, dy, dw, g, outChannels);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace Nabla;
@@ -31,7 +30,7 @@ public static partial class Tf
     }
 }
 
-/// <summary>Conv2DBackpropInput: per chunk of images, dcols = dy · Wᵀ (GEMM), then col2im adds them into dx.</summary>
+/// <summary>Conv2DBackpropInput: per chunk of images (and group), dcols = dy · Wᵀ (GEMM), then col2im adds them into dx.</summary>
 internal sealed class Conv2DBackpropInputOp(int[] inputSizes, WindowAttrs attrs) : Op("Conv2DBackpropInput")
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
@@ -46,19 +45,22 @@ internal sealed class Conv2DBackpropInputOp(int[] inputSizes, WindowAttrs attrs)
         WindowKernels.Dispatch(new Kernel(g, inputs[0].Shape[3]), inputs[0], inputs[1], output);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor w = inputs[0], dy = inputs[1];
         Tensor? dw = needsGradient[0] ? new Conv2DBackpropFilterOp(w.Shape.ToArray(), attrs).Call(upstream, dy) : null;
         Tensor? ddy = needsGradient[1] ? new Conv2DOp(attrs).Call(upstream, w) : null;
-        return [dw, ddy];
+        result[0] = dw;
+        result[1] = ddy;
     }
 
     private Window2D Geometry(Tensor w, Tensor dy)
     {
         string context = Context(inputSizes, w, dy);
+        WindowAttrs.RequireNhwc(Name, "filters", w);
         WindowAttrs.RequireNhwc(Name, "out_backprop", dy);
-        Window2D g = Conv2DOp.Check(Name, inputSizes, w, dy, attrs, context);
+        Conv2DOp.RequireSameDType(Name, w, dy, context);
+        Window2D g = Conv2DOp.Check(Name, inputSizes, w.Shape.ToArray(), attrs, context);
         WindowAttrs.RequireOutBackprop(Name, dy, g, w.Shape[3], context);
         return g;
     }
@@ -70,20 +72,6 @@ internal sealed class Conv2DBackpropInputOp(int[] inputSizes, WindowAttrs attrs)
     private readonly struct Kernel(Window2D g, int outChannels) : IWindowKernel
     {
         public void Run<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            dx.Clear();
-            int chunk = WindowKernels.ImagesPerChunk(g), rowsPerImage = g.OutPerImage;
-            T[] cols = ArrayPool<T>.Shared.Rent(Math.Max(1, Math.Min(chunk, g.Batch) * rowsPerImage * g.Patch));
-            for (int n0 = 0; n0 < g.Batch; n0 += chunk)
-            {
-                int count = Math.Min(chunk, g.Batch - n0), rows = count * rowsPerImage;
-                Span<T> dcols = cols.AsSpan(0, rows * g.Patch);
-                WindowKernels.Gemm<T>(dy.Slice(n0 * rowsPerImage * outChannels, rows * outChannels), w, dcols, rows, g.Patch, outChannels, false, true);
-                WindowKernels.Col2ImAdd<T>(dcols, dx, g, n0, count);
-            }
-
-            ArrayPool<T>.Shared.Return(cols);
-        }
+            where T : unmanaged, IFloatingPointIeee754<T> => ConvKernels.BackpropInput(w, dy, dx, g, outChannels);
     }
 }

@@ -82,12 +82,12 @@ internal sealed class MaxPoolOp(PoolAttrs attrs) : Op("MaxPool")
 
     // The upstream is scatter-added onto the argmax positions: a segment sum (whose own gradient is a gather),
     // so higher orders work; the argmax itself is piecewise constant.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
         Tensor argmax = new MaxPoolArgmaxOp(attrs, includeBatch: true).Call(x);
         Tensor summed = Tf.UnsortedSegmentSum(Tf.Reshape(upstream, [-1]), Tf.Reshape(argmax, [-1]), x.Size);
-        return [Tf.Reshape(summed, x.Shape.ToArray())];
+        result[0] = Tf.Reshape(summed, x.Shape.ToArray());
     }
 
     private readonly struct Kernel(Window2D g) : IWindowKernel
@@ -134,7 +134,7 @@ internal sealed class MaxPoolOp(PoolAttrs attrs) : Op("MaxPool")
 }
 
 /// <summary>The flat int64 index of each window's maximum (first on ties, first NaN if any); not differentiable.</summary>
-internal sealed class MaxPoolArgmaxOp(PoolAttrs attrs, bool includeBatch) : NonDifferentiableOp("MaxPoolWithArgmax")
+internal sealed class MaxPoolArgmaxOp(PoolAttrs attrs, bool includeBatch) : Op("MaxPoolWithArgmax")
 {
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
@@ -156,6 +156,11 @@ internal sealed class MaxPoolArgmaxOp(PoolAttrs attrs, bool includeBatch) : NonD
                 ReducedPrecision.Return(wide);
                 break;
         }
+    }
+
+    // No gradient (integer indices): every slot stays null.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
     }
 
     private void Run<T>(ReadOnlySpan<T> x, Span<long> index, Window2D g)

@@ -54,8 +54,8 @@ internal sealed class ReluGradOp : Op
         }
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [needsGradient[0] ? Instance.Call(upstream, inputs[1]) : null, null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = needsGradient[0] ? Instance.Call(upstream, inputs[1]) : null;
 
     /// <summary>y = g * (x &gt; 0) over spans of equal length.</summary>
     internal static void Apply<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> y)

@@ -64,16 +64,17 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
         }
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         if (log)
         {
             // d logsoftmax: g - softmax * sum(g).
-            return [Tf.Subtract(upstream, Tf.Multiply(Tf.Exp(output), Tf.ReduceSum(upstream, axis, keepdims: true)))];
+            result[0] = Tf.Subtract(upstream, Tf.Multiply(Tf.Exp(output), Tf.ReduceSum(upstream, axis, keepdims: true)));
+            return;
         }
 
         // d softmax: (g - sum(g * y)) * y.
-        return [Tf.Multiply(Tf.Subtract(upstream, Tf.ReduceSum(Tf.Multiply(upstream, output), axis, keepdims: true)), output)];
+        result[0] = Tf.Multiply(Tf.Subtract(upstream, Tf.ReduceSum(Tf.Multiply(upstream, output), axis, keepdims: true)), output);
     }
 
     /// <summary>The kernel on spans: x and y are [outer, n, inner] row-major.</summary>

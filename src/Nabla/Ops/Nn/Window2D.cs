@@ -5,25 +5,29 @@ namespace Nabla;
 /// <summary>
 /// The window geometry shared by Conv2D, its two backprop ops and the 2-D pools, in NHWC layout: TensorFlow's
 /// output sizes and paddings for SAME (output ceil(in / stride), padding split with the extra element after)
-/// and VALID (no padding).
+/// and VALID (no padding). A grouped convolution splits the <see cref="Channels"/> into <see cref="Groups"/>
+/// runs of <see cref="GroupChannels"/>, each convolved with its own share of the output channels.
 /// </summary>
 internal readonly record struct Window2D(
     int Batch, int InH, int InW, int Channels, int KH, int KW, int StrideH, int StrideW, int DilH, int DilW,
-    int OutH, int OutW, int PadTop, int PadLeft)
+    int OutH, int OutW, int PadTop, int PadLeft, int Groups = 1)
 {
-    /// <summary>Elements of one im2col row (one receptive field): KH · KW · Channels.</summary>
-    public int Patch => KH * KW * Channels;
+    /// <summary>Input channels per group (all of them for an ungrouped window).</summary>
+    public int GroupChannels => Channels / Groups;
+
+    /// <summary>Elements of one im2col row (one receptive field of one group): KH · KW · GroupChannels.</summary>
+    public int Patch => KH * KW * GroupChannels;
 
     /// <summary>Output positions per image.</summary>
     public int OutPerImage => OutH * OutW;
 
     /// <summary>Computes the output size and padding, or throws naming <paramref name="op"/> and <paramref name="context"/>.</summary>
     public static Window2D Create(
-        string op, ReadOnlySpan<int> input, int kh, int kw, WindowAttrs attrs, string context)
+        string op, ReadOnlySpan<int> input, int kh, int kw, WindowAttrs attrs, string context, int groups = 1)
     {
         (int oh, int pt) = Axis(op, input[1], kh, attrs.StrideH, attrs.DilH, attrs.Same, "rows", context);
         (int ow, int pl) = Axis(op, input[2], kw, attrs.StrideW, attrs.DilW, attrs.Same, "cols", context);
-        return new Window2D(input[0], input[1], input[2], input[3], kh, kw, attrs.StrideH, attrs.StrideW, attrs.DilH, attrs.DilW, oh, ow, pt, pl);
+        return new Window2D(input[0], input[1], input[2], input[3], kh, kw, attrs.StrideH, attrs.StrideW, attrs.DilH, attrs.DilW, oh, ow, pt, pl, groups);
     }
 
     private static (int Out, int PadBefore) Axis(string op, int size, int k, int stride, int dilation, bool same, string what, string context)
@@ -98,16 +102,39 @@ internal readonly record struct WindowAttrs(int StrideH, int StrideW, int DilH, 
             $"{op}: padding must be \"SAME\" or \"VALID\", got \"{padding}\"; {context} [Op:{op}].", nameof(padding));
     }
 
-    /// <summary>Throws unless <paramref name="t"/> is a floating rank-4 (NHWC) tensor.</summary>
-    public static void RequireNhwc(string op, string name, Tensor t)
+    /// <summary>Throws unless <paramref name="t"/> is a floating rank-4 (NHWC, or HWIO for filters) tensor.</summary>
+    public static void RequireNhwc(string op, string name, Tensor t) => RequireLayout(op, name, t, name == "filters" ? "HWIO" : "NHWC");
+
+    /// <summary>Throws unless <paramref name="t"/> is floating with one axis per letter of <paramref name="layout"/> (<c>"NWC"</c>, <c>"HWIO"</c>...).</summary>
+    public static void RequireLayout(string op, string name, Tensor t, string layout)
     {
-        if (t.Rank != 4)
+        if (t.Rank != layout.Length)
         {
             throw new ArgumentException(
-                $"{op}: {name} must be rank 4 ({(name == "filters" ? "HWIO" : "NHWC")}), got shape {t.Shape} ({t.DType}) [Op:{op}].", name);
+                $"{op}: {name} must be rank {layout.Length} ({layout}), got shape {t.Shape} ({t.DType}) [Op:{op}].", name);
         }
 
         DTypeRules.Require(op, t.DType, DTypeSet.Floating, t.Shape);
+    }
+
+    /// <summary>Parses a 1-D size argument (stride, dilation, ksize of a 1-D op): 1 positive value, or 3 as [1, w, 1].</summary>
+    public static int Single(string op, string name, int[] values, string context)
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        int value = values.Length switch
+        {
+            1 => values[0],
+            3 when values[0] == 1 && values[2] == 1 => values[1],
+            _ => 0,
+        };
+        if (value <= 0)
+        {
+            throw new ArgumentException(
+                $"{op}: {name} must be 1 or 3 positive integers (3 as [1, w, 1]: no {name} over the batch or depth " +
+                $"dimensions), got [{string.Join(", ", values)}]; {context} [Op:{op}].", name);
+        }
+
+        return value;
     }
 
     /// <summary>Throws unless <paramref name="dy"/> has the convolution's output shape (batch, OutH, OutW, <paramref name="outChannels"/>).</summary>

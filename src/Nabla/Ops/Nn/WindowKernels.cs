@@ -56,15 +56,16 @@ internal static class WindowKernels
 
     /// <summary>
     /// Writes the receptive fields of images [n0, n0 + count) as rows of <paramref name="cols"/>
-    /// (count · OutH · OutW rows of KH · KW · C values, zeros where the window hangs over the padding).
+    /// (count · OutH · OutW rows of KH · KW · GroupChannels values, zeros where the window hangs over the padding),
+    /// reading the channels of <paramref name="group"/> only.
     /// </summary>
-    public static void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, in Window2D g, int n0, int count)
+    public static void Im2Col<T>(ReadOnlySpan<T> x, Span<T> cols, in Window2D g, int n0, int count, int group = 0)
         where T : unmanaged
     {
-        int c = g.Channels, patch = g.Patch, row = 0;
+        int c = g.GroupChannels, stride = g.Channels, patch = g.Patch, row = 0;
         for (int n = n0; n < n0 + count; n++)
         {
-            int image = n * g.InH * g.InW * c;
+            int image = (n * g.InH * g.InW * stride) + (group * c);
             for (int oh = 0; oh < g.OutH; oh++)
             {
                 int ih0 = (oh * g.StrideH) - g.PadTop;
@@ -87,7 +88,7 @@ internal static class WindowKernels
                             int iw = iw0 + (kw * g.DilW);
                             if ((uint)iw < (uint)g.InW)
                             {
-                                x.Slice(image + (((ih * g.InW) + iw) * c), c).CopyTo(dst.Slice(at, c));
+                                x.Slice(image + (((ih * g.InW) + iw) * stride), c).CopyTo(dst.Slice(at, c));
                             }
                             else
                             {
@@ -101,13 +102,13 @@ internal static class WindowKernels
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds each row's values back onto the input positions they came from.</summary>
-    public static void Col2ImAdd<T>(ReadOnlySpan<T> cols, Span<T> x, in Window2D g, int n0, int count)
+    public static void Col2ImAdd<T>(ReadOnlySpan<T> cols, Span<T> x, in Window2D g, int n0, int count, int group = 0)
         where T : unmanaged, INumber<T>
     {
-        int c = g.Channels, patch = g.Patch, row = 0;
+        int c = g.GroupChannels, stride = g.Channels, patch = g.Patch, row = 0;
         for (int n = n0; n < n0 + count; n++)
         {
-            int image = n * g.InH * g.InW * c;
+            int image = (n * g.InH * g.InW * stride) + (group * c);
             for (int oh = 0; oh < g.OutH; oh++)
             {
                 int ih0 = (oh * g.StrideH) - g.PadTop;
@@ -128,7 +129,7 @@ internal static class WindowKernels
                             int iw = iw0 + (kw * g.DilW);
                             if ((uint)iw < (uint)g.InW)
                             {
-                                Span<T> dst = x.Slice(image + (((ih * g.InW) + iw) * c), c);
+                                Span<T> dst = x.Slice(image + (((ih * g.InW) + iw) * stride), c);
                                 TensorPrimitives.Add(dst, src.Slice(((kh * g.KW) + kw) * c, c), dst);
                             }
                         }

@@ -55,7 +55,7 @@ internal enum RandomKind
 
 /// <summary>A random op: no inputs, no gradient; the kernel reads one Philox stream sequentially.</summary>
 internal sealed class RandomOp(RandomKind kind, Shape shape, DType dtype, double p0, double p1, ulong key, ulong stream)
-    : NonDifferentiableOp(kind switch
+    : Op(kind switch
     {
         RandomKind.Uniform => dtype.IsInteger ? "RandomUniformInt" : "RandomUniform",
         RandomKind.Normal => "RandomStandardNormal",
@@ -111,6 +111,11 @@ internal sealed class RandomOp(RandomKind kind, Shape shape, DType dtype, double
                     break;
                 }
         }
+    }
+
+    // No gradient (random numbers; the op has no inputs anyway): every slot stays null.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
     }
 
     private void FillFloating(ref PhiloxStream rng, Span<double> y)

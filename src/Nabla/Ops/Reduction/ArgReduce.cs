@@ -7,7 +7,7 @@ namespace Nabla;
 /// ArgMax / ArgMin over one axis: the index of the first extreme element, NaN counting as the extreme (NumPy's
 /// rule: the first NaN wins). The output is int32 or int64 (TensorFlow's default); there is no gradient.
 /// </summary>
-internal sealed class ArgReduceOp : NonDifferentiableOp
+internal sealed class ArgReduceOp : Op
 {
     private readonly int _axis;
     private readonly DType _outputType;
@@ -81,6 +81,11 @@ internal sealed class ArgReduceOp : NonDifferentiableOp
         }
 
         System.Buffers.ArrayPool<int>.Shared.Return(index);
+    }
+
+    // No gradient (integer indices): every slot stays null.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
     }
 
     private void Scan<T>(ReadOnlySpan<T> x, int outer, int length, int inner, Span<int> index)

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -16,79 +15,21 @@ public static partial class Tf
         => new CumSumOp(axis, exclusive, reverse).Call(x);
 }
 
-internal sealed class CumSumOp(int axis, bool exclusive, bool reverse) : Op("Cumsum")
+internal sealed class CumSumOp(int axis, bool exclusive, bool reverse) : CumulativeOp<CumSumOp.Kernel>("Cumsum", axis, exclusive, reverse)
 {
-    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
-    {
-        Tensor x = inputs[0];
-        DTypeRules.Require(Name, x.DType, DTypeSet.Numeric, x.Shape);
-        Axes.Normalize(Name, axis, x.Rank, x.Shape);
-        return new TensorSpec(x.Shape, x.DType);
-    }
-
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        (int outer, int length, int inner) = ReduceAxes.Split(x.Shape, Axes.Normalize(Name, axis, x.Rank, x.Shape));
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: Scan(x.Read<int>(), outer, length, inner, output.Write<int>()); break;
-            case DTypeCode.Int64: Scan(x.Read<long>(), outer, length, inner, output.Write<long>()); break;
-            case DTypeCode.Float32: Scan(x.Read<float>(), outer, length, inner, output.Write<float>()); break;
-            case DTypeCode.Float64: Scan(x.Read<double>(), outer, length, inner, output.Write<double>()); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Span<float> w = wide.AsSpan(0, x.Size);
-                float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(x.Size);
-                Scan<float>(w, outer, length, inner, result.AsSpan(0, x.Size));
-                ReducedPrecision.Narrow(result.AsSpan(0, x.Size), output.Buffer, output.DType, x.Size);
-                System.Buffers.ArrayPool<float>.Shared.Return(result);
-                ReducedPrecision.Return(wide);
-                break;
-        }
-    }
-
     // The adjoint of a forward running sum is a backward running sum (exclusive stays exclusive).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.CumSum(upstream, axis, exclusive, !reverse)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.CumSum(upstream, Axis, Exclusive, !Reverse);
 
-    // Whole rows along the axis: row k of the result is row k-1 of the result plus row k (inclusive) or row
-    // k-1 (exclusive) of the input; reverse walks the rows from the end.
-    private void Scan<T>(ReadOnlySpan<T> x, int outer, int length, int inner, Span<T> y)
-        where T : unmanaged, INumber<T>
+    internal readonly struct Kernel : IScanKernel
     {
-        int first = reverse ? length - 1 : 0;
-        int step = reverse ? -1 : 1;
-        for (int o = 0; o < outer; o++)
-        {
-            ReadOnlySpan<T> block = x.Slice(o * length * inner, length * inner);
-            Span<T> result = y.Slice(o * length * inner, length * inner);
-            if (length == 0)
-            {
-                continue;
-            }
+        public static T Identity<T>()
+            where T : unmanaged, INumber<T> => T.Zero;
 
-            if (exclusive)
-            {
-                result.Slice(first * inner, inner).Clear();
-            }
-            else
-            {
-                block.Slice(first * inner, inner).CopyTo(result.Slice(first * inner, inner));
-            }
+        public static T Combine<T>(T x, T y)
+            where T : unmanaged, INumber<T> => x + y;
 
-            for (int n = 1, k = first + step; n < length; n++, k += step)
-            {
-                int source = exclusive ? k - step : k;
-                if (inner == 1)
-                {
-                    result[k] = result[k - step] + block[source];
-                }
-                else
-                {
-                    TensorPrimitives.Add(result.Slice((k - step) * inner, inner), block.Slice(source * inner, inner), result.Slice(k * inner, inner));
-                }
-            }
-        }
+        public static void Combine<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+            where T : unmanaged, INumber<T> => TensorPrimitives.Add(x, y, z);
     }
 }

@@ -17,12 +17,12 @@ public static partial class Tf
 
 internal sealed class ReduceAllOp(int[]? axes, bool keepDims) : ReduceOp("All", DTypeSet.BoolOnly, axes, keepDims)
 {
-    public override bool IsDifferentiable => false;
-
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) => Reduce<bool, Kernel>(inputs[0], output);
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+        // No gradient (a bool result): every slot stays null.
+    }
 
     // bool elements are stored as 0/1 bytes, so rows combine as bytes.
     internal readonly struct Kernel : IReduceKernel<bool>

@@ -19,8 +19,8 @@ public static partial class Tf
 
 internal sealed class ReduceMaxOp(int[]? axes, bool keepDims) : NumericReduceOp<ReduceMaxOp.Kernel>("Max", axes, keepDims)
 {
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [MinOrMaxGradient(this, inputs[0], output, upstream)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = MinOrMaxGradient(this, inputs[0], output, upstream);
 
     /// <summary>
     /// TensorFlow's <c>_MinOrMaxGrad</c>: the upstream gradient goes to the elements equal to the result, split

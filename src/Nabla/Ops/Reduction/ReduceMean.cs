@@ -48,12 +48,12 @@ internal sealed class ReduceMeanOp(int[]? axes, bool keepDims) : ReduceOp("Mean"
     }
 
     // Each element contributes 1/count of itself to its mean.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
         int count = ReduceAxes.ReducedCount(x.Shape, ReducedMask(x.Rank, x.Shape));
         Tensor g = Tf.BroadcastTo(Tf.Reshape(upstream, KeptShape(x.Shape)), x.Shape);
-        return [Tf.Divide(g, (double)Math.Max(count, 1))];
+        result[0] = Tf.Divide(g, (double)Math.Max(count, 1));
     }
 
     // C#'s integer division truncates toward zero, as C++'s (and so TensorFlow's) does; an empty mean stays 0.

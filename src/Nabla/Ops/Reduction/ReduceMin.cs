@@ -19,8 +19,8 @@ public static partial class Tf
 
 internal sealed class ReduceMinOp(int[]? axes, bool keepDims) : NumericReduceOp<ReduceMinOp.Kernel>("Min", axes, keepDims)
 {
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [ReduceMaxOp.MinOrMaxGradient(this, inputs[0], output, upstream)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = ReduceMaxOp.MinOrMaxGradient(this, inputs[0], output, upstream);
 
     internal readonly struct Kernel : INumericReduceFamily
     {

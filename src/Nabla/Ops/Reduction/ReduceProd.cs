@@ -20,7 +20,7 @@ internal sealed class ReduceProdOp(int[]? axes, bool keepDims) : NumericReduceOp
     // op's output, so that an outer tape differentiates it again). With zeros in a group: a zero element gets
     // the product of the non-zero ones when it is the only zero, else 0; a non-zero element gets prod / x_i,
     // which is 0 but still differentiable in the zero (so second order is right with one zero per group).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
         Shape kept = KeptShape(x.Shape);
@@ -31,7 +31,7 @@ internal sealed class ReduceProdOp(int[]? axes, bool keepDims) : NumericReduceOp
         Tensor zeroCount = Tf.ReduceSum(Tf.Cast(isZero, x.DType), RequestedAxes, keepdims: true);
         Tensor othersProduct = Tf.ReduceProd(safe, RequestedAxes, keepdims: true);
         Tensor zeroGrad = Tf.Where(Tf.Equal(zeroCount, 1), othersProduct, Tf.ZerosLike(othersProduct));
-        return [Tf.Multiply(Tf.Where(isZero, zeroGrad, nonZeroGrad), dy)];
+        result[0] = Tf.Multiply(Tf.Where(isZero, zeroGrad, nonZeroGrad), dy);
     }
 
     internal readonly struct Kernel : INumericReduceFamily

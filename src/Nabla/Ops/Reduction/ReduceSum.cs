@@ -18,8 +18,8 @@ public static partial class Tf
 internal sealed class ReduceSumOp(int[]? axes, bool keepDims) : NumericReduceOp<ReduceSumOp.Kernel>("Sum", axes, keepDims)
 {
     // Every input element contributed once: the gradient is the upstream broadcast back over the reduced axes.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.BroadcastTo(Tf.Reshape(upstream, KeptShape(inputs[0].Shape)), inputs[0].Shape)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.BroadcastTo(Tf.Reshape(upstream, KeptShape(inputs[0].Shape)), inputs[0].Shape);
 
     internal readonly struct Kernel : INumericReduceFamily
     {

@@ -37,6 +37,6 @@ internal sealed class BroadcastToOp(Shape shape) : Op("BroadcastTo")
     }
 
     // Each input element was copied to several places: sum them back (the tape's unbroadcast does exactly that).
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Backprop.SumToShape(upstream, inputs[0].Shape, inputs[0].DType)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Backprop.SumToShape(upstream, inputs[0].Shape, inputs[0].DType);
 }

@@ -97,9 +97,8 @@ internal sealed class ConcatOp(int axis) : Op("ConcatV2")
         }
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
-        var grads = new Tensor?[inputs.Length];
         var begin = new int[output.Rank];
         int offset = 0;
         for (int i = 0; i < inputs.Length; i++)
@@ -107,12 +106,10 @@ internal sealed class ConcatOp(int axis) : Op("ConcatV2")
             if (needsGradient[i])
             {
                 begin[axis] = offset;
-                grads[i] = Tf.Slice(upstream, (int[])begin.Clone(), inputs[i].Shape.ToArray());
+                result[i] = Tf.Slice(upstream, (int[])begin.Clone(), inputs[i].Shape.ToArray());
             }
 
             offset += inputs[i].Shape.Dims[axis];
         }
-
-        return grads;
     }
 }

@@ -87,6 +87,6 @@ internal sealed class PadOp(int[] before, int[] after) : Op("PadV2")
     }
 
     // As in TensorFlow, the constant value gets no gradient.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.Slice(upstream, before, inputs[0].Shape.ToArray()), null];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.Slice(upstream, before, inputs[0].Shape.ToArray());
 }

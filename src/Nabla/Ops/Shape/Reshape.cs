@@ -73,6 +73,6 @@ internal sealed class ReshapeOp(int[] requested) : Op("Reshape")
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("Reshape aliases its input's buffer in Evaluate.");
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [Tf.Reshape(upstream, inputs[0].Shape)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = Tf.Reshape(upstream, inputs[0].Shape);
 }

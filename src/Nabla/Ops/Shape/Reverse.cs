@@ -49,6 +49,6 @@ internal sealed class ReverseOp(bool[] mask) : Op("ReverseV2")
         TensorCopy.Strided(x, offset, src, output, 0, strides, x.Shape.ToArray());
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
-        => [new ReverseOp(mask).Call(upstream)];
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+        => result[0] = new ReverseOp(mask).Call(upstream);
 }

@@ -60,7 +60,7 @@ internal sealed class SliceOp(int[] begin, int[] size) : Op("Slice")
         TensorCopy.Strided(x, offset, strides, output, 0, StridedCopy.RowMajorStrides(size), size);
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Shape shape = inputs[0].Shape;
         var paddings = new int[begin.Length, 2];
@@ -70,6 +70,6 @@ internal sealed class SliceOp(int[] begin, int[] size) : Op("Slice")
             paddings[i, 1] = shape.Dims[i] - begin[i] - size[i];
         }
 
-        return [Tf.Pad(upstream, paddings)];
+        result[0] = Tf.Pad(upstream, paddings);
     }
 }

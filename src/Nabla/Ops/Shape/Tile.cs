@@ -61,7 +61,7 @@ internal sealed class TileOp(int[] multiples) : Op("Tile")
     }
 
     // Each input element appears once per tile: sum the tiles of the upstream.
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         var axes = new int[multiples.Length];
         for (int i = 0; i < axes.Length; i++)
@@ -69,7 +69,7 @@ internal sealed class TileOp(int[] multiples) : Op("Tile")
             axes[i] = 2 * i;
         }
 
-        return [Tf.ReduceSum(Tf.Reshape(upstream, Interleaved(inputs[0].Shape)), axes)];
+        result[0] = Tf.ReduceSum(Tf.Reshape(upstream, Interleaved(inputs[0].Shape)), axes);
     }
 
     private int[] Interleaved(Shape shape)

@@ -84,7 +84,7 @@ internal sealed class TransposeOp(int[] perm) : Op("Transpose")
         TensorCopy.Strided(x, 0, srcStrides, output, 0, StridedCopy.RowMajorStrides(output.Shape.Dims), output.Shape.ToArray());
     }
 
-    public override Tensor?[] Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient)
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++)
@@ -92,6 +92,6 @@ internal sealed class TransposeOp(int[] perm) : Op("Transpose")
             inverse[perm[i]] = i;
         }
 
-        return [Tf.Transpose(upstream, inverse)];
+        result[0] = Tf.Transpose(upstream, inverse);
     }
 }

@@ -1,7 +1,7 @@
 namespace Nabla.Benchmarks.Workloads;
 
 /// <summary>Seeded input data shared by both libraries, so each case computes on the same numbers.</summary>
-public static class Data
+public static class InputData
 {
     /// <summary>16M elements: the size of the elementwise and reduction cases.</summary>
     public const int Large = 16 * 1024 * 1024;

@@ -1,0 +1,102 @@
+using System.Numerics;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+/// <summary>The combining step of a running scan (sum or product): an identity and an elementwise combine.</summary>
+internal interface IScanKernel
+{
+    /// <summary>The value an exclusive scan starts from (0 for a sum, 1 for a product).</summary>
+    static abstract T Identity<T>()
+        where T : unmanaged, INumber<T>;
+
+    static abstract T Combine<T>(T x, T y)
+        where T : unmanaged, INumber<T>;
+
+    static abstract void Combine<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
+        where T : unmanaged, INumber<T>;
+}
+
+/// <summary>
+/// A running scan along one axis (CumSum, CumProd). <c>exclusive</c> leaves each element out of its own result
+/// (the first is the identity); <c>reverse</c> scans from the end. float16/bfloat16 scan in float32.
+/// </summary>
+internal abstract class CumulativeOp<TKernel>(string name, int axis, bool exclusive, bool reverse) : Op(name)
+    where TKernel : IScanKernel
+{
+    protected int Axis => axis;
+
+    protected bool Exclusive => exclusive;
+
+    protected bool Reverse => reverse;
+
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor x = inputs[0];
+        DTypeRules.Require(Name, x.DType, DTypeSet.Numeric, x.Shape);
+        Axes.Normalize(Name, axis, x.Rank, x.Shape);
+        return new TensorSpec(x.Shape, x.DType);
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        (int outer, int length, int inner) = ReduceAxes.Split(x.Shape, Axes.Normalize(Name, axis, x.Rank, x.Shape));
+        switch (x.DType.Code)
+        {
+            case DTypeCode.Int32: Scan(x.Read<int>(), outer, length, inner, output.Write<int>()); break;
+            case DTypeCode.Int64: Scan(x.Read<long>(), outer, length, inner, output.Write<long>()); break;
+            case DTypeCode.Float32: Scan(x.Read<float>(), outer, length, inner, output.Write<float>()); break;
+            case DTypeCode.Float64: Scan(x.Read<double>(), outer, length, inner, output.Write<double>()); break;
+            default:
+                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
+                Span<float> w = wide.AsSpan(0, x.Size);
+                float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(x.Size);
+                Scan<float>(w, outer, length, inner, result.AsSpan(0, x.Size));
+                ReducedPrecision.Narrow(result.AsSpan(0, x.Size), output.Buffer, output.DType, x.Size);
+                System.Buffers.ArrayPool<float>.Shared.Return(result);
+                ReducedPrecision.Return(wide);
+                break;
+        }
+    }
+
+    // Whole rows along the axis: row k of the result is row k-1 of the result combined with row k (inclusive) or
+    // row k-1 (exclusive) of the input; reverse walks the rows from the end.
+    private void Scan<T>(ReadOnlySpan<T> x, int outer, int length, int inner, Span<T> y)
+        where T : unmanaged, INumber<T>
+    {
+        int first = reverse ? length - 1 : 0;
+        int step = reverse ? -1 : 1;
+        for (int o = 0; o < outer; o++)
+        {
+            ReadOnlySpan<T> block = x.Slice(o * length * inner, length * inner);
+            Span<T> result = y.Slice(o * length * inner, length * inner);
+            if (length == 0)
+            {
+                continue;
+            }
+
+            if (exclusive)
+            {
+                result.Slice(first * inner, inner).Fill(TKernel.Identity<T>());
+            }
+            else
+            {
+                block.Slice(first * inner, inner).CopyTo(result.Slice(first * inner, inner));
+            }
+
+            for (int n = 1, k = first + step; n < length; n++, k += step)
+            {
+                int source = exclusive ? k - step : k;
+                if (inner == 1)
+                {
+                    result[k] = TKernel.Combine(result[k - step], block[source]);
+                }
+                else
+                {
+                    TKernel.Combine(result.Slice((k - step) * inner, inner), block.Slice(source * inner, inner), result.Slice(k * inner, inner));
+                }
+            }
+        }
+    }
+}
