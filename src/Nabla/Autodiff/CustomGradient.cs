@@ -67,6 +67,9 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
     private readonly Tensor _result = result;
     private readonly Func<Tensor, Tensor?[]> _gradient = gradient;
 
+    /// <summary>The forward result the user's function computed (a graph value when traced).</summary>
+    internal Tensor Result => _result;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(_result.Shape, _result.DType);
 
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)

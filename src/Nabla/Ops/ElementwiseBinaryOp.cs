@@ -9,6 +9,8 @@ namespace Nabla;
 /// </summary>
 internal abstract class ElementwiseBinaryOp : Op
 {
+    public override bool SupportsUnknownDims => true;
+
     protected ElementwiseBinaryOp(string name, DTypeSet supported)
         : base(name) => Supported = supported;
 

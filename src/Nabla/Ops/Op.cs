@@ -9,9 +9,6 @@ internal struct TwoInputs
     private Tensor _element;
 }
 
-/// <summary>The shape and dtype an op will produce, computed before any kernel runs (JAX's abstract eval).</summary>
-internal readonly record struct TensorSpec(Shape Shape, DType DType);
-
 /// <summary>
 /// A primitive operation: a name, a shape/dtype rule, a forward kernel and a gradient rule written with public
 /// <see cref="Tf"/> ops (so that an outer tape can differentiate the gradient again). An op object holds its
@@ -24,6 +21,13 @@ internal abstract class Op
 
     /// <summary>TensorFlow's op name, used in error messages (<c>AddV2</c>, <c>MatMul</c>…).</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// Whether <see cref="InferOutput"/> handles inputs with unknown dimensions (a function traced with an input
+    /// signature such as <c>[null, 3]</c>): it then infers unknown output dimensions where they depend on them.
+    /// Tracing any other op on such inputs throws, naming the op and the shapes.
+    /// </summary>
+    public virtual bool SupportsUnknownDims => false;
 
     /// <summary>Validates the inputs and returns the output's shape and dtype; throws with a TensorFlow-style message.</summary>
     public abstract TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs);

@@ -40,6 +40,12 @@ public partial class Tensor : IFormattable
     public int Size { get; }
 
     /// <summary>
+    /// Whether this is a symbolic tensor of a graph being traced or built (<see cref="FuncGraph"/>): it has a shape
+    /// (possibly with unknown dimensions, see <see cref="Shape.IsFullyDefined"/>) and a dtype, but no values.
+    /// </summary>
+    public bool IsSymbolic => this is SymbolicTensor or SpecTensor;
+
+    /// <summary>
     /// A tensor made implicitly from a C# scalar or array is weakly typed: in a binary op it takes the dtype
     /// of the strongly typed tensor beside it (API.md's rule, TensorFlow's Python-scalar conversion).
     /// </summary>
