@@ -47,6 +47,15 @@ public class SingleWorkerTests
     }
 
     [Fact]
+    public void AllReduce_InsideATracedFunction_ThrowsSayingCollectivesRunEagerly()
+    {
+        using var strategy = new MultiWorkerMirroredStrategy();
+        var f = Tf.Function((Tensor x) => strategy.AllReduce(x * 2));
+        Assert.Contains("collectives run eagerly",
+            Assert.Throws<InvalidOperationException>(() => f.Invoke(Tf.Constant(new float[] { 1 }))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Constructor_NonPositiveOptions_Throws()
     {
         Assert.Throws<ArgumentException>(() => new MultiWorkerMirroredStrategy(new CommunicationOptions { BytesPerPack = 0 }));
