@@ -25,7 +25,7 @@ public sealed class DistributedGradientTape : IDisposable
     /// <summary>The wrapped tape (its local, per-worker gradients).</summary>
     public GradientTape Tape { get; }
 
-    /// <summary>Watches tensors, as <see cref="GradientTape.Watch"/>.</summary>
+    /// <summary>Watches tensors, as <see cref="GradientTape.Watch(Tensor[])"/>.</summary>
     public void Watch(params Tensor[] tensors) => Tape.Watch(tensors);
 
     /// <summary>The gradient of <paramref name="target"/> with respect to <paramref name="source"/>, averaged over workers.</summary>
