@@ -92,6 +92,7 @@ public class TransformerEncoderTests
     [Fact]
     public void TransformerEncoder_LearnsWhetherTwoTokensBothOccur()
     {
+        Tf.Random.SetSeed(11); // the initial weights, whatever ran before
         (Tensor x, Tensor y) = Pairs(512, 1);
         var model = new PairDetector(dropout: 0.1);
         model.Compile(new Adam(0.01), new BinaryCrossentropy(fromLogits: true), metrics: [new BinaryAccuracy(threshold: 0)]);
@@ -105,7 +106,8 @@ public class TransformerEncoderTests
     [Fact]
     public void TransformerEncoder_TrainingSteps_TracedMatchEager()
     {
-        (Tensor x, Tensor y) = Pairs(64, 3);
+        Tf.Random.SetSeed(12);
+        (Tensor x, Tensor y) = Pairs(32, 3);
         var eager = new PairDetector(dropout: 0);
         var traced = new PairDetector(dropout: 0);
         eager.Apply(x);
@@ -120,7 +122,7 @@ public class TransformerEncoderTests
             Tensor?[] gradients = tape.Gradient(value, [.. variables]);
             for (int i = 0; i < variables.Count; i++)
             {
-                variables[i].AssignSub(0.05f * gradients[i]!);
+                variables[i].AssignSub(0.002f * gradients[i]!);
             }
 
             return value;
@@ -131,14 +133,18 @@ public class TransformerEncoderTests
         var tracedLosses = new List<float>();
         for (int i = 0; i < 8; i++)
         {
-            // Two batches in turn: the same trace serves both.
-            Tensor xb = x[(i % 2 * 32)..((i % 2 * 32) + 32)], yb = y[(i % 2 * 32)..((i % 2 * 32) + 32)];
-            eagerLosses.Add(Step(eager, xb, yb).Item<float>());
-            tracedLosses.Add(tracedStep.Invoke(xb, yb).Item<float>());
+            eagerLosses.Add(Step(eager, x, y).Item<float>());
+            tracedLosses.Add(tracedStep.Invoke(x, y).Item<float>());
         }
 
         Assert.Equal(1, tracedStep.TracingCount);
-        Assert.True(eagerLosses[^1] < eagerLosses[1] && eagerLosses[^2] < eagerLosses[0], $"losses {string.Join(", ", eagerLosses)}");
+        // Small gradient steps on one batch: the loss goes down at every step. (Small: post-norm blocks on Keras's tiny
+        // embeddings have large gradients, since LayerNormalization divides by the small spread of its inputs.)
+        for (int i = 1; i < eagerLosses.Count; i++)
+        {
+            Assert.True(eagerLosses[i] < eagerLosses[i - 1], $"losses {string.Join(", ", eagerLosses)}");
+        }
+
         for (int i = 0; i < eagerLosses.Count; i++)
         {
             Assert.True(Math.Abs(eagerLosses[i] - tracedLosses[i]) <= 1e-4 * (1 + Math.Abs(eagerLosses[i])),
