@@ -49,7 +49,7 @@ public abstract partial class Layer
     }
 
     /// <summary>
-    /// Adds a loss tensor computed during <see cref="Call"/> (Keras's <c>add_loss(tensor)</c>): it stays in
+    /// Adds a loss tensor computed during <see cref="Call(Tensor, bool)"/> (Keras's <c>add_loss(tensor)</c>): it stays in
     /// <see cref="Losses"/> until the next outermost call of a layer holding this one.
     /// </summary>
     /// <param name="loss">A scalar tensor (a tensor of higher rank is summed, as Keras).</param>
@@ -62,7 +62,8 @@ public abstract partial class Layer
     /// <summary>Clears the call-time losses of this layer and its nested layers (before a new outermost call).</summary>
     internal void ClearCallLosses() => ClearCallLosses(this, new HashSet<Layer>(ReferenceEqualityComparer.Instance));
 
-    private Tensor CallWithLosses(Tensor inputs, bool training)
+    // Apply's body: build from the (first) input's shape, call (Call, or call given by another Apply), losses.
+    private Tensor CallWithLosses(Tensor inputs, bool training, Func<Tensor>? call = null)
     {
         if (s_callDepth == 0)
         {
@@ -74,7 +75,7 @@ public abstract partial class Layer
         try
         {
             EnsureBuilt(inputs.Shape);
-            outputs = Call(inputs, training);
+            outputs = call is null ? Call(inputs, training) : call();
         }
         finally
         {

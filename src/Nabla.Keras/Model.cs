@@ -6,11 +6,11 @@ using Nabla.Keras.Optimizers;
 namespace Nabla.Keras;
 
 /// <summary>
-/// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call"/>, or use <see cref="Sequential"/>.
+/// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call(Tensor, bool)"/>, or use <see cref="Sequential"/>.
 /// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit"/> trains; <see cref="Evaluate"/>,
 /// <see cref="Predict"/> and <see cref="TrainOnBatch"/> work batch by batch.
 /// </summary>
-public abstract partial class Model : Layer
+public partial class Model : Layer
 {
     private readonly Mean _lossTracker = new("loss");
     private readonly List<Metric> _compiledMetrics = [];
