@@ -62,20 +62,21 @@ public abstract partial class Layer
     /// <summary>Clears the call-time losses of this layer and its nested layers (before a new outermost call).</summary>
     internal void ClearCallLosses() => ClearCallLosses(this, new HashSet<Layer>(ReferenceEqualityComparer.Instance));
 
-    // Apply's body: build from the (first) input's shape, call (Call, or call given by another Apply), losses.
-    private Tensor CallWithLosses(Tensor inputs, bool training, Func<Tensor>? call = null)
+    // Apply's body: build, call (the layer's Call, or call given by a subclass's own Apply), losses, output mask.
+    private protected Tensor CallWithLosses(Tensor inputs, bool training, Tensor? mask, Func<Tensor?, Tensor>? call)
     {
         if (s_callDepth == 0)
         {
             ClearCallLosses();
         }
 
+        mask ??= Backend.GetKerasMask(inputs);
         Tensor outputs;
         s_callDepth++;
         try
         {
             EnsureBuilt(inputs.Shape);
-            outputs = call is null ? Call(inputs, training) : call();
+            outputs = call is null ? Call(inputs, mask, training) : call(mask);
         }
         finally
         {
@@ -88,6 +89,7 @@ public abstract partial class Layer
             _callLosses.Add(Tf.Divide(regularizer.Call(outputs), batch));
         }
 
+        AttachOutputMask(inputs, outputs, mask);
         return outputs;
     }
 

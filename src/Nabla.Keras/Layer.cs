@@ -40,13 +40,13 @@ public abstract partial class Layer
     internal bool HasExplicitName { get; }
 
     /// <summary>
-    /// The dtype of the layer's weights and computations (Keras's <c>dtype</c>, float32 by default). <see cref="Apply(Tensor, bool)"/>
+    /// The dtype of the layer's weights and computations (Keras's <c>dtype</c>, float32 by default). <see cref="Apply(Tensor, bool, Tensor)"/>
     /// casts floating inputs of another dtype to it, as Keras's autocasting does, so a <c>double[,]</c> (C#'s default
     /// number type) feeds a float32 layer; integer inputs are left as they are (an <c>Embedding</c> reads indices).
     /// </summary>
     public DType DType { get; }
 
-    /// <summary>Whether <see cref="Apply(Tensor, bool)"/> casts floating inputs to <see cref="DType"/> (Keras's <c>autocast</c>); true by default.</summary>
+    /// <summary>Whether <see cref="Apply(Tensor, bool, Tensor)"/> casts floating inputs to <see cref="DType"/> (Keras's <c>autocast</c>); true by default.</summary>
     public bool Autocast { get; set; } = true;
 
     /// <summary>The shape of one sample given at construction, without the batch dimension; <c>null</c> when not given.</summary>
@@ -140,10 +140,16 @@ public abstract partial class Layer
     /// </summary>
     /// <param name="inputs">The input batch.</param>
     /// <param name="training">Whether the call is for training (dropout-like layers behave differently).</param>
-    public Tensor Apply(Tensor inputs, bool training = false)
+    /// <param name="mask">
+    /// The inputs' mask (Keras's <c>mask</c> argument); by default the mask attached to <paramref name="inputs"/> by the
+    /// layer that made them (<see cref="Backend.GetKerasMask"/>). See <see cref="SupportsMasking"/>.
+    /// </param>
+    public Tensor Apply(Tensor inputs, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return ApplySymbolic(inputs, training) ?? CallWithLosses(CastInputs(inputs), training);
+        // Keras tensors build a node of the functional graph. The mask is read before autocasting, which makes a new tensor.
+        return ApplySymbolic(inputs, training, mask)
+            ?? CallWithLosses(CastInputs(inputs), training, mask ?? Backend.GetKerasMask(inputs), call: null);
     }
 
     /// <summary>Keras's autocasting: a floating input of another dtype is cast to <see cref="DType"/>; other inputs pass unchanged.</summary>
@@ -155,7 +161,7 @@ public abstract partial class Layer
     }
 
     /// <summary>
-    /// The forward computation; <see cref="Apply(Tensor, bool)"/> builds the layer first. The base layer passes its inputs
+    /// The forward computation; <see cref="Apply(Tensor, bool, Tensor)"/> builds the layer first. The base layer passes its inputs
     /// through unchanged, as Keras's <c>Layer.call</c> does, so a layer that only holds variables (API.md's
     /// <c>MyLayer</c>) needs no override.
     /// </summary>

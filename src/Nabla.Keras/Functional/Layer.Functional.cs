@@ -11,7 +11,7 @@ public abstract partial class Layer
 {
     /// <summary>
     /// Calls the layer on several inputs (Keras's <c>layer([a, b])</c>): merge layers such as <c>Concatenate</c>, or a
-    /// model of several inputs. Floating inputs are cast to <see cref="DType"/> as in <see cref="Apply(Tensor, bool)"/>.
+    /// model of several inputs. Floating inputs are cast to <see cref="DType"/> as in <see cref="Apply(Tensor, bool, Tensor)"/>.
     /// On Keras tensors it adds a node to the functional graph and returns its Keras tensor.
     /// </summary>
     /// <param name="inputs">The inputs, in the order the layer expects.</param>
@@ -55,10 +55,20 @@ public abstract partial class Layer
     }
 
     // Apply on one tensor: Keras tensors build a node, whose call repeats this Apply on real (or traced) tensors.
-    private Tensor? ApplySymbolic(Tensor inputs, bool training) =>
-        KerasTensors.IsKerasTensor(inputs) ? SymbolicCall.Apply(this, [inputs], (xs, t) => [Apply(xs[0], t)])[0] : null;
+    // Masks made by layers (Embedding's maskZero, Masking) travel with the real tensors when the model runs.
+    private Tensor? ApplySymbolic(Tensor inputs, bool training, Tensor? mask)
+    {
+        if (!KerasTensors.IsKerasTensor(inputs))
+        {
+            return null;
+        }
+
+        return mask is null ? SymbolicCall.Apply(this, [inputs], (xs, t) => [Apply(xs[0], t)])[0] : throw new NotSupportedException(
+            $"Layer \"{Name}\" ({GetType().Name}): an explicit mask cannot be given with Keras tensors yet; masks made by layers " +
+            "(Embedding with maskZero, Masking) reach the next layers by themselves when the model runs.");
+    }
 
     // The shared body of every Apply: build from the first input's shape, call, collect the call-time losses.
     private protected Tensor ApplyCore(IReadOnlyList<Tensor> inputs, bool training, Func<Tensor> call) =>
-        CallWithLosses(inputs[0], training, call);
+        CallWithLosses(inputs[0], training, mask: null, _ => call());
 }

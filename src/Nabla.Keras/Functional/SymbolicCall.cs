@@ -96,8 +96,10 @@ internal static class SymbolicCall
             }
             finally
             {
-                // The trace's call-time losses (activity penalties) are symbolic: the model recomputes them when it runs.
+                // The trace's call-time losses (activity penalties) and a stateful layer's states are symbolic: the
+                // model recomputes them when it runs.
                 layer.ClearCallLosses();
+                ForgetSymbolicStates(layer, new HashSet<Layer>(ReferenceEqualityComparer.Instance));
             }
         }
 
@@ -108,6 +110,24 @@ internal static class SymbolicCall
         }
 
         return specs;
+    }
+
+    private static void ForgetSymbolicStates(Layer layer, HashSet<Layer> seen)
+    {
+        if (!seen.Add(layer))
+        {
+            return;
+        }
+
+        if (layer is RecurrentLayer { States: { } states } recurrent && states.Any(s => s.IsSymbolic))
+        {
+            recurrent.ResetStates();
+        }
+
+        foreach (Layer child in layer.Layers)
+        {
+            ForgetSymbolicStates(child, seen);
+        }
     }
 
     // The shape a trace gives an input: unknown dimensions take this variant's size.
