@@ -132,6 +132,9 @@ public sealed class TensorBoardTests : IDisposable
         Assert.Contains("'epochs'", Assert.Throws<ArgumentException>(() => (UpdateFrequency)"epochs").Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => (UpdateFrequency)0);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TensorBoard(_dir, histogramFreq: -1));
+        using TensorBoard fromModule = Keras.Callbacks.TensorBoard(_dir, histogramFreq: 3, updateFreq: 10);
+        Assert.Equal((3, 10), (fromModule.HistogramFreq, fromModule.UpdateFreq.Batches));
+        Assert.Equal(";", Keras.Callbacks.CSVLogger(Path.Combine(_dir, "l.csv"), separator: ";").Separator);
     }
 
     private string[] TrainFiles() => Directory.GetFiles(Path.Combine(_dir, "train"));
