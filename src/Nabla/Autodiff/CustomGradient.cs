@@ -81,7 +81,7 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         // The user's function may keep or watch what it receives: never hand it the tape's shared seed.
-        Tensor?[] grads = _gradient(Backprop.IsSharedSeed(upstream) ? Tf.Identity(upstream) : upstream);
+        Tensor?[] grads = _gradient(Backprop.Unshared(upstream)!);
         if (grads.Length != inputs.Length)
         {
             throw new InvalidOperationException(

@@ -52,6 +52,14 @@ public partial class Tensor
     internal bool IsWeak { get; }
 
     /// <summary>
+    /// A tensor shared between unrelated computations to save allocations: the ones seeds of backprop and the
+    /// converted small C# integers of <see cref="ScalarCache"/> (ARCHITECTURE.md, "Speed tricks of the autodiff
+    /// core"). It must never reach user code, which could watch it and so connect the gradients of everything
+    /// that uses it: where a gradient leaves the tape, a shared tensor is replaced by a fresh alias.
+    /// </summary>
+    internal bool IsShared { get; init; }
+
+    /// <summary>
     /// The tokens of the tapes that recorded this tensor as an op output or variable snapshot: null, one token,
     /// or an array of them for nested tapes. Written once, by the flow that created the tensor, when the op is
     /// recorded; read by tapes deciding whether an op that consumes the tensor must be recorded.

@@ -14,12 +14,7 @@ public static partial class Tf
     /// dtypes differ or are not numeric.
     /// </exception>
     public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        DTypeRules.Unify("MatMul", ref a, ref b);
-        return MatMulOp.Get(transposeA, transposeB).Call(a, b);
-    }
+        => MatMulOp.Get(transposeA, transposeB).Call(a, b);
 }
 
 internal sealed class MatMulOp : Op
@@ -39,6 +34,8 @@ internal sealed class MatMulOp : Op
     }
 
     public static MatMulOp Get(bool transposeA, bool transposeB) => s_instances[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)];
+
+    protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[0], ref inputs[1], inputsOnly: true);
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
