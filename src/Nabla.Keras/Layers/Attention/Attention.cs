@@ -78,7 +78,7 @@ public class Attention : Layer
     /// <param name="mask"><c>[queryMask, valueMask]</c>, booleans (batch, Tq) and (batch, Tv), either null; by default the inputs' Keras masks.</param>
     /// <param name="useCausalMask">Whether query step <c>i</c> sees only value steps <c>j &lt;= i</c>.</param>
     public Tensor Apply(IReadOnlyList<Tensor> inputs, bool training = false, IReadOnlyList<Tensor?>? mask = null, bool useCausalMask = false) =>
-        Run(inputs, training, mask, useCausalMask).Output;
+        ApplySymbolic(inputs, mask, useCausalMask, withScores: false)?[0] ?? Run(inputs, training, mask, useCausalMask).Output;
 
     /// <summary>The attention output and the attention weights (batch, Tq, Tv) (Keras's <c>return_attention_scores=True</c>).</summary>
     /// <param name="inputs"><c>[query, value]</c> or <c>[query, value, key]</c>.</param>
@@ -86,7 +86,33 @@ public class Attention : Layer
     /// <param name="mask"><c>[queryMask, valueMask]</c>; by default the inputs' Keras masks.</param>
     /// <param name="useCausalMask">Whether query step <c>i</c> sees only value steps <c>j &lt;= i</c>.</param>
     public (Tensor Output, Tensor Scores) ApplyWithScores(IReadOnlyList<Tensor> inputs, bool training = false, IReadOnlyList<Tensor?>? mask = null,
-        bool useCausalMask = false) => Run(inputs, training, mask, useCausalMask);
+        bool useCausalMask = false) => ApplySymbolic(inputs, mask, useCausalMask, withScores: true) is { } outputs
+            ? (outputs[0], outputs[1])
+            : Run(inputs, training, mask, useCausalMask);
+
+    // On Keras tensors, a node of the functional graph (its scalar weights made now, eagerly); masks come with the tensors.
+    private Tensor[]? ApplySymbolic(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? mask, bool useCausalMask, bool withScores)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (!KerasTensors.AnyKerasTensor(inputs))
+        {
+            return null;
+        }
+
+        if (mask is not null)
+        {
+            throw new NotSupportedException(
+                $"Attention {Name}: an explicit mask cannot be given with Keras tensors; masks made by layers (Embedding with maskZero, " +
+                "Masking) reach this layer with the tensors when the model runs.");
+        }
+
+        EnsureBuilt(Shape.Scalar); // the weights are scalars, whatever the inputs' shapes
+        return SymbolicCall.Apply(this, inputs, (xs, training) =>
+        {
+            (Tensor output, Tensor scores) = Run(xs, training, null, useCausalMask);
+            return withScores ? [output, scores] : [output];
+        });
+    }
 
     private (Tensor Output, Tensor Scores) Run(IReadOnlyList<Tensor> inputs, bool training, IReadOnlyList<Tensor?>? mask, bool useCausalMask)
     {

@@ -149,7 +149,8 @@ public class MultiHeadAttention : Layer
     /// <param name="training">Whether to drop attention probabilities (with <see cref="Dropout"/>).</param>
     /// <param name="useCausalMask">Whether query step <c>i</c> sees only value steps <c>j &lt;= i</c> (a decoder's self-attention).</param>
     public Tensor Apply(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null, bool training = false,
-        bool useCausalMask = false) => Run(query, value, key, attentionMask, training, useCausalMask).Output;
+        bool useCausalMask = false) => ApplySymbolic(query, value, key, attentionMask, useCausalMask, withScores: false)?[0]
+            ?? Run(query, value, key, attentionMask, training, useCausalMask).Output;
 
     /// <summary>
     /// The attention output and the attention probabilities (batch, heads, T, S) before dropout (Keras's
@@ -162,7 +163,51 @@ public class MultiHeadAttention : Layer
     /// <param name="training">Whether to drop attention probabilities.</param>
     /// <param name="useCausalMask">Whether query step <c>i</c> sees only value steps <c>j &lt;= i</c>.</param>
     public (Tensor Output, Tensor Scores) ApplyWithScores(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null,
-        bool training = false, bool useCausalMask = false) => Run(query, value, key, attentionMask, training, useCausalMask);
+        bool training = false, bool useCausalMask = false) =>
+        ApplySymbolic(query, value, key, attentionMask, useCausalMask, withScores: true) is { } outputs
+            ? (outputs[0], outputs[1])
+            : Run(query, value, key, attentionMask, training, useCausalMask);
+
+    // On Keras tensors (Keras.Input), a node of the functional graph whose call runs the layer on the real tensors.
+    // Tensors given beside Keras tensors (a constant attentionMask) are constants of the node. The projections are built
+    // here, eagerly, from the known feature sizes, so their weights are not drawn inside the shape-inferring trace.
+    private Tensor[]? ApplySymbolic(Tensor query, Tensor value, Tensor? key, Tensor? attentionMask, bool useCausalMask, bool withScores)
+    {
+        Tensor?[] all = [query, value, key, attentionMask];
+        var symbolic = new List<Tensor>();
+        var positions = new List<int>();
+        for (int i = 0; i < all.Length; i++)
+        {
+            if (all[i] is { } t && KerasTensors.IsKerasTensor(t))
+            {
+                symbolic.Add(t);
+                positions.Add(i);
+            }
+        }
+
+        if (symbolic.Count == 0)
+        {
+            return null;
+        }
+
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(value);
+        Build(KnownShape(query), KnownShape(value), key is null ? null : KnownShape(key));
+        return SymbolicCall.Apply(this, symbolic, (xs, training) =>
+        {
+            Tensor?[] actual = (Tensor?[])all.Clone();
+            for (int i = 0; i < positions.Count; i++)
+            {
+                actual[positions[i]] = xs[i];
+            }
+
+            (Tensor output, Tensor scores) = Run(actual[0]!, actual[1]!, actual[2], actual[3], training, useCausalMask);
+            return withScores ? [output, scores] : [output];
+        });
+    }
+
+    // A Keras tensor's shape with its unknown sizes (the batch, the steps) as 1: the projections only need the features.
+    private static Shape KnownShape(Tensor t) => new([.. t.Shape.ToNullableArray().Select(d => d ?? 1)]);
 
     private (Tensor Output, Tensor Scores) Run(Tensor query, Tensor value, Tensor? key, Tensor? attentionMask, bool training, bool useCausalMask)
     {
