@@ -192,7 +192,7 @@ public class MultiHeadAttention : Layer
 
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
-        Build(KnownShape(query), KnownShape(value), key is null ? null : KnownShape(key));
+        Build(KnownShape(query), KnownShape(value), key is null ? (Shape?)null : KnownShape(key));
         return SymbolicCall.Apply(this, symbolic, (xs, training) =>
         {
             Tensor?[] actual = (Tensor?[])all.Clone();
