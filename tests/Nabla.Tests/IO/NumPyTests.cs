@@ -57,30 +57,6 @@ public sealed class NumPyTests : IDisposable
     }
 
     [Fact]
-    public void Open_MemoryMapsALargeFile_AndReadsRowRanges()
-    {
-        // 2M float32 (8 MB): rows are read from the mapping without loading the rest.
-        int rows = 1 << 16, columns = 32;
-        float[] values = new float[rows * columns];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (i % 1009) - 500.5f;
-        }
-
-        string path = Path.Combine(_dir, "large.npy");
-        NumPy.Save(path, Tf.Constant(values, [rows, columns]));
-        using NpyFile file = NumPy.Open(path);
-        Assert.Equal([rows, columns], file.Shape.ToArray());
-        Assert.Equal(DType.Float32, file.DType);
-        Tensor slice = file.ReadRows(40000, 3);
-        Assert.Equal([3, columns], slice.Shape.ToArray());
-        Assert.Equal(values.AsSpan(40000 * columns, 3 * columns).ToArray(), slice.ToArray<float>());
-        Assert.Equal([0, columns], file.ReadRows(rows, 0).Shape.ToArray());
-        Assert.Throws<ArgumentOutOfRangeException>(() => file.ReadRows(rows - 1, 2));
-        Assert.Equal(values, file.Read().ToArray<float>());
-    }
-
-    [Fact]
     public void Open_FortranOrderRows_NotSupported_ScalarHasNoRows()
     {
         string fortran = Path.Combine(_dir, "f.npy");
@@ -179,3 +155,44 @@ public sealed class NumPyTests : IDisposable
         return [0x93, .. "NUMPY"u8, 1, 0, (byte)(header.Length & 0xFF), (byte)(header.Length >> 8), .. header, .. data];
     }
 }
+
+/// <summary>
+/// The large-file test runs alone (tens of megabytes alive at once would disturb the tests that measure the
+/// process's memory, such as TapeThreadingTests.FitDataLoop_NonPersistentTape_MemoryStaysBounded).
+/// </summary>
+[Collection(NumPyLargeFileTests.Name)]
+public sealed class NumPyLargeFileTests : IDisposable
+{
+    public const string Name = "NumPy large files";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("nabla-numpy-large-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Open_MemoryMapsALargeFile_AndReadsRowRanges()
+    {
+        // 2M float32 (8 MB): rows are read from the mapping without loading the rest.
+        int rows = 1 << 16, columns = 32;
+        float[] values = new float[rows * columns];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (i % 1009) - 500.5f;
+        }
+
+        string path = Path.Combine(_dir, "large.npy");
+        NumPy.Save(path, Tf.Constant(values, [rows, columns]));
+        using NpyFile file = NumPy.Open(path);
+        Assert.Equal([rows, columns], file.Shape.ToArray());
+        Assert.Equal(DType.Float32, file.DType);
+        Tensor slice = file.ReadRows(40000, 3);
+        Assert.Equal([3, columns], slice.Shape.ToArray());
+        Assert.Equal(values.AsSpan(40000 * columns, 3 * columns).ToArray(), slice.ToArray<float>());
+        Assert.Equal([0, columns], file.ReadRows(rows, 0).Shape.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.ReadRows(rows - 1, 2));
+        Assert.Equal(values, file.Read().ToArray<float>());
+    }
+}
+
+[CollectionDefinition(NumPyLargeFileTests.Name, DisableParallelization = true)]
+public sealed class NumPyLargeFileCollectionDefinition;
