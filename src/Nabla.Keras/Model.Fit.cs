@@ -92,7 +92,11 @@ public partial class Model
 
         Dictionary<string, double> logs = [];
         list.TrainBegin(logs);
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+
+        // A callback that restored a backup (BackupAndRestore) says which epoch to resume at.
+        int firstEpoch = ResumeEpoch ?? initialEpoch;
+        ResumeEpoch = null;
+        for (int epoch = firstEpoch; epoch < epochs && !StopTraining; epoch++)
         {
             ResetMetrics();
             list.EpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));

@@ -43,6 +43,9 @@ public partial class Model : Layer
     /// <summary>The <see cref="Nabla.Keras.History"/> of the last <see cref="Fit"/> (Keras's <c>model.history</c>).</summary>
     public History? History { get; private set; }
 
+    /// <summary>The epoch <see cref="Fit"/> resumes at, set by a callback's <c>OnTrainBegin</c> (<see cref="Callbacks.BackupAndRestore"/>).</summary>
+    internal int? ResumeEpoch { get; set; }
+
     /// <summary>Where the current <see cref="Fit"/> prints (for callbacks' messages); <c>null</c> when silent.</summary>
     internal TextWriter? ProgressWriter { get; private set; }
 
