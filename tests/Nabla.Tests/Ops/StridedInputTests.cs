@@ -20,7 +20,7 @@ public class StridedInputTests
         Sliced,
     }
 
-    private sealed record Row(string Name, int[][] Shapes, Func<Tensor[], Tensor> F, double Low = -2, double High = 2, bool Differentiable = true);
+    internal sealed record Row(string Name, int[][] Shapes, Func<Tensor[], Tensor> F, double Low = -2, double High = 2, bool Differentiable = true);
 
     private static readonly int[] s_gatherIndices = [2, 0, 2, 1];
 
@@ -92,6 +92,9 @@ public class StridedInputTests
         new("TopK values", [[3, 4]], x => Tf.Nn.TopK(x[0], 2).Values),
         new("BooleanMask", [[3, 4]], x => Tf.BooleanMask(x[0], Tf.Constant(new[] { true, false, true }))),
     ];
+
+    /// <summary>The rows, one per op family shape: also the catalog that graph mode's traced-versus-eager tests run.</summary>
+    internal static IReadOnlyList<Row> Rows => s_rows;
 
     private static readonly DType[] s_forwardDTypes = [DType.Float64, DType.Float32];
 
