@@ -3,7 +3,7 @@ using Nabla.Keras.Optimizers;
 
 namespace Nabla.Keras;
 
-public abstract partial class Model
+public partial class Model
 {
     private PolymorphicFunction<Func<Tensor, Tensor, (Tensor, Tensor)>>? _trainFunction;
     private PolymorphicFunction<Func<Tensor, Tensor, (Tensor, Tensor)>>? _testFunction;
