@@ -25,7 +25,6 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
     {
         Tensor p = inputs[0];
         Tensor indices = inputs[1];
-
         var dims = new List<int>(p.Rank + indices.Rank);
         dims.AddRange(p.Shape.Dims[..axis]);
         dims.AddRange(indices.Shape.Dims);
@@ -37,10 +36,18 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
     {
         Tensor p = inputs[0];
         long[] idx = IndexRuns.Read(inputs[1]);
-
-        // The indices' values are checked here, where they are known (a traced call's indices have none while tracing).
-        CheckIndices(p.Shape, idx);
         Split(p.Shape, axis, out int outer, out int dim, out int inner);
+
+        // Checked when the values exist (at run time when traced, as TensorFlow's kernel checks them).
+        for (int i = 0; i < idx.Length; i++)
+        {
+            if (idx[i] < 0 || idx[i] >= dim)
+            {
+                throw new IndexOutOfRangeException(
+                    $"GatherV2: indices[{i}] = {idx[i]} is not in [0, {dim}) for params of shape {p.Shape} on axis {axis} [Op:GatherV2].");
+            }
+        }
+
         var offsets = new int[outer * idx.Length];
         for (int o = 0, r = 0; o < outer; o++)
         {
@@ -55,19 +62,6 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => result[0] = SegmentSumOp.Run(upstream, inputs[1], axis, inputs[0].Shape.Dims[axis]);
-
-    private void CheckIndices(Shape shape, long[] idx)
-    {
-        int dim = shape.Dims[axis];
-        for (int i = 0; i < idx.Length; i++)
-        {
-            if (idx[i] < 0 || idx[i] >= dim)
-            {
-                throw new IndexOutOfRangeException(
-                    $"GatherV2: indices[{i}] = {idx[i]} is not in [0, {dim}) for params of shape {shape} on axis {axis} [Op:GatherV2].");
-            }
-        }
-    }
 
     internal static void Split(Shape shape, int axis, out int outer, out int dim, out int inner)
     {

@@ -48,15 +48,15 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
-        // The ids' values are checked here, where they are known (a traced call's ids have none while tracing).
         long[] idx = IndexRuns.Read(inputs[1]);
+
+        // Checked when the values exist (when the graph runs, if traced), as TensorFlow's kernel checks them.
         for (int i = 0; i < idx.Length; i++)
         {
             if ((idx[i] < 0 && !dropNegative) || idx[i] >= numSegments)
             {
                 throw new IndexOutOfRangeException(
-                    $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {numSegments}) (data of shape {inputs[0].Shape}) " +
-                    "[Op:UnsortedSegmentSum].");
+                    $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {numSegments}) (data of shape {inputs[0].Shape}) [Op:UnsortedSegmentSum].");
             }
         }
 
