@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nabla.Keras.Callbacks;
+using Nabla.Keras.Distribute;
 
 namespace Nabla.Keras;
 
@@ -48,9 +49,12 @@ public abstract partial class Model
         int samples = trainX.Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
 
+        // Under a distribution strategy each worker trains on its shard of every global batch (Distribute/).
+        IDistributionStrategy? strategy = DistributeStrategy ?? Distribution.Current;
+        using IDisposable? distributed = strategy is null ? null : Distribution.Enter(strategy);
         var history = new History();
         var all = new List<Callback>();
-        TextWriter? writer = verbose == 0 ? null : output ?? Console.Out;
+        TextWriter? writer = verbose == 0 || strategy is { WorkerIndex: not 0 } ? null : output ?? Console.Out;
         if (writer is not null)
         {
             bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
@@ -73,6 +77,12 @@ public abstract partial class Model
 #pragma warning disable CA5394 // Shuffling training data is not security sensitive.
         // Without a seed, the shuffle seed is drawn from Tf.Random, so Tf.Random.SetSeed makes Fit reproducible.
         int shuffleSeed = seed ?? (shuffle ? (int)Tf.Random.Uniform([], 0, int.MaxValue, DType.Float64).Item<double>() : 0);
+        if (strategy is not null)
+        {
+            shuffleSeed = strategy.SynchronizeFit(samples, batchSize, shuffleSeed);
+            strategy.SynchronizeVariables(Variables);
+        }
+
         var random = new Random(shuffleSeed);
         int[] order = new int[samples];
         for (int i = 0; i < samples; i++)
@@ -99,11 +109,25 @@ public abstract partial class Model
                 int end = Math.Min(samples, start + batchSize);
                 (Tensor bx, Tensor by) = Batch(trainX, trainY, shuffle ? order : null, start, end);
                 list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
-                TrainStep(bx, by);
-                list.BatchEnd(step, GetMetricsResult());
+                if (strategy is not null)
+                {
+                    (bx, by) = (strategy.ShardBatch(bx, training: true), strategy.ShardBatch(by, training: true));
+                }
+
+                if (bx.Shape[0] > 0)
+                {
+                    TrainStep(bx, by);
+                }
+
+                list.BatchEnd(step, AggregatedMetricsResult(strategy));
             }
 
-            logs = GetMetricsResult();
+            if (strategy is not null)
+            {
+                strategy.SynchronizeVariables(NonTrainableVariables);
+            }
+
+            logs = AggregatedMetricsResult(strategy);
             if (valX is not null && valY is not null)
             {
                 foreach ((string key, double value) in EvaluateMetrics(valX, valY, batchSize, cancellationToken))
@@ -119,6 +143,10 @@ public abstract partial class Model
         ProgressWriter = null;
         return history;
     }
+
+    // The metrics of all workers under a strategy: means over each worker's samples so far, weighted by their count.
+    private Dictionary<string, double> AggregatedMetricsResult(IDistributionStrategy? strategy) =>
+        strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), _lossTracker.Count);
 
     // The batch of samples [start, end): a slice in order, or a gather of the shuffled indices.
     private static (Tensor X, Tensor Y) Batch(Tensor x, Tensor y, int[]? order, int start, int end)

@@ -1,3 +1,4 @@
+using Nabla.Keras.Distribute;
 using Nabla.Keras.Losses;
 using Nabla.Keras.Metrics;
 using Nabla.Keras.Optimizers;
@@ -20,6 +21,12 @@ public abstract partial class Model : Layer
         : base(name)
     {
     }
+
+    /// <summary>
+    /// The distribution strategy whose scope was entered when the model was created (Keras's <c>distribute_strategy</c>),
+    /// or <c>null</c>: <see cref="Fit"/>, <see cref="Evaluate"/> and <see cref="Predict"/> run under it.
+    /// </summary>
+    public IDistributionStrategy? DistributeStrategy { get; } = Distribution.Current;
 
     /// <summary>The optimizer set by <c>Compile</c>.</summary>
     public Optimizer? Optimizer { get; private set; }
@@ -172,6 +179,20 @@ public abstract partial class Model : Layer
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize("Predict", batchSize);
+        if ((DistributeStrategy ?? Distribution.Current) is { } strategy && x.Rank > 0)
+        {
+            // Each worker predicts its shard; every worker gets all the predictions, in order.
+            using IDisposable scope = Distribution.Enter(strategy);
+            Tensor shard = strategy.ShardBatch(x, training: false);
+            int localBatch = Math.Max(1, batchSize / strategy.NumReplicasInSync);
+            return strategy.GatherBatches(shard.Shape[0] == 0 ? shard : PredictLocal(shard, localBatch, cancellationToken));
+        }
+
+        return PredictLocal(x, batchSize, cancellationToken);
+    }
+
+    private Tensor PredictLocal(Tensor x, int batchSize, CancellationToken cancellationToken)
+    {
         x = CastInputs(x);
         int samples = x.Rank == 0 ? 1 : x.Shape[0];
         if (x.Rank == 0 || samples <= batchSize)
@@ -213,7 +234,7 @@ public abstract partial class Model : Layer
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = new EvaluationResult(EvaluateMetrics(x, y, batchSize, cancellationToken), returnDict);
-        if (verbose > 0)
+        if (verbose > 0 && (DistributeStrategy ?? Distribution.Current) is null or { WorkerIndex: 0 })
         {
             int steps = (x.Shape[0] + batchSize - 1) / batchSize;
             double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -233,6 +254,15 @@ public abstract partial class Model : Layer
         CheckData("Evaluate", x, y);
         CheckBatchSize("Evaluate", batchSize);
         (_, Loss loss) = RequireCompiled("Evaluate");
+        IDistributionStrategy? strategy = DistributeStrategy ?? Distribution.Current;
+        using IDisposable? distributed = strategy is null ? null : Distribution.Enter(strategy);
+        if (strategy is not null)
+        {
+            // Each worker evaluates its shard; the metrics are aggregated over all samples below.
+            (x, y) = (strategy.ShardBatch(x, training: false), strategy.ShardBatch(y, training: false));
+            batchSize = Math.Max(1, batchSize / strategy.NumReplicasInSync);
+        }
+
         x = CastInputs(x);
         ResetMetrics();
         int samples = x.Shape[0];
@@ -248,7 +278,7 @@ public abstract partial class Model : Layer
             UpdateMetrics(ToDouble(value), by, yPred, end - start);
         }
 
-        return GetMetricsResult();
+        return strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), samples);
     }
 
     /// <summary>
