@@ -43,6 +43,28 @@ internal abstract class ElementwiseBinaryOp : Op
         return new TensorSpec(DTypeRules.BroadcastShapes(Name, x.Shape, y.Shape), OutputDType(x.DType));
     }
 
+    /// <summary>
+    /// The graph's fusion entry point: applies the op's float32 kernel to two runs of one length,
+    /// <c>z[i] = f(x[i], y[i])</c>, with one call per span (never per element); <paramref name="z"/> may be one of the
+    /// inputs. Returns false, writing nothing, when the op has no float32 kernel with a float32 result (comparisons,
+    /// logical ops, integer-only ops). The op's float32 tile is the very kernel its eager <c>Forward</c> runs per run.
+    /// </summary>
+    internal virtual bool TryApplyFloat32(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z)
+    {
+        if (this is not IBinaryTile<float, float> tile || !Supported.Contains(DType.Float32))
+        {
+            return false;
+        }
+
+        if (x.Length != z.Length || y.Length != z.Length)
+        {
+            throw new ArgumentException($"{Name}: the float32 kernel takes runs of one length, got {x.Length}, {y.Length} and {z.Length}.");
+        }
+
+        tile.ApplyTile(x, y, z);
+        return true;
+    }
+
     /// <summary>Runs a binary run-kernel over the two broadcast operands of <paramref name="o"/>.</summary>
     protected static void Broadcast<T, TZ, TRun>(in Operands<T> o, Span<TZ> z)
         where T : unmanaged

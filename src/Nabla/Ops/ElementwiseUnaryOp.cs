@@ -25,6 +25,28 @@ internal abstract class ElementwiseUnaryOp : Op
     /// <summary>Runs the op's tile kernel over the input (float16/bfloat16 widened tile by tile).</summary>
     public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) => DTypeDispatch.Elementwise(this, inputs[0], output);
 
+    /// <summary>
+    /// The graph's fusion entry point: applies the op's float32 kernel to one span, <c>y[i] = f(x[i])</c>, with one
+    /// call per span (never per element). <paramref name="x"/> and <paramref name="y"/> have one length and may be
+    /// the same span. Returns false, writing nothing, when the op has no float32-to-float32 kernel (integer-only ops,
+    /// predicates such as IsNan). The op's float32 tile is the very kernel its eager <see cref="Forward"/> runs.
+    /// </summary>
+    internal virtual bool TryApplyFloat32(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (this is not IUnaryTile<float, float> tile || !Supported.Contains(DType.Float32))
+        {
+            return false;
+        }
+
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException($"{Name}: the float32 kernel takes spans of one length, got {x.Length} and {y.Length}.");
+        }
+
+        tile.ApplyTile(x, y);
+        return true;
+    }
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];

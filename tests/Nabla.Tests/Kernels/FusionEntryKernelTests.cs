@@ -1,0 +1,97 @@
+namespace Nabla.Tests.Kernels;
+
+/// <summary>
+/// The float32 span entry points the graph's fusion pass calls (ElementwiseUnaryOp/ElementwiseBinaryOp.TryApplyFloat32):
+/// over lengths around the SIMD widths (4, 8, 16 floats) they must give exactly what the op's eager Forward gives,
+/// out of place and in place, and refuse (writing nothing) where the op has no float32-to-float32 kernel.
+/// </summary>
+public class FusionEntryKernelTests
+{
+    public static TheoryData<int> Lengths => new() { 0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257 };
+
+    private static ElementwiseUnaryOp[] UnaryOps =>
+    [
+        ExpOp.Instance, SqrtOp.Instance, NegativeOp.Instance, SigmoidOp.Instance, TanhOp.Instance, AbsOp.Instance,
+        ReluOp.Instance, new LeakyReluOp(0.2),
+    ];
+
+    private static ElementwiseBinaryOp[] BinaryOps =>
+    [
+        AddOp.Instance, MultiplyOp.Instance, DivideOp.Instance, MaximumOp.Instance, PowOp.Instance, SquaredDifferenceOp.Instance,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Unary_Float32Span_MatchesEagerForward(int length)
+    {
+        float[] x = Values(length, seed: 11, positive: false);
+        foreach (ElementwiseUnaryOp op in UnaryOps)
+        {
+            // Sqrt of negatives is NaN in both paths; positive inputs keep the comparison meaningful.
+            float[] input = op is SqrtOp ? Values(length, seed: 12, positive: true) : x;
+            float[] expected = op.Call(Tf.Constant(input, new Shape(length))).ToArray<float>();
+
+            float[] y = new float[length];
+            Assert.True(op.TryApplyFloat32(input, y), op.Name);
+            Assert.Equal(expected, y);
+
+            float[] inPlace = (float[])input.Clone();
+            Assert.True(op.TryApplyFloat32(inPlace, inPlace), op.Name);
+            Assert.Equal(expected, inPlace);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Binary_Float32Runs_MatchEagerForward(int length)
+    {
+        float[] x = Values(length, seed: 21, positive: true);
+        float[] y = Values(length, seed: 22, positive: false);
+        foreach (ElementwiseBinaryOp op in BinaryOps)
+        {
+            float[] expected = op.Call(Tf.Constant(x, new Shape(length)), Tf.Constant(y, new Shape(length))).ToArray<float>();
+
+            float[] z = new float[length];
+            Assert.True(op.TryApplyFloat32(x, y, z), op.Name);
+            Assert.Equal(expected, z);
+
+            float[] inPlace = (float[])y.Clone();
+            Assert.True(op.TryApplyFloat32(x, inPlace, inPlace), op.Name);
+            Assert.Equal(expected, inPlace);
+        }
+    }
+
+    [Fact]
+    public void OpsWithoutFloat32Result_Refuse_AndWriteNothing()
+    {
+        float[] x = Values(9, seed: 31, positive: false);
+        float[] z = Enumerable.Repeat(7f, 9).ToArray();
+        Assert.False(FloatPredicateOp.IsNanInstance.TryApplyFloat32(x, z));
+        Assert.False(LogicalNotOp.Instance.TryApplyFloat32(x, z));
+        Assert.False(GreaterOp.Instance.TryApplyFloat32(x, x, z));
+        Assert.False(LogicalAndOp.Instance.TryApplyFloat32(x, x, z));
+        Assert.All(z, v => Assert.Equal(7f, v));
+    }
+
+    [Fact]
+    public void SpansOfDifferentLengths_Throw_NamingTheOp()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ExpOp.Instance.TryApplyFloat32(new float[5], new float[4]));
+        Assert.Contains("Exp", e.Message, StringComparison.Ordinal);
+        var b = Assert.Throws<ArgumentException>(() => AddOp.Instance.TryApplyFloat32(new float[5], new float[5], new float[6]));
+        Assert.Contains("Add", b.Message, StringComparison.Ordinal);
+    }
+
+    private static float[] Values(int length, int seed, bool positive)
+    {
+        var random = new Random(seed);
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            float v = (float)((random.NextDouble() * 6) - 3);
+            values[i] = positive ? Math.Abs(v) + 0.1f : v;
+        }
+
+        return values;
+    }
+}
