@@ -7,58 +7,60 @@ namespace Nabla.Tests.Kernels;
 /// </summary>
 public class FusionEntryKernelTests
 {
-    public static TheoryData<int> Lengths => new() { 0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257 };
+    private static readonly int[] s_lengths = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257];
 
-    private static ElementwiseUnaryOp[] UnaryOps =>
-    [
-        ExpOp.Instance, SqrtOp.Instance, NegativeOp.Instance, SigmoidOp.Instance, TanhOp.Instance, AbsOp.Instance,
-        ReluOp.Instance, new LeakyReluOp(0.2),
-    ];
+    private static readonly Dictionary<string, ElementwiseUnaryOp> s_unary = new()
+    {
+        ["Exp"] = ExpOp.Instance, ["Sqrt"] = SqrtOp.Instance, ["Negative"] = NegativeOp.Instance,
+        ["Sigmoid"] = SigmoidOp.Instance, ["Tanh"] = TanhOp.Instance, ["Abs"] = AbsOp.Instance,
+        ["Relu"] = ReluOp.Instance, ["LeakyRelu"] = new LeakyReluOp(0.2),
+    };
 
-    private static ElementwiseBinaryOp[] BinaryOps =>
-    [
-        AddOp.Instance, MultiplyOp.Instance, DivideOp.Instance, MaximumOp.Instance, PowOp.Instance, SquaredDifferenceOp.Instance,
-    ];
+    private static readonly Dictionary<string, ElementwiseBinaryOp> s_binary = new()
+    {
+        ["Add"] = AddOp.Instance, ["Multiply"] = MultiplyOp.Instance, ["Divide"] = DivideOp.Instance,
+        ["Maximum"] = MaximumOp.Instance, ["Pow"] = PowOp.Instance, ["SquaredDifference"] = SquaredDifferenceOp.Instance,
+    };
+
+    public static TheoryData<string, int> UnaryCases => Cases(s_unary.Keys);
+
+    public static TheoryData<string, int> BinaryCases => Cases(s_binary.Keys);
 
     [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Unary_Float32Span_MatchesEagerForward(int length)
+    [MemberData(nameof(UnaryCases))]
+    public void Unary_Float32Span_MatchesEagerForward(string name, int length)
     {
-        float[] x = Values(length, seed: 11, positive: false);
-        foreach (ElementwiseUnaryOp op in UnaryOps)
-        {
-            // Sqrt of negatives is NaN in both paths; positive inputs keep the comparison meaningful.
-            float[] input = op is SqrtOp ? Values(length, seed: 12, positive: true) : x;
-            float[] expected = op.Call(Tf.Constant(input, new Shape(length))).ToArray<float>();
+        ElementwiseUnaryOp op = s_unary[name];
 
-            float[] y = new float[length];
-            Assert.True(op.TryApplyFloat32(input, y), op.Name);
-            Assert.Equal(expected, y);
+        // Sqrt of negatives is NaN on both paths; positive inputs keep its comparison meaningful.
+        float[] x = Values(length, seed: 11 + length, positive: op is SqrtOp);
+        float[] expected = op.Call(Tf.Constant(x, new Shape(length))).ToArray<float>();
 
-            float[] inPlace = (float[])input.Clone();
-            Assert.True(op.TryApplyFloat32(inPlace, inPlace), op.Name);
-            Assert.Equal(expected, inPlace);
-        }
+        float[] y = new float[length];
+        Assert.True(op.TryApplyFloat32(x, y));
+        Assert.Equal(expected, y);
+
+        float[] inPlace = (float[])x.Clone();
+        Assert.True(op.TryApplyFloat32(inPlace, inPlace));
+        Assert.Equal(expected, inPlace);
     }
 
     [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Binary_Float32Runs_MatchEagerForward(int length)
+    [MemberData(nameof(BinaryCases))]
+    public void Binary_Float32Runs_MatchEagerForward(string name, int length)
     {
-        float[] x = Values(length, seed: 21, positive: true);
-        float[] y = Values(length, seed: 22, positive: false);
-        foreach (ElementwiseBinaryOp op in BinaryOps)
-        {
-            float[] expected = op.Call(Tf.Constant(x, new Shape(length)), Tf.Constant(y, new Shape(length))).ToArray<float>();
+        ElementwiseBinaryOp op = s_binary[name];
+        float[] x = Values(length, seed: 21 + length, positive: true);
+        float[] y = Values(length, seed: 22 + length, positive: false);
+        float[] expected = op.Call(Tf.Constant(x, new Shape(length)), Tf.Constant(y, new Shape(length))).ToArray<float>();
 
-            float[] z = new float[length];
-            Assert.True(op.TryApplyFloat32(x, y, z), op.Name);
-            Assert.Equal(expected, z);
+        float[] z = new float[length];
+        Assert.True(op.TryApplyFloat32(x, y, z));
+        Assert.Equal(expected, z);
 
-            float[] inPlace = (float[])y.Clone();
-            Assert.True(op.TryApplyFloat32(x, inPlace, inPlace), op.Name);
-            Assert.Equal(expected, inPlace);
-        }
+        float[] inPlace = (float[])y.Clone();
+        Assert.True(op.TryApplyFloat32(x, inPlace, inPlace));
+        Assert.Equal(expected, inPlace);
     }
 
     [Fact]
@@ -80,6 +82,20 @@ public class FusionEntryKernelTests
         Assert.Contains("Exp", e.Message, StringComparison.Ordinal);
         var b = Assert.Throws<ArgumentException>(() => AddOp.Instance.TryApplyFloat32(new float[5], new float[5], new float[6]));
         Assert.Contains("Add", b.Message, StringComparison.Ordinal);
+    }
+
+    private static TheoryData<string, int> Cases(IEnumerable<string> names)
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string name in names)
+        {
+            foreach (int length in s_lengths)
+            {
+                data.Add(name, length);
+            }
+        }
+
+        return data;
     }
 
     private static float[] Values(int length, int seed, bool positive)
