@@ -1,4 +1,5 @@
 using System.Numerics;
+using Nabla.Tests.TestUtils;
 
 namespace Nabla.Tests.Ops;
 
