@@ -183,6 +183,9 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
     /// <summary>Ends this strategy's use; MPI itself is finalised when the process exits.</summary>
     public void Dispose() => _disposed = true;
 
+    /// <summary>The collective layer under this strategy (for the benchmark that times it on plain buffers).</summary>
+    internal Collectives.Collectives CollectivesForBenchmarks => _collectives;
+
     /// <summary>Marks gradients as already averaged over workers (by a <see cref="DistributedGradientTape"/>).</summary>
     internal static void MarkAveraged(Tensor gradient) => s_averaged.AddOrUpdate(gradient, s_averaged);
 

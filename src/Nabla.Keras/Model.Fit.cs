@@ -4,7 +4,7 @@ using Nabla.Keras.Distribute;
 
 namespace Nabla.Keras;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Trains for <paramref name="epochs"/> passes over (<paramref name="x"/>, <paramref name="y"/>) in batches of
@@ -92,7 +92,11 @@ public abstract partial class Model
 
         Dictionary<string, double> logs = [];
         list.TrainBegin(logs);
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+
+        // A callback that restored a backup (BackupAndRestore) says which epoch to resume at.
+        int firstEpoch = ResumeEpoch ?? initialEpoch;
+        ResumeEpoch = null;
+        for (int epoch = firstEpoch; epoch < epochs && !StopTraining; epoch++)
         {
             ResetMetrics();
             list.EpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));

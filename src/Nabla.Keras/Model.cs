@@ -10,7 +10,7 @@ namespace Nabla.Keras;
 /// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit"/> trains; <see cref="Evaluate"/>,
 /// <see cref="Predict"/> and <see cref="TrainOnBatch"/> work batch by batch.
 /// </summary>
-public abstract partial class Model : Layer
+public partial class Model : Layer
 {
     private readonly Mean _lossTracker = new("loss");
     private readonly List<Metric> _compiledMetrics = [];
@@ -42,6 +42,9 @@ public abstract partial class Model : Layer
 
     /// <summary>The <see cref="Nabla.Keras.History"/> of the last <see cref="Fit"/> (Keras's <c>model.history</c>).</summary>
     public History? History { get; private set; }
+
+    /// <summary>The epoch <see cref="Fit"/> resumes at, set by a callback's <c>OnTrainBegin</c> (<see cref="Callbacks.BackupAndRestore"/>).</summary>
+    internal int? ResumeEpoch { get; set; }
 
     /// <summary>Where the current <see cref="Fit"/> prints (for callbacks' messages); <c>null</c> when silent.</summary>
     internal TextWriter? ProgressWriter { get; private set; }
