@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Nabla;
 
 /// <summary>
@@ -24,7 +22,7 @@ internal sealed class OneHotOp : Op
         _axis = axis;
         _dtype = dtype;
         Tensor pair = Tf.FromDoubles([offValue, onValue], Shape.FromOwnedArray([2]), dtype);
-        ReadOnlySpan<byte> bytes = BytesOf(pair.Buffer, 2 * dtype.Size);
+        ReadOnlySpan<byte> bytes = pair.ReadBytes();
         _offBytes = bytes[..dtype.Size].ToArray();
         _onBytes = bytes[dtype.Size..].ToArray();
     }
@@ -47,7 +45,7 @@ internal sealed class OneHotOp : Op
     {
         Tensor indices = inputs[0];
         int elementSize = _dtype.Size;
-        Span<byte> result = BytesOf(output.Buffer, output.Size * elementSize);
+        Span<byte> result = output.WriteBytes();
         for (int i = 0; i < output.Size; i++)
         {
             _offBytes.CopyTo(result.Slice(i * elementSize, elementSize));
@@ -80,7 +78,4 @@ internal sealed class OneHotOp : Op
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
     }
-
-    private static Span<byte> BytesOf(Array buffer, int length)
-        => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(buffer), length);
 }

@@ -33,7 +33,7 @@ internal sealed class CheckValuesOp : Op, IGraphStateful
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)
     {
         _check(inputs[0]);
-        return new(inputs[0].Buffer, spec.Shape, spec.DType);
+        return inputs[0].Alias(spec.Shape, spec.DType);
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
