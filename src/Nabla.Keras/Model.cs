@@ -7,8 +7,8 @@ namespace Nabla.Keras;
 
 /// <summary>
 /// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call(Tensor, bool)"/>, or use <see cref="Sequential"/>.
-/// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit"/> trains; <see cref="Evaluate"/>,
-/// <see cref="Predict"/> and <see cref="TrainOnBatch"/> work batch by batch.
+/// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> trains; <see cref="Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/>,
+/// <see cref="Predict(Tensor, int, CancellationToken)"/> and <see cref="TrainOnBatch"/> work batch by batch.
 /// </summary>
 public partial class Model : Layer
 {
@@ -24,7 +24,7 @@ public partial class Model : Layer
 
     /// <summary>
     /// The distribution strategy whose scope was entered when the model was created (Keras's <c>distribute_strategy</c>),
-    /// or <c>null</c>: <see cref="Fit"/>, <see cref="Evaluate"/> and <see cref="Predict"/> run under it.
+    /// or <c>null</c>: <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/>, <see cref="Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/> and <see cref="Predict(Tensor, int, CancellationToken)"/> run under it.
     /// </summary>
     public IDistributionStrategy? DistributeStrategy { get; } = Distribution.Current;
 
@@ -37,20 +37,20 @@ public partial class Model : Layer
     /// <summary>The metrics tracked during training and evaluation: the loss's mean, then the compiled metrics (Keras's <c>model.metrics</c>).</summary>
     public IReadOnlyList<Metric> Metrics => [_lossTracker, .. _compiledMetrics];
 
-    /// <summary>Set to <c>true</c> (by a callback) to stop <see cref="Fit"/> after the current batch (Keras's <c>stop_training</c>).</summary>
+    /// <summary>Set to <c>true</c> (by a callback) to stop <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> after the current batch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The <see cref="Nabla.Keras.History"/> of the last <see cref="Fit"/> (Keras's <c>model.history</c>).</summary>
+    /// <summary>The <see cref="Nabla.Keras.History"/> of the last <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> (Keras's <c>model.history</c>).</summary>
     public History? History { get; private set; }
 
-    /// <summary>The epoch <see cref="Fit"/> resumes at, set by a callback's <c>OnTrainBegin</c> (<see cref="Callbacks.BackupAndRestore"/>).</summary>
+    /// <summary>The epoch <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> resumes at, set by a callback's <c>OnTrainBegin</c> (<see cref="Callbacks.BackupAndRestore"/>).</summary>
     internal int? ResumeEpoch { get; set; }
 
-    /// <summary>Where the current <see cref="Fit"/> prints (for callbacks' messages); <c>null</c> when silent.</summary>
+    /// <summary>Where the current <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> prints (for callbacks' messages); <c>null</c> when silent.</summary>
     internal TextWriter? ProgressWriter { get; private set; }
 
     /// <summary>
-    /// Sets the optimizer, loss and metrics used by <see cref="Fit"/> and <see cref="Evaluate"/> (Keras's <c>compile</c>).
+    /// Sets the optimizer, loss and metrics used by <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> and <see cref="Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/> (Keras's <c>compile</c>).
     /// Names and objects mix as in Keras: a string converts to an optimizer or a loss by name, so
     /// <c>Compile(optimizer: "adam", loss: lossObject, metrics: ["accuracy"])</c> works.
     /// </summary>
@@ -64,6 +64,13 @@ public partial class Model : Layer
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        if (OutputCount > 1)
+        {
+            // One loss for every output of a functional model, and each metric per output, as Keras.
+            CompileOutputs(optimizer, [.. Enumerable.Repeat(loss, OutputCount)], metrics, null);
+            return;
+        }
+
         var compiled = new List<Metric>();
         var names = new HashSet<string>(StringComparer.Ordinal) { "loss" };
         foreach (object item in metrics ?? [])
@@ -85,6 +92,8 @@ public partial class Model : Layer
 
         Optimizer = optimizer;
         Loss = loss;
+        _outputLosses = null;
+        _lossWeights = null;
         _compiledMetrics.Clear();
         _compiledMetrics.AddRange(compiled);
     }
@@ -231,7 +240,12 @@ public partial class Model : Layer
     /// <param name="output">Where the line is printed; <see cref="Console.Out"/> by default.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
     public EvaluationResult Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, bool returnDict = false,
-        TextWriter? output = null, CancellationToken cancellationToken = default)
+        TextWriter? output = null, CancellationToken cancellationToken = default) =>
+        EvaluateData([x], batchSize, verbose, returnDict, output, () => EvaluateMetrics(x, y, batchSize, cancellationToken));
+
+    // Evaluate's result and its printed line (by the chief only, under a strategy).
+    private EvaluationResult EvaluateData(Tensor[] x, int batchSize, int verbose, bool returnDict, TextWriter? output,
+        Func<Dictionary<string, double>> evaluate)
     {
         if (verbose is < 0 or > 2)
         {
@@ -239,10 +253,10 @@ public partial class Model : Layer
         }
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = new EvaluationResult(EvaluateMetrics(x, y, batchSize, cancellationToken), returnDict);
+        var result = new EvaluationResult(evaluate(), returnDict);
         if (verbose > 0 && (DistributeStrategy ?? Distribution.Current) is null or { WorkerIndex: 0 })
         {
-            int steps = (x.Shape[0] + batchSize - 1) / batchSize;
+            int steps = (x[0].Shape[0] + batchSize - 1) / batchSize;
             double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             (output ?? Console.Out).WriteLine(Callbacks.ProgbarLogger.SummaryLine(steps, seconds, result.ToDictionary()));
         }

@@ -6,9 +6,9 @@ namespace Nabla.Keras.Callbacks;
 /// <summary>
 /// Makes a training job resumable (Keras's <c>BackupAndRestore</c>). The weights are backed up into
 /// <see cref="BackupDirectory"/> at the end of every epoch (<c>saveFreq: "epoch"</c>) or every <c>saveFreq</c> batches;
-/// when <see cref="Model.Fit"/> starts and a backup is there, the weights are restored and training resumes at the
+/// when <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> starts and a backup is there, the weights are restored and training resumes at the
 /// epoch the backup was taken in (after it, for an end-of-epoch backup; from that epoch's start, as Keras does, for a
-/// backup taken mid-epoch). When <see cref="Model.Fit"/> finishes the backups are deleted (unless
+/// backup taken mid-epoch). When <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> finishes the backups are deleted (unless
 /// <c>deleteCheckpoint</c> is false); a job that throws or is killed keeps them.
 /// </summary>
 /// <remarks>
@@ -74,7 +74,7 @@ public sealed class BackupAndRestore : Callback
     /// <summary>The number of batches between backups, or <c>null</c> for one backup at the end of every epoch.</summary>
     public int? SaveEveryBatches { get; }
 
-    /// <summary>The epoch (0-based) the last <see cref="Model.Fit"/> resumed at, or <c>null</c> when it started afresh.</summary>
+    /// <summary>The epoch (0-based) the last <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> resumed at, or <c>null</c> when it started afresh.</summary>
     public int? ResumedAt { get; private set; }
 
     /// <inheritdoc/>
