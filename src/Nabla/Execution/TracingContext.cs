@@ -14,9 +14,6 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
     /// <summary>The trace this one runs inside (a function called while another is traced), or null.</summary>
     public TracingContext? Outer { get; } = outer;
 
-    // The size up to which values known at trace time are computed (constant folding's limit).
-    private const int MaxKnownElements = 1 << 16;
-
     public override bool IsEager => false;
 
     public override Tensor Execute(Op op, Span<Tensor> inputs)
@@ -111,7 +108,7 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
     // may need them. Larger ones stay unknown until the graph runs, as constant folding leaves them.
     private static Tensor? KnownValue(Op op, SymbolicTensor[] inputs, TensorSpec spec)
     {
-        if (inputs.Length == 0 || !Rewrite.IsPure(op) || !spec.Shape.IsFullyDefined || spec.Shape.Size > MaxKnownElements)
+        if (inputs.Length == 0 || !Rewrite.IsPure(op) || !spec.Shape.IsFullyDefined || spec.Shape.Size > ConstantFolding.MaxFoldedElements)
         {
             return null;
         }
