@@ -51,11 +51,11 @@ Tf.Random.SetSeed(7);
 var model = new Sequential(new Dense(8, "relu", inputShape: [1]), new Dense(1));
 model.Compile(optimizer: "adam", loss: "mse");
 double[,] inputs = new double[64, 1];
-double[] targets = new double[64];
+double[,] targets = new double[64, 1];   // (n, 1) as the Dense(1) output: Nabla's losses do not reshape y yet
 for (int i = 0; i < 64; i++)
 {
     inputs[i, 0] = (i / 32.0) - 1;
-    targets[i] = (2 * inputs[i, 0]) - 1;
+    targets[i, 0] = (2 * inputs[i, 0]) - 1;
 }
 
 History history = model.Fit(inputs, targets, epochs: 30, batchSize: 16, verbose: 0);
