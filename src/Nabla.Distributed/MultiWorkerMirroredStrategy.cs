@@ -139,6 +139,11 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
     {
         ArgumentNullException.ThrowIfNull(values);
         ThrowIfDisposed();
+        foreach (Tensor value in values)
+        {
+            TensorBytes.RequireEager(value, "Broadcast");
+        }
+
         return BroadcastTensors(values, root, Purpose.User, $"{values.Count} tensors", names: null);
     }
 
@@ -159,6 +164,7 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
     {
         ArgumentNullException.ThrowIfNull(value);
         ThrowIfDisposed();
+        TensorBytes.RequireEager(value, "AllGather");
         if (value.Rank == 0)
         {
             throw new ArgumentException("AllGather: a scalar has no axis to concatenate along; reshape it to (1,) first.", nameof(value));

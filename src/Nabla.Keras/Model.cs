@@ -59,8 +59,9 @@ public partial class Model : Layer
     /// <param name="metrics">
     /// <see cref="Metric"/> objects or names (<c>"accuracy"</c>, <c>"mse"</c>, <c>"mae"</c>...: see <see cref="Metric.Get"/>).
     /// </param>
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
     /// <exception cref="ArgumentException">When a metric is neither a <see cref="Metric"/> nor a known name, or two share a name.</exception>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<object>? metrics = null)
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<object>? metrics = null, bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -96,6 +97,8 @@ public partial class Model : Layer
         _lossWeights = null;
         _compiledMetrics.Clear();
         _compiledMetrics.AddRange(compiled);
+        RunEagerly = runEagerly;
+        ResetTracedSteps();
     }
 
     /// <summary>
@@ -105,15 +108,17 @@ public partial class Model : Layer
     /// <param name="optimizer">The optimizer, or its name.</param>
     /// <param name="loss">The loss of (yTrue, yPred): a value per sample or a scalar (see <see cref="LossFunctionWrapper"/>).</param>
     /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
-    public void Compile(Optimizer optimizer, Func<Tensor, Tensor, Tensor> loss, IEnumerable<object>? metrics = null) =>
-        Compile(optimizer, new LossFunctionWrapper(loss ?? throw new ArgumentNullException(nameof(loss))), metrics);
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
+    public void Compile(Optimizer optimizer, Func<Tensor, Tensor, Tensor> loss, IEnumerable<object>? metrics = null, bool runEagerly = false) =>
+        Compile(optimizer, new LossFunctionWrapper(loss ?? throw new ArgumentNullException(nameof(loss))), metrics, runEagerly);
 
     /// <summary>Compiles with an optimizer and a loss given by name (<c>"adam"</c>, <c>"mse"</c>), as Keras's <c>compile(optimizer="adam", loss="mse")</c>.</summary>
     /// <param name="optimizer">An optimizer name: see <see cref="OptimizerRegistry.Get"/>.</param>
     /// <param name="loss">A loss name: see <see cref="Loss.Get"/>.</param>
     /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
-    public void Compile(string optimizer, string loss, IEnumerable<object>? metrics = null) =>
-        Compile(OptimizerRegistry.Get(optimizer), Loss.Get(loss), metrics);
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
+    public void Compile(string optimizer, string loss, IEnumerable<object>? metrics = null, bool runEagerly = false) =>
+        Compile(OptimizerRegistry.Get(optimizer), Loss.Get(loss), metrics, runEagerly);
 
     /// <summary>
     /// One gradient step on a batch (Keras's <c>train_step</c>): forward in training mode, loss plus the sum of
@@ -125,24 +130,7 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         (Optimizer optimizer, Loss loss) = RequireCompiled("training");
-        Tensor value;
-        Tensor yPred;
-        var tape = new GradientTape();
-        using (tape)
-        {
-            yPred = Apply(x, training: true);
-            value = loss.Call(y, yPred);
-            if (value.Rank > 0)
-            {
-                value = Tf.ReduceMean(value);
-            }
-
-            value = AddRegularizationLosses(value);
-        }
-
-        IReadOnlyList<Variable> variables = TrainableVariables;
-        Tensor?[] gradients = tape.Gradient(value, [.. variables]);
-        optimizer.ApplyGradients(gradients, variables);
+        (Tensor value, Tensor yPred) = RunTrainStep(x, y, optimizer, loss);
         double batchLoss = ToDouble(value);
         UpdateMetrics(batchLoss, y, yPred, x.Rank > 0 ? x.Shape[0] : 1);
         return batchLoss;
@@ -212,14 +200,14 @@ public partial class Model : Layer
         int samples = x.Rank == 0 ? 1 : x.Shape[0];
         if (x.Rank == 0 || samples <= batchSize)
         {
-            return Apply(x, training: false);
+            return RunPredictStep(x);
         }
 
         var outputs = new List<Tensor>();
         for (int start = 0; start < samples; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            outputs.Add(Apply(x[start..Math.Min(samples, start + batchSize)], training: false));
+            outputs.Add(RunPredictStep(x[start..Math.Min(samples, start + batchSize)]));
         }
 
         return Tf.Concat([.. outputs], 0);
@@ -292,9 +280,7 @@ public partial class Model : Layer
             int end = Math.Min(samples, start + batchSize);
             Tensor bx = start == 0 && end == samples ? x : x[start..end];
             Tensor by = start == 0 && end == samples ? y : y[start..end];
-            Tensor yPred = Apply(bx, training: false);
-            Tensor value = loss.Call(by, yPred);
-            value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
+            (Tensor value, Tensor yPred) = RunTestStep(bx, by, loss);
             UpdateMetrics(ToDouble(value), by, yPred, end - start);
         }
 
