@@ -243,6 +243,9 @@ public static partial class Tf
         /// <inheritdoc cref="Tf.Tanh(Tensor)"/>
         public static Tensor Tanh(Tensor x) => Tf.Tanh(x);
 
+        /// <inheritdoc cref="Tf.Nn.TopK(Tensor, int, bool)"/>
+        public static (Tensor Values, Tensor Indices) TopK(Tensor input, int k = 1, bool sorted = true) => Tf.Nn.TopK(input, k, sorted);
+
         /// <inheritdoc cref="Tf.UnsortedSegmentMax(Tensor, Tensor, int)"/>
         public static Tensor UnsortedSegmentMax(Tensor data, Tensor segmentIds, int numSegments) => Tf.UnsortedSegmentMax(data, segmentIds, numSegments);
 

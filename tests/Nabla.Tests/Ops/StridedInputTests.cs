@@ -83,6 +83,14 @@ public class StridedInputTests
         new("Gather axis 1", [[3, 4]], x => Tf.Gather(x[0], s_gatherIndices[..3], 1)),
         new("CumSum axis 0", [[3, 4]], x => Tf.CumSum(x[0], 0)),
         new("CumSum axis 1 exclusive reverse", [[3, 4]], x => Tf.CumSum(x[0], 1, exclusive: true, reverse: true)),
+        new("CumProd axis 1", [[3, 4]], x => Tf.CumProd(x[0], 1), 0.5, 2),
+        new("Asin", [[3, 4]], x => Tf.Asin(x[0]), -0.9, 0.9),
+        new("Cosh", [[3, 4]], x => Tf.Cosh(x[0])),
+        new("SegmentMax", [[3, 4]], x => Tf.SegmentMax(x[0], Tf.Constant(new[] { 0, 0, 1 }))),
+        new("UnsortedSegmentMean", [[3, 4]], x => Tf.UnsortedSegmentMean(x[0], Tf.Constant(new[] { 1, -1, 1 }), 2)),
+        new("Sort axis 0", [[3, 4]], x => Tf.Sort(x[0], 0)),
+        new("TopK values", [[3, 4]], x => Tf.Nn.TopK(x[0], 2).Values),
+        new("BooleanMask", [[3, 4]], x => Tf.BooleanMask(x[0], Tf.Constant(new[] { true, false, true }))),
     ];
 
     private static readonly DType[] s_forwardDTypes = [DType.Float64, DType.Float32];

@@ -77,6 +77,7 @@ public class TfMathAliasTests
         ["UnsortedSegmentMax(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentMax(X, Tf.Constant(new[] { 2, 0 }), 3), () => Tf.UnsortedSegmentMax(X, Tf.Constant(new[] { 2, 0 }), 3)),
         ["UnsortedSegmentMean(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentMean(X, Tf.Constant(new[] { 2, 2 }), 3), () => Tf.UnsortedSegmentMean(X, Tf.Constant(new[] { 2, 2 }), 3)),
         ["UnsortedSegmentMin(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentMin(X, Tf.Constant(new[] { 1, -1 }), 2), () => Tf.UnsortedSegmentMin(X, Tf.Constant(new[] { 1, -1 }), 2)),
+        ["TopK(Tensor, Int32, Boolean)"] = (() => TopKBoth(Tf.Math.TopK(X, 2)), () => TopKBoth(Tf.Nn.TopK(X, 2))),
         ["UnsortedSegmentSum(Tensor, Tensor, Int32)"] = (() => Tf.Math.UnsortedSegmentSum(X, Tf.Constant(new[] { 2, 0 }), 3), () => Tf.UnsortedSegmentSum(X, Tf.Constant(new[] { 2, 0 }), 3)),
         ["ReduceAll(Tensor, Nullable`1, Boolean)"] = (() => Tf.Math.ReduceAll(P, 1, keepdims: true), () => Tf.ReduceAll(P, 1, keepdims: true)),
         ["ReduceAll(Tensor, Int32[], Boolean)"] = (() => Tf.Math.ReduceAll(P, [0, 1]), () => Tf.ReduceAll(P, [0, 1])),
@@ -129,6 +130,8 @@ public class TfMathAliasTests
                 target.GetParameters().Select(p => (p.Name, p.HasDefaultValue ? p.DefaultValue : "none")));
         }
     }
+
+    private static Tensor TopKBoth((Tensor Values, Tensor Indices) topK) => Tf.Concat([topK.Values, Tf.Cast(topK.Indices, DType.Float64)], 1);
 
     private static string Signature(MethodInfo method)
         => $"{method.Name}({string.Join(", ", method.GetParameters().Select(p => p.ParameterType.Name))})";

@@ -1,0 +1,99 @@
+using System.Numerics;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+/// <summary>
+/// The positions that sort each row (last axis) of a numeric tensor, ascending or descending, keeping the first
+/// <c>k</c> (TopK) or all (Argsort). The sort is stable: equal values keep their order. NaN compares above every
+/// number (last when ascending, first when descending, as NumPy's sort places it). int32 output, no gradient:
+/// Sort and TopK take their values with a Gather, which carries the gradient.
+/// </summary>
+internal sealed class SortIndicesOp(string name, bool descending, int k) : Op(name)
+{
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor x = inputs[0];
+        DTypeRules.Require(Name, x.DType, DTypeSet.Numeric, x.Shape);
+        if (x.Rank == 0)
+        {
+            throw new ArgumentException($"{Name}: input must be at least rank 1, got a scalar ({x.DType}) [Op:{Name}].");
+        }
+
+        int n = x.Shape.Dims[^1];
+        int kept = k < 0 ? n : k;
+        if (kept > n)
+        {
+            throw new ArgumentException(
+                $"{Name}: input must have at least k columns. Had {n}, needed {k} (input of shape {x.Shape}, {x.DType}) [Op:{Name}].");
+        }
+
+        int[] dims = x.Shape.ToArray();
+        dims[^1] = kept;
+        return new TensorSpec(Shape.FromOwnedArray(dims), DType.Int32);
+    }
+
+    // No gradient: the positions are integers; Sort and TopK's Gather carries the gradient.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        int n = x.Shape.Dims[^1];
+        Span<int> result = output.Write<int>();
+        switch (x.DType.Code)
+        {
+            case DTypeCode.Int32: SortRows((int[])x.Buffer, x.Size, n, result); break;
+            case DTypeCode.Int64: SortRows((long[])x.Buffer, x.Size, n, result); break;
+            case DTypeCode.Float32: SortRows((float[])x.Buffer, x.Size, n, result); break;
+            case DTypeCode.Float64: SortRows((double[])x.Buffer, x.Size, n, result); break;
+            default:
+                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
+                SortRows(wide, x.Size, n, result);
+                ReducedPrecision.Return(wide);
+                break;
+        }
+    }
+
+    private void SortRows<T>(T[] values, int size, int n, Span<int> result)
+        where T : unmanaged, INumber<T>
+    {
+        int rows = n == 0 ? 0 : size / n;
+        int kept = result.Length / System.Math.Max(rows, 1);
+        int[] order = System.Buffers.ArrayPool<int>.Shared.Rent(n);
+        Span<int> positions = order.AsSpan(0, n);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                positions[i] = i;
+            }
+
+            // Keys are unique (the position breaks ties), so the unstable introsort gives the stable order.
+            positions.Sort(new RowComparer<T>(values, r * n, descending));
+            positions[..kept].CopyTo(result.Slice(r * kept, kept));
+        }
+
+        System.Buffers.ArrayPool<int>.Shared.Return(order);
+    }
+
+    private readonly struct RowComparer<T>(T[] values, int offset, bool descending) : IComparer<int>
+        where T : unmanaged, INumber<T>
+    {
+        public int Compare(int a, int b)
+        {
+            T va = values[offset + a];
+            T vb = values[offset + b];
+            bool nanA = T.IsNaN(va), nanB = T.IsNaN(vb);
+            int order = nanA || nanB ? nanA.CompareTo(nanB) : va.CompareTo(vb);
+            if (descending)
+            {
+                order = -order;
+            }
+
+            return order != 0 ? order : a.CompareTo(b);
+        }
+    }
+}
