@@ -36,39 +36,13 @@ public abstract partial class Model
     {
         CheckData("Fit", x, y);
         CheckBatchSize("Fit", batchSize);
-        RequireCompiled("training");
-        if (epochs < 0 || initialEpoch < 0 || verbose is < 0 or > 2)
-        {
-            throw new ArgumentException(
-                $"Fit: epochs and initialEpoch must be non-negative and verbose 0, 1 or 2, got {epochs}, {initialEpoch} and {verbose}.");
-        }
+        CheckFitArguments(epochs, initialEpoch, verbose);
 
         (Tensor trainX, Tensor trainY, Tensor? valX, Tensor? valY) = SplitValidation(x, y, validationSplit, validationData);
         int samples = trainX.Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
 
-        var history = new History();
-        var all = new List<Callback>();
-        TextWriter? writer = verbose == 0 ? null : output ?? Console.Out;
-        if (writer is not null)
-        {
-            bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
-            all.Add(new ProgbarLogger(writer, isTerminal && verbose == 1));
-        }
-
-        all.AddRange(callbacks ?? []);
-        all.Add(history);
-        var parameters = new TrainingParameters(epochs, steps, verbose);
-        foreach (Callback c in all)
-        {
-            c.SetModel(this);
-            c.SetParams(parameters);
-        }
-
-        var list = new CallbackList(all);
-        History = history;
-        ProgressWriter = writer;
-        StopTraining = false;
+        CallbackList list = BeginFit(new TrainingParameters(epochs, steps, verbose), callbacks, output, interactive, out History history);
 #pragma warning disable CA5394 // Shuffling training data is not security sensitive.
         // Without a seed, the shuffle seed is drawn from Tf.Random, so Tf.Random.SetSeed makes Fit reproducible.
         int shuffleSeed = seed ?? (shuffle ? (int)Tf.Random.Uniform([], 0, int.MaxValue, DType.Float64).Item<double>() : 0);
@@ -117,6 +91,44 @@ public abstract partial class Model
         list.TrainEnd(logs);
         ProgressWriter = null;
         return history;
+    }
+
+    // Keras's checks of fit's common arguments (the model must be compiled).
+    private void CheckFitArguments(int epochs, int initialEpoch, int verbose)
+    {
+        RequireCompiled("training");
+        if (epochs < 0 || initialEpoch < 0 || verbose is < 0 or > 2)
+        {
+            throw new ArgumentException(
+                $"Fit: epochs and initialEpoch must be non-negative and verbose 0, 1 or 2, got {epochs}, {initialEpoch} and {verbose}.");
+        }
+    }
+
+    // The callbacks of a Fit: the progress bar (unless silent), the user's, then the History; each told the model and the run's parameters.
+    private CallbackList BeginFit(TrainingParameters parameters, IEnumerable<Callback>? callbacks, TextWriter? output, bool? interactive,
+        out History history)
+    {
+        history = new History();
+        var all = new List<Callback>();
+        TextWriter? writer = parameters.Verbose == 0 ? null : output ?? Console.Out;
+        if (writer is not null)
+        {
+            bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
+            all.Add(new ProgbarLogger(writer, isTerminal && parameters.Verbose == 1));
+        }
+
+        all.AddRange(callbacks ?? []);
+        all.Add(history);
+        foreach (Callback c in all)
+        {
+            c.SetModel(this);
+            c.SetParams(parameters);
+        }
+
+        History = history;
+        ProgressWriter = writer;
+        StopTraining = false;
+        return new CallbackList(all);
     }
 
     // The batch of samples [start, end): a slice in order, or a gather of the shuffled indices.

@@ -6,8 +6,8 @@ namespace Nabla.Keras;
 
 /// <summary>
 /// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call"/>, or use <see cref="Sequential"/>.
-/// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit"/> trains; <see cref="Evaluate"/>,
-/// <see cref="Predict"/> and <see cref="TrainOnBatch"/> work batch by batch.
+/// <c>Compile</c> sets the optimizer, loss and metrics; <c>Fit</c> trains; <c>Evaluate</c>,
+/// <c>Predict</c> and <see cref="TrainOnBatch"/> work batch by batch.
 /// </summary>
 public abstract partial class Model : Layer
 {
@@ -30,17 +30,17 @@ public abstract partial class Model : Layer
     /// <summary>The metrics tracked during training and evaluation: the loss's mean, then the compiled metrics (Keras's <c>model.metrics</c>).</summary>
     public IReadOnlyList<Metric> Metrics => [_lossTracker, .. _compiledMetrics];
 
-    /// <summary>Set to <c>true</c> (by a callback) to stop <see cref="Fit"/> after the current batch (Keras's <c>stop_training</c>).</summary>
+    /// <summary>Set to <c>true</c> (by a callback) to stop <c>Fit</c> after the current batch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The <see cref="Keras.History"/> of the last <see cref="Fit"/> (Keras's <c>model.history</c>).</summary>
+    /// <summary>The <see cref="Keras.History"/> of the last <c>Fit</c> (Keras's <c>model.history</c>).</summary>
     public History? History { get; private set; }
 
-    /// <summary>Where the current <see cref="Fit"/> prints (for callbacks' messages); <c>null</c> when silent.</summary>
+    /// <summary>Where the current <c>Fit</c> prints (for callbacks' messages); <c>null</c> when silent.</summary>
     internal TextWriter? ProgressWriter { get; private set; }
 
     /// <summary>
-    /// Sets the optimizer, loss and metrics used by <see cref="Fit"/> and <see cref="Evaluate"/> (Keras's <c>compile</c>).
+    /// Sets the optimizer, loss and metrics used by <c>Fit</c> and <c>Evaluate</c> (Keras's <c>compile</c>).
     /// </summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="loss">The loss.</param>
@@ -205,13 +205,19 @@ public abstract partial class Model : Layer
             int end = Math.Min(samples, start + batchSize);
             Tensor bx = start == 0 && end == samples ? x : x[start..end];
             Tensor by = start == 0 && end == samples ? y : y[start..end];
-            Tensor yPred = Apply(bx, training: false);
-            Tensor value = loss.Call(by, yPred);
-            value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
-            UpdateMetrics(ToDouble(value), by, yPred, end - start);
+            TestStep(bx, by, loss);
         }
 
         return GetMetricsResult();
+    }
+
+    // One evaluation batch (Keras's test_step): inference-mode predictions, the loss with its penalties, the metrics.
+    private void TestStep(Tensor x, Tensor y, Loss loss)
+    {
+        Tensor yPred = Apply(x, training: false);
+        Tensor value = loss.Call(y, yPred);
+        value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
+        UpdateMetrics(ToDouble(value), y, yPred, x.Rank > 0 ? x.Shape[0] : 1);
     }
 
     /// <summary>

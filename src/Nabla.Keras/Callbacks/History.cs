@@ -3,7 +3,7 @@ using Nabla.Keras.Callbacks;
 namespace Nabla.Keras;
 
 /// <summary>
-/// What <see cref="Model.Fit"/> returns (Keras's <c>History</c> callback): each epoch's logs, by key
+/// What <c>Fit</c> returns (Keras's <c>History</c> callback): each epoch's logs, by key
 /// (<c>history["loss"]</c>, <c>history["val_accuracy"]</c>).
 /// </summary>
 public sealed class History : Callback
