@@ -18,10 +18,19 @@ public static class Activations
         "selu" => Tf.Nn.Selu,
         "gelu" => static x => Tf.Nn.Gelu(x),
         "silu" or "swish" => Tf.Nn.Silu,
+        "leaky_relu" => static x => Tf.Nn.LeakyRelu(x),
+        "softsign" => Tf.Nn.Softsign,
+        "hard_sigmoid" => HardSigmoid,
+        "hard_silu" or "hard_swish" => static x => x * HardSigmoid(x),
+        "mish" => static x => x * Tf.Tanh(Tf.Nn.Softplus(x)),
+        "log_softmax" => static x => Tf.Nn.LogSoftmax(x),
         "exponential" => Tf.Exp,
         _ => throw new ArgumentException($"Unknown activation function: '{name}'.", nameof(name)),
     };
 
     /// <summary>Softmax over the last axis (<c>Tf.Nn.Softmax</c>).</summary>
     public static Tensor Softmax(Tensor x) => Tf.Nn.Softmax(x);
+
+    /// <summary>Keras 3's hard sigmoid: <c>relu6(x + 3) / 6</c>, 0 below -3 and 1 above 3.</summary>
+    public static Tensor HardSigmoid(Tensor x) => Tf.Nn.Relu6(x + 3) / 6;
 }

@@ -23,14 +23,30 @@ public abstract partial class Layer
     /// <summary>Creates a layer named <paramref name="name"/> or, by default, after its class (<c>dense</c>, <c>dense_1</c>...).</summary>
     /// <param name="name">The layer's name; <c>null</c> for a unique name made from the class name.</param>
     /// <param name="inputShape">The shape of one sample (no batch dimension); the layer builds in its constructor when given.</param>
-    protected Layer(string? name = null, int[]? inputShape = null)
+    /// <param name="dtype">The dtype of its weights and computations; float32 by default, as Keras.</param>
+    protected Layer(string? name = null, int[]? inputShape = null, DType? dtype = null)
     {
+        HasExplicitName = name is not null;
         Name = name ?? Backend.UniqueName(Backend.ToSnakeCase(GetType().Name));
         InputShape = inputShape is null ? (Shape?)null : new Shape(inputShape);
+        DType = dtype ?? DType.Float32;
     }
 
     /// <summary>The layer's name, which prefixes its variables' names (<c>dense/kernel:0</c>).</summary>
     public string Name { get; }
+
+    /// <summary>Whether <see cref="Name"/> was given rather than made from the class name; weights files check given names.</summary>
+    internal bool HasExplicitName { get; }
+
+    /// <summary>
+    /// The dtype of the layer's weights and computations (Keras's <c>dtype</c>, float32 by default). <see cref="Apply"/>
+    /// casts floating inputs of another dtype to it, as Keras's autocasting does, so a <c>double[,]</c> (C#'s default
+    /// number type) feeds a float32 layer; integer inputs are left as they are (an <c>Embedding</c> reads indices).
+    /// </summary>
+    public DType DType { get; }
+
+    /// <summary>Whether <see cref="Apply"/> casts floating inputs to <see cref="DType"/> (Keras's <c>autocast</c>); true by default.</summary>
+    public bool Autocast { get; set; } = true;
 
     /// <summary>The shape of one sample given at construction, without the batch dimension; <c>null</c> when not given.</summary>
     public Shape? InputShape { get; }
@@ -76,6 +92,12 @@ public abstract partial class Layer
     /// <summary>The variables (Keras's <c>weights</c>); the same list as <see cref="Variables"/>.</summary>
     public IReadOnlyList<Variable> Weights => Variables;
 
+    /// <summary>Keras's <c>trainable_weights</c>: the same list as <see cref="TrainableVariables"/>.</summary>
+    public IReadOnlyList<Variable> TrainableWeights => TrainableVariables;
+
+    /// <summary>Keras's <c>non_trainable_weights</c>: the same list as <see cref="NonTrainableVariables"/>.</summary>
+    public IReadOnlyList<Variable> NonTrainableWeights => NonTrainableVariables;
+
     /// <summary>The layers held in this layer's fields (directly nested only), in declaration order.</summary>
     public IReadOnlyList<Layer> Layers => LayerTracker.DirectLayers(this);
 
@@ -120,7 +142,15 @@ public abstract partial class Layer
     public Tensor Apply(Tensor inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return CallWithLosses(inputs, training);
+        return CallWithLosses(CastInputs(inputs), training);
+    }
+
+    /// <summary>Keras's autocasting: a floating input of another dtype is cast to <see cref="DType"/>; other inputs pass unchanged.</summary>
+    /// <param name="inputs">The inputs.</param>
+    private protected Tensor CastInputs(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return Autocast && inputs.DType.IsFloating && inputs.DType != DType && DType.IsFloating ? Tf.Cast(inputs, DType) : inputs;
     }
 
     /// <summary>
@@ -163,14 +193,14 @@ public abstract partial class Layer
     /// <param name="shape">Its shape.</param>
     /// <param name="initializer">Its initial value; <see cref="GlorotUniform"/> by default, as Keras.</param>
     /// <param name="trainable">Whether optimizers update it.</param>
-    /// <param name="dtype">Its dtype; float32 by default.</param>
+    /// <param name="dtype">Its dtype; the layer's <see cref="DType"/> by default.</param>
     /// <param name="regularizer">A penalty on the weight, added to <see cref="Losses"/> (computed from its current value when queried).</param>
     public Variable AddWeight(string name, Shape shape, Initializer? initializer = null, bool trainable = true, DType? dtype = null,
         Regularizer? regularizer = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         initializer ??= new GlorotUniform();
-        Tensor value = initializer.Initialize(shape, dtype ?? DType.Float32);
+        Tensor value = initializer.Initialize(shape, dtype ?? DType);
         var variable = new Variable(value, trainable: trainable, name: $"{Name}/{name}");
         _weights.Add(variable);
         if (regularizer is not null)

@@ -62,6 +62,15 @@ internal static class LayerTracker
         return result;
     }
 
+    /// <summary>The variables and layers held in the layer's fields, in field order (duplicates included).</summary>
+    public static (List<Variable> Variables, List<Layer> Layers) Fields(Layer layer)
+    {
+        var variables = new List<Variable>();
+        var layers = new List<Layer>();
+        Walk(layer, variables, layers);
+        return (variables, layers);
+    }
+
     private static void Walk(Layer layer, List<Variable> variables, List<Layer> layers)
     {
         foreach (FieldInfo field in FieldsOf(layer.GetType()))

@@ -115,35 +115,55 @@ public abstract partial class Model
         return history;
     }
 
-    /// <summary>The compiled loss (with <see cref="Layer.Losses"/>) over the (inputs, targets) batches of <paramref name="dataset"/>, weighted by batch size.</summary>
+    /// <summary>
+    /// The compiled loss (with <see cref="Layer.Losses"/>) and every compiled metric over the (inputs, targets) batches of
+    /// <paramref name="dataset"/>, each weighted by batch size, as Keras's <c>evaluate(dataset)</c> (see the tensor
+    /// overload for the ways to read the result).
+    /// </summary>
     /// <param name="dataset">Batches of (inputs, targets).</param>
     /// <param name="steps">How many batches to evaluate; all by default (required for an endless dataset).</param>
+    /// <param name="verbose">0 silent; 1 or 2 print Keras's summary line.</param>
+    /// <param name="returnDict">Whether the result prints as a dictionary (Keras's <c>return_dict=True</c>).</param>
+    /// <param name="output">Where the line is printed; <see cref="Console.Out"/> by default.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    public double Evaluate(Dataset<(Tensor, Tensor)> dataset, int? steps = null, CancellationToken cancellationToken = default) =>
-        EvaluateMetrics(dataset, steps, cancellationToken)["loss"];
+    public EvaluationResult Evaluate(Dataset<(Tensor, Tensor)> dataset, int? steps = null, int verbose = 1, bool returnDict = false,
+        TextWriter? output = null, CancellationToken cancellationToken = default)
+    {
+        if (verbose is < 0 or > 2)
+        {
+            throw new ArgumentException($"Evaluate: verbose must be 0, 1 or 2, got {verbose}.", nameof(verbose));
+        }
+
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Dictionary<string, double> logs = EvaluateBatches(dataset, steps, cancellationToken, out int batches);
+        return EvaluationSummary(logs, batches, started, verbose, returnDict, output);
+    }
 
     /// <summary>The loss and every compiled metric over the batches of <paramref name="dataset"/>, by name (Keras's <c>evaluate(dataset, return_dict=True)</c>).</summary>
     /// <param name="dataset">Batches of (inputs, targets).</param>
     /// <param name="steps">How many batches to evaluate; all by default (required for an endless dataset).</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    public Dictionary<string, double> EvaluateMetrics(Dataset<(Tensor, Tensor)> dataset, int? steps = null, CancellationToken cancellationToken = default)
+    public Dictionary<string, double> EvaluateMetrics(Dataset<(Tensor, Tensor)> dataset, int? steps = null, CancellationToken cancellationToken = default) =>
+        EvaluateBatches(dataset, steps, cancellationToken, out _);
+
+    private Dictionary<string, double> EvaluateBatches(Dataset<(Tensor, Tensor)> dataset, int? steps, CancellationToken cancellationToken, out int batches)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         (_, Loss loss) = RequireCompiled("Evaluate");
         CheckSteps("Evaluate", dataset, steps, nameof(steps));
         ResetMetrics();
-        int step = 0;
-        using (IEnumerator<(Tensor, Tensor)> batches = dataset.GetEnumerator())
+        batches = 0;
+        using (IEnumerator<(Tensor, Tensor)> iterator = dataset.GetEnumerator())
         {
-            for (; (steps is null || step < steps) && batches.MoveNext(); step++)
+            for (; (steps is null || batches < steps) && iterator.MoveNext(); batches++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (Tensor x, Tensor y) = batches.Current;
+                (Tensor x, Tensor y) = iterator.Current;
                 TestStep(x, y, loss);
             }
         }
 
-        return step > 0 ? GetMetricsResult() : throw new InvalidOperationException("Evaluate: the dataset yielded no batch; expected input data to be non-empty.");
+        return batches > 0 ? GetMetricsResult() : throw new InvalidOperationException("Evaluate: the dataset yielded no batch; expected input data to be non-empty.");
     }
 
     /// <summary>The predictions (inference mode) for every batch of inputs of <paramref name="dataset"/>, joined along the first axis.</summary>

@@ -8,7 +8,7 @@ public abstract partial class Model
     /// <summary>
     /// Trains for <paramref name="epochs"/> passes over (<paramref name="x"/>, <paramref name="y"/>) in batches of
     /// <paramref name="batchSize"/> samples (first axis), as Keras's <c>fit</c>. Batches are cut with tensor ops
-    /// (a slice, or a gather of shuffled indices). Returns the <see cref="Keras.History"/> of each epoch's
+    /// (a slice, or a gather of shuffled indices). Returns the <see cref="Nabla.Keras.History"/> of each epoch's
     /// <c>loss</c>, metrics and <c>val_</c> metrics.
     /// </summary>
     /// <param name="x">The inputs, samples along the first axis.</param>
@@ -38,7 +38,8 @@ public abstract partial class Model
         CheckBatchSize("Fit", batchSize);
         CheckFitArguments(epochs, initialEpoch, verbose);
 
-        (Tensor trainX, Tensor trainY, Tensor? valX, Tensor? valY) = SplitValidation(x, y, validationSplit, validationData);
+        // Keras's autocasting, once for the whole set rather than per batch: a double[,] trains a float32 model.
+        (Tensor trainX, Tensor trainY, Tensor? valX, Tensor? valY) = SplitValidation(CastInputs(x), y, validationSplit, validationData);
         int samples = trainX.Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
 

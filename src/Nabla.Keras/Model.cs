@@ -33,7 +33,7 @@ public abstract partial class Model : Layer
     /// <summary>Set to <c>true</c> (by a callback) to stop <c>Fit</c> after the current batch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The <see cref="Keras.History"/> of the last <c>Fit</c> (Keras's <c>model.history</c>).</summary>
+    /// <summary>The <see cref="Nabla.Keras.History"/> of the last <c>Fit</c> (Keras's <c>model.history</c>).</summary>
     public History? History { get; private set; }
 
     /// <summary>Where the current <c>Fit</c> prints (for callbacks' messages); <c>null</c> when silent.</summary>
@@ -41,9 +41,11 @@ public abstract partial class Model : Layer
 
     /// <summary>
     /// Sets the optimizer, loss and metrics used by <c>Fit</c> and <c>Evaluate</c> (Keras's <c>compile</c>).
+    /// Names and objects mix as in Keras: a string converts to an optimizer or a loss by name, so
+    /// <c>Compile(optimizer: "adam", loss: lossObject, metrics: ["accuracy"])</c> works.
     /// </summary>
-    /// <param name="optimizer">The optimizer.</param>
-    /// <param name="loss">The loss.</param>
+    /// <param name="optimizer">The optimizer, or its name (<c>"adam"</c>).</param>
+    /// <param name="loss">The loss, or its name (<c>"sparse_categorical_crossentropy"</c>).</param>
     /// <param name="metrics">
     /// <see cref="Metric"/> objects or names (<c>"accuracy"</c>, <c>"mse"</c>, <c>"mae"</c>...: see <see cref="Metric.Get"/>).
     /// </param>
@@ -77,12 +79,22 @@ public abstract partial class Model : Layer
         _compiledMetrics.AddRange(compiled);
     }
 
+    /// <summary>
+    /// Compiles with a loss given as a function of (targets, predictions), as Keras's <c>compile(loss=my_loss)</c>; an
+    /// optimizer may be named (<c>"adam"</c>), as in every <c>Compile</c>.
+    /// </summary>
+    /// <param name="optimizer">The optimizer, or its name.</param>
+    /// <param name="loss">The loss of (yTrue, yPred): a value per sample or a scalar (see <see cref="LossFunctionWrapper"/>).</param>
+    /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
+    public void Compile(Optimizer optimizer, Func<Tensor, Tensor, Tensor> loss, IEnumerable<object>? metrics = null) =>
+        Compile(optimizer, new LossFunctionWrapper(loss ?? throw new ArgumentNullException(nameof(loss))), metrics);
+
     /// <summary>Compiles with an optimizer and a loss given by name (<c>"adam"</c>, <c>"mse"</c>), as Keras's <c>compile(optimizer="adam", loss="mse")</c>.</summary>
     /// <param name="optimizer">An optimizer name: see <see cref="OptimizerRegistry.Get"/>.</param>
     /// <param name="loss">A loss name: see <see cref="Loss.Get"/>.</param>
     /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
     public void Compile(string optimizer, string loss, IEnumerable<object>? metrics = null) =>
-        Compile(OptimizerRegistry.Get(optimizer), Keras.Losses.Loss.Get(loss), metrics);
+        Compile(OptimizerRegistry.Get(optimizer), Loss.Get(loss), metrics);
 
     /// <summary>
     /// One gradient step on a batch (Keras's <c>train_step</c>): forward in training mode, loss plus the sum of
@@ -160,6 +172,7 @@ public abstract partial class Model : Layer
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize("Predict", batchSize);
+        x = CastInputs(x);
         int samples = x.Rank == 0 ? 1 : x.Shape[0];
         if (x.Rank == 0 || samples <= batchSize)
         {
@@ -177,15 +190,45 @@ public abstract partial class Model : Layer
     }
 
     /// <summary>
-    /// The compiled loss on (<paramref name="x"/>, <paramref name="y"/>), plus <see cref="Layer.Losses"/> as Keras's
-    /// <c>evaluate</c> reports it, the mean over batches weighted by their sizes.
+    /// The compiled loss (plus <see cref="Layer.Losses"/>) and every compiled metric on (<paramref name="x"/>,
+    /// <paramref name="y"/>), each the mean over batches weighted by their sizes, as Keras's <c>evaluate</c>: read the
+    /// result as the loss (<c>double loss = model.Evaluate(x, y)</c>), as a list
+    /// (<c>var (testLoss, testAcc) = model.Evaluate(x, y, verbose: 2)</c>) or by name (<c>result["accuracy"]</c>).
+    /// Floating inputs are cast to the model's dtype first.
     /// </summary>
     /// <param name="x">The inputs.</param>
     /// <param name="y">The targets.</param>
     /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="verbose">0 silent; 1 or 2 print Keras's line <c>4/4 - 0s - 2ms/step - loss: 0.2500 - accuracy: 0.8750</c>.</param>
+    /// <param name="returnDict">Whether the result prints as a dictionary (Keras's <c>return_dict=True</c>); it is indexable by name either way.</param>
+    /// <param name="output">Where the line is printed; <see cref="Console.Out"/> by default.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    public double Evaluate(Tensor x, Tensor y, int batchSize = 32, CancellationToken cancellationToken = default) =>
-        EvaluateMetrics(x, y, batchSize, cancellationToken)["loss"];
+    public EvaluationResult Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, bool returnDict = false,
+        TextWriter? output = null, CancellationToken cancellationToken = default)
+    {
+        if (verbose is < 0 or > 2)
+        {
+            throw new ArgumentException($"Evaluate: verbose must be 0, 1 or 2, got {verbose}.", nameof(verbose));
+        }
+
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Dictionary<string, double> logs = EvaluateMetrics(x, y, batchSize, cancellationToken);
+        return EvaluationSummary(logs, (x.Shape[0] + batchSize - 1) / batchSize, started, verbose, returnDict, output);
+    }
+
+    // Evaluate's result, and Keras's one-line report of it when verbose.
+    private static EvaluationResult EvaluationSummary(Dictionary<string, double> logs, int steps, long started, int verbose, bool returnDict,
+        TextWriter? output)
+    {
+        var result = new EvaluationResult(logs, returnDict);
+        if (verbose > 0)
+        {
+            double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            (output ?? Console.Out).WriteLine(Callbacks.ProgbarLogger.SummaryLine(steps, seconds, result.ToDictionary()));
+        }
+
+        return result;
+    }
 
     /// <summary>The loss and every compiled metric on (<paramref name="x"/>, <paramref name="y"/>), by name (Keras's <c>evaluate(..., return_dict=True)</c>).</summary>
     /// <param name="x">The inputs.</param>
@@ -197,6 +240,7 @@ public abstract partial class Model : Layer
         CheckData("Evaluate", x, y);
         CheckBatchSize("Evaluate", batchSize);
         (_, Loss loss) = RequireCompiled("Evaluate");
+        x = CastInputs(x);
         ResetMetrics();
         int samples = x.Shape[0];
         for (int start = 0; start < samples; start += batchSize)

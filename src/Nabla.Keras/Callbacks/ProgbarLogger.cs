@@ -69,7 +69,12 @@ public sealed class ProgbarLogger : Callback
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
-        Update(_target > 0 ? _target : _seen, logs, finalize: true);
+        if (_target <= 0)
+        {
+            _target = _seen;   // as Keras: an unknown step count is learned from the first epoch
+        }
+
+        Update(_target, logs, finalize: true);
         _writer.Flush();
     }
 
@@ -111,6 +116,21 @@ public sealed class ProgbarLogger : Callback
                 : string.Create(CultureInfo.InvariantCulture, $"{eta}s");
     }
 
+    /// <summary>Keras's one-line summary of a finished run: <c>47/47 - 0s - 3ms/step - loss: 0.4321</c>.</summary>
+    /// <param name="steps">The number of batches.</param>
+    /// <param name="seconds">The run's time.</param>
+    /// <param name="logs">The values to show, in order.</param>
+    public static string SummaryLine(int steps, double seconds, IDictionary<string, double> logs)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        var line = new StringBuilder();
+        line.Append(Count(steps, steps))
+            .Append(string.Create(CultureInfo.InvariantCulture, $" - {seconds:0}s -"))
+            .Append(FormatTimePerStep(steps > 0 ? seconds / steps : 0));
+        AppendValues(line, logs);
+        return line.ToString();
+    }
+
     private static string Count(int current, int target)
     {
         if (target <= 0)
@@ -136,12 +156,7 @@ public sealed class ProgbarLogger : Callback
         double perStep = current > 0 ? now / current : 0;
         if (!_interactive)
         {
-            var line = new StringBuilder();
-            line.Append(Count(current, _target))
-                .Append(string.Create(CultureInfo.InvariantCulture, $" - {now:0}s -"))
-                .Append(FormatTimePerStep(perStep));
-            AppendValues(line, logs);
-            _writer.WriteLine(line.ToString());
+            _writer.WriteLine(SummaryLine(current, now, logs));
             return;
         }
 

@@ -41,7 +41,7 @@ public class Conv2D : Layer
         bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
         Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, int[]? dilationRate = null,
         int[]? inputShape = null, string? name = null, DType? dtype = null)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         ArgumentNullException.ThrowIfNull(kernelSize);
         if (filters <= 0)

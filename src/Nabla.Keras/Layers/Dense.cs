@@ -25,11 +25,12 @@ public class Dense : Layer
     /// <param name="activityRegularizer">A penalty on the outputs (<see cref="Layer.ActivityRegularizer"/>).</param>
     /// <param name="inputShape">The shape of one sample (Keras's <c>input_shape</c>), e.g. <c>[1]</c>.</param>
     /// <param name="name">The layer's name; <c>dense</c>, <c>dense_1</c>... by default.</param>
+    /// <param name="dtype">The dtype of the kernel, bias and outputs; float32 by default.</param>
     public Dense(int units, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
         Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
-        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null)
+        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null)
         : this(units, Activations.Get(activation), useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer,
-            activityRegularizer, inputShape, name)
+            activityRegularizer, inputShape, name, dtype)
     {
     }
 
@@ -44,10 +45,11 @@ public class Dense : Layer
     /// <param name="activityRegularizer">A penalty on the outputs (<see cref="Layer.ActivityRegularizer"/>).</param>
     /// <param name="inputShape">The shape of one sample (Keras's <c>input_shape</c>).</param>
     /// <param name="name">The layer's name.</param>
+    /// <param name="dtype">The dtype of the kernel, bias and outputs; float32 by default.</param>
     public Dense(int units, Func<Tensor, Tensor> activation, bool useBias = true, Initializer? kernelInitializer = null,
         Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
-        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null)
-        : base(name, inputShape)
+        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null)
+        : base(name, inputShape, dtype)
     {
         ArgumentNullException.ThrowIfNull(activation);
         if (units <= 0)
@@ -101,6 +103,12 @@ public class Dense : Layer
         {
             throw new ArgumentException(
                 $"Dense {Name}: expected inputs with last dimension {features}, got shape {inputs.Shape} ({inputs.DType}).", nameof(inputs));
+        }
+
+        // Integer inputs (C# int arrays) are promoted to the kernel's dtype, as Keras 3's matmul promotes int32 with float32.
+        if (inputs.DType.IsInteger && kernel.DType.IsFloating)
+        {
+            inputs = Tf.Cast(inputs, kernel.DType);
         }
 
         int[] outShape = inputs.Shape.ToArray();

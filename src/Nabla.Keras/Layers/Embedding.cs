@@ -25,7 +25,7 @@ public class Embedding : Layer
     /// <param name="dtype">The weights' dtype; float32 by default.</param>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
         Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         if (inputDim <= 0 || outputDim <= 0)
         {

@@ -27,7 +27,7 @@ public class BatchNormalization : Layer
     /// <param name="dtype">The weights' dtype; float32 by default.</param>
     public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         int[]? inputShape = null, string? name = null, DType? dtype = null)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         Momentum = momentum;
         Epsilon = epsilon;
@@ -142,7 +142,7 @@ public class LayerNormalization : Layer
     /// <param name="dtype">The weights' dtype; float32 by default.</param>
     public LayerNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, int[]? inputShape = null,
         string? name = null, DType? dtype = null)
-        : base(name, inputShape)
+        : base(name, inputShape, dtype)
     {
         Epsilon = epsilon;
         Center = center;

@@ -69,6 +69,14 @@ public abstract class Loss
         _ => throw new ArgumentException($"Could not interpret loss identifier: '{name}'.", nameof(name)),
     };
 
+    /// <summary>The loss named <paramref name="name"/> (see <see cref="Get"/>).</summary>
+    /// <param name="name">A loss name.</param>
+    public static Loss FromString(string name) => Get(name);
+
+    /// <summary>Looks a loss up by name (<see cref="Get"/>), so <c>Compile(new Adam(), "mse")</c> works as Keras's <c>compile(loss="mse")</c>.</summary>
+    /// <param name="name">A loss name.</param>
+    public static implicit operator Loss(string name) => Get(name);
+
     /// <summary>The per-sample losses, shape of <paramref name="yPred"/> without its last axis.</summary>
     /// <param name="yTrue">The targets.</param>
     /// <param name="yPred">The predictions.</param>
@@ -97,6 +105,39 @@ public abstract class Loss
 
     /// <summary>The mean over the last axis (a scalar input stays as it is).</summary>
     protected static Tensor MeanLastAxis(Tensor x) => x.Rank == 0 ? x : Tf.ReduceMean(x, -1);
+}
+
+/// <summary>
+/// A loss made from a function of (targets, predictions) returning one value per sample (Keras's
+/// <c>LossFunctionWrapper</c>): what <c>Compile</c> makes of a loss given as a function, as Keras's
+/// <c>compile(loss=my_loss)</c>. A function returning more axes is averaged over its last one, as Keras's built-in losses.
+/// </summary>
+public sealed class LossFunctionWrapper : Loss
+{
+    private readonly Func<Tensor, Tensor, Tensor> _function;
+
+    /// <summary>Wraps <paramref name="function"/>.</summary>
+    /// <param name="function">The loss of (yTrue, yPred): a value per sample, or a scalar.</param>
+    /// <param name="name">The loss's name.</param>
+    /// <param name="reduction">How <see cref="Loss.Call"/> combines the per-sample values.</param>
+    public LossFunctionWrapper(Func<Tensor, Tensor, Tensor> function, string name = "loss", Reduction reduction = Reduction.SumOverBatchSize)
+        : base(name, reduction)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        _function = function;
+    }
+
+    /// <summary>
+    /// The function's value; floating targets are first cast to the predictions' dtype, as Keras's <c>Loss.__call__</c>
+    /// converts them (so float64 targets from C# doubles meet float32 predictions); integer labels pass unchanged.
+    /// </summary>
+    public override Tensor Compute(Tensor yTrue, Tensor yPred)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        bool cast = yTrue.DType.IsFloating && yPred.DType.IsFloating && yTrue.DType != yPred.DType;
+        return _function(cast ? Tf.Cast(yTrue, yPred.DType) : yTrue, yPred);
+    }
 }
 
 /// <summary>Mean squared error: <c>mean((yTrue - yPred)²)</c> over the last axis.</summary>

@@ -87,6 +87,14 @@ public abstract class Optimizer
     /// <summary>The optimizer's name.</summary>
     public string Name { get; }
 
+    /// <summary>A new optimizer with Keras's defaults, by name (see <see cref="OptimizerRegistry.Get"/>).</summary>
+    /// <param name="name">An optimizer name: <c>"adam"</c>, <c>"sgd"</c>...</param>
+    public static Optimizer FromString(string name) => OptimizerRegistry.Get(name);
+
+    /// <summary>Looks an optimizer up by name, so <c>Compile("adam", loss)</c> works as Keras's <c>compile(optimizer="adam")</c>.</summary>
+    /// <param name="name">An optimizer name.</param>
+    public static implicit operator Optimizer(string name) => OptimizerRegistry.Get(name);
+
     /// <summary>Each gradient is rescaled so its L2 norm is at most this (Keras's <c>clipnorm</c>).</summary>
     public double? ClipNorm { get; }
 

@@ -18,8 +18,8 @@ internal partial struct Backprop : IDisposable
     // The seeds of scalar targets (the usual loss), shared: a tensor is immutable and the seed is never an op's
     // output, so no tape ever marks it. It must not reach user code, which could watch it: a source whose
     // gradient is the seed itself gets a fresh alias, and so does a custom gradient function's upstream.
-    private static readonly Tensor s_onesFloat32 = new(new float[] { 1f }, Shape.Scalar, DType.Float32);
-    private static readonly Tensor s_onesFloat64 = new(new double[] { 1d }, Shape.Scalar, DType.Float64);
+    private static readonly Tensor s_onesFloat32 = new(new float[] { 1f }, Shape.Scalar, DType.Float32) { IsShared = true };
+    private static readonly Tensor s_onesFloat64 = new(new double[] { 1d }, Shape.Scalar, DType.Float64) { IsShared = true };
 
     // Ones of short vectors (a loss per example), shared the same way; filled lazily, a race keeps either.
     private const int MaxSharedSeedLength = 64;
@@ -128,7 +128,7 @@ internal partial struct Backprop : IDisposable
             g = Tf.ZerosLike(source);
         }
 
-        return IsSharedSeed(g) ? Tf.Identity(g!) : g;
+        return Unshared(g);
     }
 
     /// <summary>Gives the index back to this thread's pool; the instance cannot run again.</summary>
@@ -234,7 +234,15 @@ internal partial struct Backprop : IDisposable
             ? factor
             : Tf.Multiply(upstream, factor);
 
-    /// <summary>Whether <paramref name="t"/> is one of the shared scalar seeds (which user code must not receive).</summary>
+    /// <summary>
+    /// <paramref name="t"/>, or a fresh alias of it when it is shared (<see cref="Tensor.IsShared"/>): every
+    /// gradient goes through this before it reaches user code (a result, a custom gradient function's upstream).
+    /// A rule may hand a shared tensor on (the seed as upstream, a converted C# integer as a factor), so this exit
+    /// check, not the rules, keeps the invariant.
+    /// </summary>
+    internal static Tensor? Unshared(Tensor? t) => t is { IsShared: true } ? Tf.Identity(t) : t;
+
+    /// <summary>Whether <paramref name="t"/> is one of the shared ones seeds (the product of a factor with it is the factor).</summary>
     internal static bool IsSharedSeed(Tensor? t)
     {
         if (t is null || t.Rank > 1)
@@ -265,9 +273,9 @@ internal partial struct Backprop : IDisposable
             switch (t.DType.Code)
             {
                 case DTypeCode.Float32:
-                    return s_onesVector32[n] ??= new Tensor(Filled(new float[n], 1f), Shape.Vector(n), DType.Float32);
+                    return s_onesVector32[n] ??= new Tensor(Filled(new float[n], 1f), Shape.Vector(n), DType.Float32) { IsShared = true };
                 case DTypeCode.Float64:
-                    return s_onesVector64[n] ??= new Tensor(Filled(new double[n], 1d), Shape.Vector(n), DType.Float64);
+                    return s_onesVector64[n] ??= new Tensor(Filled(new double[n], 1d), Shape.Vector(n), DType.Float64) { IsShared = true };
             }
         }
 

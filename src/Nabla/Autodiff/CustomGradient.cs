@@ -67,6 +67,9 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
     private readonly Tensor _result = result;
     private readonly Func<Tensor, Tensor?[]> _gradient = gradient;
 
+    /// <summary>The forward result the user's function computed (a graph value when traced).</summary>
+    internal Tensor Result => _result;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(_result.Shape, _result.DType);
 
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)
@@ -78,7 +81,7 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         // The user's function may keep or watch what it receives: never hand it the tape's shared seed.
-        Tensor?[] grads = _gradient(Backprop.IsSharedSeed(upstream) ? Tf.Identity(upstream) : upstream);
+        Tensor?[] grads = _gradient(Backprop.Unshared(upstream)!);
         if (grads.Length != inputs.Length)
         {
             throw new InvalidOperationException(

@@ -5,12 +5,22 @@ public sealed partial class GradientTape
     private const string NonPersistentMessage =
         "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians).";
 
-    /// <summary>The gradient of <paramref name="target"/> (of its sum, if not a scalar) with respect to <paramref name="source"/>; null where it does not depend on it.</summary>
+    /// <summary>
+    /// The gradient of <paramref name="target"/> (of its sum, if not a scalar) with respect to <paramref name="source"/>; null
+    /// where it does not depend on it, or zeros of its shape with <see cref="UnconnectedGradients.Zero"/> (TensorFlow's
+    /// <c>unconnected_gradients</c>). A third tensor would be a second source (<c>Gradient(y, a, b)</c>), so output
+    /// gradients are given with a list of sources.
+    /// </summary>
     /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
-    public Tensor? Gradient(Tensor target, Tensor source)
+    public Tensor? Gradient(Tensor target, Tensor source, UnconnectedGradients unconnectedGradients = UnconnectedGradients.None)
     {
         ArgumentNullException.ThrowIfNull(target, "targets");
         ArgumentNullException.ThrowIfNull(source, "sources");
+        if (unconnectedGradients != UnconnectedGradients.None)
+        {
+            return Gradient([target], [source], null, unconnectedGradients)[0];
+        }
+
         BeginGradient();
         try
         {

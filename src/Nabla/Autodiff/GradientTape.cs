@@ -3,7 +3,7 @@ namespace Nabla;
 /// <summary>
 /// Records operations on watched tensors so their gradients can be computed (TensorFlow's
 /// <c>tf.GradientTape</c>). Recording starts at construction and stops at <see cref="Dispose"/> (leaving
-/// the <c>using</c> block); <see cref="Gradient(Tensor, Tensor)"/> still works afterwards. A tape belongs to
+/// the <c>using</c> block); <see cref="Gradient(Tensor, Tensor, UnconnectedGradients)"/> still works afterwards. A tape belongs to
 /// the thread or async flow that created it. Trainable floating-point variables read while it records are
 /// watched automatically unless <c>watchAccessedVariables</c> is false.
 /// <para>

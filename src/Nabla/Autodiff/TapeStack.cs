@@ -66,6 +66,23 @@ internal static class TapeStack
         }
     }
 
+    /// <summary>
+    /// Hides this flow's tapes until the returned scope ends: a function being traced starts with no tape (the tapes
+    /// outside see its call as one operation, never its symbolic ops), as does TensorFlow's init_scope.
+    /// </summary>
+    public static SuspendScope Suspend()
+    {
+        Node? top = s_top.Value;
+        s_top.Value = null;
+        return new SuspendScope(top);
+    }
+
+    /// <summary>Restores the tapes hidden by <see cref="Suspend"/>.</summary>
+    internal readonly struct SuspendScope(object? top) : IDisposable
+    {
+        public void Dispose() => s_top.Value = (Node?)top;
+    }
+
     private static bool Contains(Node? node, GradientTape tape)
     {
         for (; node is not null; node = node.Next)

@@ -1,15 +1,27 @@
 namespace Nabla;
 
 /// <summary>
-/// Where op calls go (ARCHITECTURE.md P8). Eager execution is the only context today; a tracing context for a
-/// graph mode will implement the same <see cref="Execute"/> without any op changing.
+/// Where op calls go (ARCHITECTURE.md P8): every op call goes through <see cref="Execute"/> of the calling
+/// thread's current context. Eager by default; while a function is traced, a <see cref="TracingContext"/> that
+/// adds graph nodes instead of computing. Tracing is thread-local (the C# body runs on the calling thread), so
+/// other threads keep running eagerly meanwhile.
 /// </summary>
 internal abstract class ExecutionContext
 {
     private static readonly EagerContext s_eager = new();
 
-    /// <summary>The context of the calling flow (always eager for now).</summary>
-    public static ExecutionContext Current => s_eager;
+    // How many threads have a non-eager context: while none has, Current is one static read.
+    private static int s_nonEagerThreads;
+
+    [ThreadStatic]
+    private static ExecutionContext? t_current;
+
+    /// <summary>The context of the calling thread.</summary>
+    public static ExecutionContext Current
+        => Volatile.Read(ref s_nonEagerThreads) == 0 ? s_eager : t_current ?? s_eager;
+
+    /// <summary>The eager context (what <see cref="Tf.InitScope"/> switches to).</summary>
+    public static ExecutionContext Eager => s_eager;
 
     /// <summary>Whether ops run immediately.</summary>
     public abstract bool IsEager { get; }
@@ -27,6 +39,63 @@ internal abstract class ExecutionContext
     /// that keeps the inputs (a tape) copies them.
     /// </summary>
     public abstract Tensor Execute(Op op, Span<Tensor> inputs);
+
+    /// <summary>Stores <paramref name="value"/> (already checked: same dtype and shape) into <paramref name="variable"/>.</summary>
+    public abstract void AssignVariable(Variable variable, Tensor value);
+
+    /// <summary>The value of <paramref name="variable"/> as an op input: a snapshot now, or a read when the graph runs.</summary>
+    public abstract Tensor ReadVariable(Variable variable);
+
+    /// <summary>
+    /// Calls a traced function on its flat inputs: eagerly on its executor (recorded on the tapes as one operation
+    /// per output, whose gradient is the function's backward function), or inlined into the graph being traced.
+    /// </summary>
+    public abstract Tensor[] CallFunction(ConcreteFunction function, IReadOnlyList<Tensor> inputs);
+
+    /// <summary>Makes <paramref name="context"/> current on this thread until the returned scope is disposed.</summary>
+    public static Scope Enter(ExecutionContext context)
+    {
+        ExecutionContext? previous = t_current;
+        if (previous is null || previous.IsEager)
+        {
+            if (!context.IsEager)
+            {
+                Interlocked.Increment(ref s_nonEagerThreads);
+            }
+        }
+        else if (context.IsEager)
+        {
+            Interlocked.Decrement(ref s_nonEagerThreads);
+        }
+
+        t_current = context;
+        return new Scope(previous);
+    }
+
+    /// <summary>Restores the previous context of the thread.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly ExecutionContext? _previous;
+
+        internal Scope(ExecutionContext? previous) => _previous = previous;
+
+        public void Dispose()
+        {
+            ExecutionContext? current = t_current;
+            bool wasEager = current is null || current.IsEager;
+            bool willBeEager = _previous is null || _previous.IsEager;
+            if (wasEager && !willBeEager)
+            {
+                Interlocked.Increment(ref s_nonEagerThreads);
+            }
+            else if (!wasEager && willBeEager)
+            {
+                Interlocked.Decrement(ref s_nonEagerThreads);
+            }
+
+            t_current = _previous;
+        }
+    }
 }
 
 /// <summary>
@@ -62,5 +131,45 @@ internal sealed class EagerContext : ExecutionContext
         }
 
         return output;
+    }
+
+    public override void AssignVariable(Variable variable, Tensor value) => variable.StoreEager(value);
+
+    public override Tensor ReadVariable(Variable variable) => variable.ReadForOp();
+
+    public override Tensor[] CallFunction(ConcreteFunction function, IReadOnlyList<Tensor> inputs)
+    {
+        if (!TapeStack.AnyRecording || !function.IsDifferentiable)
+        {
+            return function.Executor.Run(inputs, saved: null);
+        }
+
+        // Under a tape: the call is recorded as one operation per floating output. Its inputs are the arguments,
+        // the captured variables (read now, so the tapes watch them) and the random numbers the call drew, so
+        // the backward function differentiates exactly what ran.
+        IReadOnlyList<Variable> variables = function.CapturedVariables;
+        var saved = new List<Tensor>();
+        Tensor[] outputs = function.Executor.Run(inputs, saved);
+        var recorded = new Tensor[inputs.Count + variables.Count + saved.Count];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            recorded[i] = inputs[i].ReadForOp();
+        }
+
+        for (int i = 0; i < variables.Count; i++)
+        {
+            recorded[inputs.Count + i] = variables[i].ReadForOp();
+        }
+
+        saved.CopyTo(recorded, inputs.Count + variables.Count);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (outputs[i].DType.IsFloating)
+            {
+                TapeStack.Record(new FunctionCallOp(function, i), recorded, outputs[i]);
+            }
+        }
+
+        return outputs;
     }
 }

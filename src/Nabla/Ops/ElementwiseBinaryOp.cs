@@ -3,12 +3,14 @@ using Nabla.Kernels;
 namespace Nabla;
 
 /// <summary>
-/// An elementwise op of two inputs with NumPy broadcasting. <see cref="Invoke"/> applies the dtype rules (weak
-/// C# values adopt the tensor's dtype, strong mismatches throw) before dispatch. Gradients are returned in the
+/// An elementwise op of two inputs with NumPy broadcasting. Its dtype rule, applied by <see cref="Op.Call(Tensor, Tensor)"/>,
+/// unifies the operands (weak C# values adopt the tensor's dtype, strong mismatches throw) before dispatch. Gradients are returned in the
 /// broadcast output's shape; the tape sums them back to each input's shape (P6).
 /// </summary>
 internal abstract class ElementwiseBinaryOp : Op
 {
+    public override bool SupportsUnknownDims => true;
+
     protected ElementwiseBinaryOp(string name, DTypeSet supported)
         : base(name) => Supported = supported;
 
@@ -18,14 +20,8 @@ internal abstract class ElementwiseBinaryOp : Op
     /// <summary>The output dtype for the inputs' dtype (bool for comparisons).</summary>
     protected virtual DType OutputDType(DType input) => input;
 
-    /// <summary>Unifies dtypes, then dispatches.</summary>
-    public Tensor Invoke(Tensor x, Tensor y)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        DTypeRules.Unify(Name, ref x, ref y, inputsOnly: true);
-        return Call(x, y);
-    }
+    /// <summary>Both operands take one dtype (TensorFlow's rule for binary ops).</summary>
+    protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[0], ref inputs[1], inputsOnly: true);
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {

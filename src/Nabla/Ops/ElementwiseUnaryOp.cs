@@ -8,6 +8,8 @@ namespace Nabla;
 /// </summary>
 internal abstract class ElementwiseUnaryOp : Op
 {
+    public override bool SupportsUnknownDims => true;
+
     protected ElementwiseUnaryOp(string name, DTypeSet supported)
         : base(name) => Supported = supported;
 

@@ -9,9 +9,6 @@ internal struct TwoInputs
     private Tensor _element;
 }
 
-/// <summary>The shape and dtype an op will produce, computed before any kernel runs (JAX's abstract eval).</summary>
-internal readonly record struct TensorSpec(Shape Shape, DType DType);
-
 /// <summary>
 /// A primitive operation: a name, a shape/dtype rule, a forward kernel and a gradient rule written with public
 /// <see cref="Tf"/> ops (so that an outer tape can differentiate the gradient again). An op object holds its
@@ -24,6 +21,13 @@ internal abstract class Op
 
     /// <summary>TensorFlow's op name, used in error messages (<c>AddV2</c>, <c>MatMul</c>…).</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// Whether <see cref="InferOutput"/> handles inputs with unknown dimensions (a function traced with an input
+    /// signature such as <c>[null, 3]</c>): it then infers unknown output dimensions where they depend on them.
+    /// Tracing any other op on such inputs throws, naming the op and the shapes.
+    /// </summary>
+    public virtual bool SupportsUnknownDims => false;
 
     /// <summary>Validates the inputs and returns the output's shape and dtype; throws with a TensorFlow-style message.</summary>
     public abstract TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs);
@@ -62,22 +66,53 @@ internal abstract class Op
     public abstract void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result);
 
     /// <summary>
-    /// Runs the op on the current execution context. The inputs live on the stack: no array is allocated
-    /// unless a recording tape keeps the call.
+    /// The op's dtype rule over its operands, applied by <see cref="Call(Tensor)"/> (every overload) before
+    /// dispatch: replaces inputs by their conversions, e.g. a weak C# value by one of the dtype of the strong
+    /// tensor beside it (<see cref="DTypeRules.Unify"/>), and throws TensorFlow's message for strong mismatches.
+    /// The default keeps every input as it is (InferOutput then checks the dtypes). The converted inputs are only
+    /// ever op inputs, never returned to the caller, so a small C# integer may become a shared cached scalar.
     /// </summary>
-    public Tensor Call(Tensor x) => ExecutionContext.Current.Execute(this, new Span<Tensor>(ref x));
-
-    /// <summary>Runs the op on the current execution context (inputs on the stack, as for one input).</summary>
-    public Tensor Call(Tensor x, Tensor y)
+    protected virtual void ApplyDTypeRules(Span<Tensor> inputs)
     {
-        TwoInputs inputs = default;
-        inputs[0] = x;
-        inputs[1] = y;
+    }
+
+    /// <summary>
+    /// Runs the op: applies its dtype rules, then dispatches on the current execution context. This is the one
+    /// call verb: every Tf method and gradient rule calls ops through it. The inputs live on the stack: no array
+    /// is allocated unless a recording tape keeps the call.
+    /// </summary>
+    public Tensor Call(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Span<Tensor> inputs = new(ref x);
+        ApplyDTypeRules(inputs);
         return ExecutionContext.Current.Execute(this, inputs);
     }
 
-    /// <summary>Runs the op on the current execution context (the array is owned by the callee afterwards).</summary>
-    public Tensor Call(params Tensor[] inputs) => ExecutionContext.Current.Execute(this, inputs);
+    /// <summary>Runs the op (dtype rules, then dispatch; inputs on the stack, as for one input).</summary>
+    public Tensor Call(Tensor x, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        TwoInputs inputs = default;
+        inputs[0] = x;
+        inputs[1] = y;
+        ApplyDTypeRules(inputs);
+        return ExecutionContext.Current.Execute(this, inputs);
+    }
+
+    /// <summary>Runs the op (dtype rules, then dispatch; the array is owned by the callee afterwards).</summary>
+    public Tensor Call(params Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(inputs[i], nameof(inputs));
+        }
+
+        ApplyDTypeRules(inputs);
+        return ExecutionContext.Current.Execute(this, inputs);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -9,6 +9,8 @@ namespace Nabla;
 /// </summary>
 internal abstract class ReduceOp : Op
 {
+    public override bool SupportsUnknownDims => true;
+
     // Masks of up to this many axes live on the stack (no allocation per call).
     private const int MaxStackRank = 16;
 

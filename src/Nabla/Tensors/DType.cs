@@ -115,6 +115,22 @@ public readonly struct DType : IEquatable<DType>
             $"Type {type} has no tensor dtype; use bool, int, long, Half, BFloat16, float or double.", nameof(type));
     }
 
+    /// <summary>The dtype whose storage type is <paramref name="type"/>, if it has one.</summary>
+    internal static bool TryFromClrType(Type type, out DType dtype)
+    {
+        foreach (DType d in All)
+        {
+            if (d.ClrType == type)
+            {
+                dtype = d;
+                return true;
+            }
+        }
+
+        dtype = default;
+        return false;
+    }
+
     /// <inheritdoc/>
     public bool Equals(DType other) => Code == other.Code;
 

@@ -132,6 +132,14 @@ internal static class DTypeRules
         {
             int dx = i < rank - x.Length ? 1 : x[i - (rank - x.Length)];
             int dy = i < rank - y.Length ? 1 : y[i - (rank - y.Length)];
+            if (dx == Shape.UnknownDim || dy == Shape.UnknownDim)
+            {
+                // A traced shape: an unknown dimension takes a known one other than 1 (TensorFlow assumes they match).
+                int known = dx == Shape.UnknownDim ? dy : dx;
+                dims[i] = known is Shape.UnknownDim or 1 ? Shape.UnknownDim : known;
+                continue;
+            }
+
             if (dx != dy && dx != 1 && dy != 1)
             {
                 throw new ArgumentException($"Incompatible shapes: {a} vs. {b} [Op:{op}]. They do not broadcast: dimension {i} is {dx} and {dy}.");
@@ -154,7 +162,8 @@ internal static class DTypeRules
         int lead = big.Length - small.Length;
         for (int i = 0; i < small.Length; i++)
         {
-            if (small[i] != 1 && small[i] != big[lead + i])
+            // An unknown dimension of big covers only an equal (unknown) one: against k > 1 the result would be k.
+            if (small[i] != 1 && small[i] != big[lead + i] && !(big[lead + i] != Shape.UnknownDim && small[i] == Shape.UnknownDim))
             {
                 return false;
             }

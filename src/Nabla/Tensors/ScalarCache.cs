@@ -48,6 +48,10 @@ internal static class ScalarCache
         }
 
         Tensor?[] row = s_converted[(int)dtype.Code] ??= new Tensor?[Count];
-        return row[index] ??= DTypeRules.ConvertDirect(weak, dtype);
+        return row[index] ??= Shared(DTypeRules.ConvertDirect(weak, dtype));
     }
+
+    // Marked shared: a gradient rule may hand an input back as a gradient (Backprop.TimesUpstream), and a shared
+    // floating scalar must not reach user code that way.
+    private static Tensor Shared(Tensor t) => new(t.Buffer, t.Shape, t.DType, t.Size, isWeak: false) { IsShared = true };
 }

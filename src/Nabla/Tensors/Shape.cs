@@ -33,6 +33,78 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 
     private Shape(int[] dims, bool _) => _dims = dims;
 
+    /// <summary>
+    /// A partially known shape, as a traced function's input signature gives it (TensorFlow's <c>TensorShape</c>
+    /// with <c>None</c>): a null dimension is unknown until the function runs.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a known dimension is negative.</exception>
+    public static Shape Partial(params int?[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        var result = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] is int d && d < 0)
+            {
+                throw new ArgumentException($"Dimensions must be non-negative or null (unknown), got dimension {i} = {d}.", nameof(dims));
+            }
+
+            result[i] = dims[i] ?? UnknownDim;
+        }
+
+        return new Shape(result, false);
+    }
+
+    /// <summary>How an unknown dimension is stored in <see cref="Dims"/> (and returned by <see cref="ToArray"/>).</summary>
+    internal const int UnknownDim = -1;
+
+    /// <summary>Whether every dimension is known (always, except for the symbolic tensors of a traced function).</summary>
+    public bool IsFullyDefined => Dims.IndexOf(UnknownDim) < 0;
+
+    /// <summary>The size of dimension <paramref name="axis"/>, or null where it is unknown (negative axes count from the end).</summary>
+    public int? Dimension(int axis)
+    {
+        int d = DimAt(axis);
+        return d == UnknownDim ? null : d;
+    }
+
+    /// <summary>The dimensions with null for unknown ones.</summary>
+    public int?[] ToNullableArray()
+    {
+        ReadOnlySpan<int> dims = Dims;
+        var result = new int?[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            result[i] = dims[i] == UnknownDim ? null : dims[i];
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Whether the two shapes could describe the same tensor: the same rank, and equal dimensions wherever both
+    /// are known (TensorFlow's <c>is_compatible_with</c>).
+    /// </summary>
+    public bool IsCompatibleWith(Shape other)
+    {
+        ReadOnlySpan<int> a = Dims;
+        ReadOnlySpan<int> b = other.Dims;
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i] && a[i] != UnknownDim && b[i] != UnknownDim)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The shape of a scalar: <c>()</c>.</summary>
     public static Shape Scalar => new(s_scalarDims, false);
 
@@ -62,22 +134,32 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     public int Count => Rank;
 
     /// <summary>The size of dimension <paramref name="axis"/>; negative axes count from the end.</summary>
+    /// <exception cref="InvalidOperationException">When the dimension is unknown (a traced function's symbolic tensor).</exception>
     public int this[int axis]
     {
         get
         {
-            int rank = Rank;
-            int a = axis < 0 ? axis + rank : axis;
-            if ((uint)a >= (uint)rank)
-            {
-                throw new IndexOutOfRangeException($"Axis {axis} is out of range for shape {this} of rank {rank}.");
-            }
-
-            return _dims![a];
+            int d = DimAt(axis);
+            return d != UnknownDim ? d : throw new InvalidOperationException(
+                $"Dimension {axis} of shape {this} is unknown while tracing: it is only known when the function runs. " +
+                "Use Shape.Dimension(axis) to test for it, or give the function an input signature where it is known.");
         }
     }
 
+    private int DimAt(int axis)
+    {
+        int rank = Rank;
+        int a = axis < 0 ? axis + rank : axis;
+        if ((uint)a >= (uint)rank)
+        {
+            throw new IndexOutOfRangeException($"Axis {axis} is out of range for shape {this} of rank {rank}.");
+        }
+
+        return _dims![a];
+    }
+
     /// <summary>The number of elements (the product of the dimensions; 1 for a scalar).</summary>
+    /// <exception cref="InvalidOperationException">When a dimension is unknown (a traced function's symbolic tensor).</exception>
     public int Size
     {
         get
@@ -85,6 +167,12 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
             long size = 1;
             foreach (int d in Dims)
             {
+                if (d == UnknownDim)
+                {
+                    throw new InvalidOperationException(
+                        $"Shape {this} is not fully defined while tracing: its size is only known when the function runs.");
+                }
+
                 size *= d;
             }
 
@@ -94,7 +182,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
         }
     }
 
-    /// <summary>A copy of the dimensions.</summary>
+    /// <summary>A copy of the dimensions; an unknown dimension (see <see cref="IsFullyDefined"/>) is -1.</summary>
     public int[] ToArray() => Dims.ToArray();
 
     /// <summary>Whether two shapes have the same dimensions.</summary>
@@ -115,14 +203,14 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
         return hash.ToHashCode();
     }
 
-    /// <summary>Python's tuple notation: <c>()</c>, <c>(3,)</c>, <c>(2, 2)</c>.</summary>
+    /// <summary>Python's tuple notation: <c>()</c>, <c>(3,)</c>, <c>(2, 2)</c>; an unknown dimension prints as <c>None</c>.</summary>
     public override string ToString() => Format(Dims);
 
     internal static string Format(ReadOnlySpan<int> dims)
     {
         if (dims.Length == 1)
         {
-            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"({dims[0]},)");
+            return "(" + FormatDim(dims[0]) + ",)";
         }
 
         var sb = new StringBuilder("(");
@@ -133,11 +221,13 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
                 sb.Append(", ");
             }
 
-            sb.Append(dims[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            sb.Append(FormatDim(dims[i]));
         }
 
         return sb.Append(')').ToString();
     }
+
+    private static string FormatDim(int d) => d == UnknownDim ? "None" : d.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Enumerates the dimensions.</summary>
     public IEnumerator<int> GetEnumerator()

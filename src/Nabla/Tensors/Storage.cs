@@ -17,6 +17,22 @@ internal static class Storage
         _ => GC.AllocateUninitializedArray<double>(size),
     };
 
+    private static readonly Array[] s_empty =
+        [Array.Empty<bool>(), Array.Empty<int>(), Array.Empty<long>(), Array.Empty<Half>(), Array.Empty<BFloat16>(),
+         Array.Empty<float>(), Array.Empty<double>()];
+
+    /// <summary>The shared empty array of a dtype (the storage of symbolic tensors, which have no elements).</summary>
+    public static Array Empty(DType dtype) => dtype.Code switch
+    {
+        DTypeCode.Bool => s_empty[0],
+        DTypeCode.Int32 => s_empty[1],
+        DTypeCode.Int64 => s_empty[2],
+        DTypeCode.Float16 => s_empty[3],
+        DTypeCode.BFloat16 => s_empty[4],
+        DTypeCode.Float32 => s_empty[5],
+        _ => s_empty[6],
+    };
+
     /// <summary>A zero-filled array.</summary>
     public static Array AllocateZeroed(DType dtype, int size) => dtype.Code switch
     {

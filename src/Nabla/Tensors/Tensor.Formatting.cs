@@ -20,6 +20,11 @@ internal static class Formatting
 {
     public static string Values(Tensor tensor)
     {
+        if (tensor is SymbolicTensor symbolic)
+        {
+            return symbolic.ToString(); // no values while tracing: TensorFlow prints the graph tensor's name
+        }
+
         Tensor value = tensor.ReadForOp();
         return NumPyFormatter.Format(value.Buffer, value.Shape.Dims, value.DType);
     }

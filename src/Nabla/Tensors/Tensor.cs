@@ -40,10 +40,24 @@ public partial class Tensor : IFormattable
     public int Size { get; }
 
     /// <summary>
+    /// Whether this is a symbolic tensor of a graph being traced or built (<see cref="FuncGraph"/>): it has a shape
+    /// (possibly with unknown dimensions, see <see cref="Shape.IsFullyDefined"/>) and a dtype, but no values.
+    /// </summary>
+    public bool IsSymbolic => this is SymbolicTensor or SpecTensor;
+
+    /// <summary>
     /// A tensor made implicitly from a C# scalar or array is weakly typed: in a binary op it takes the dtype
     /// of the strongly typed tensor beside it (API.md's rule, TensorFlow's Python-scalar conversion).
     /// </summary>
     internal bool IsWeak { get; }
+
+    /// <summary>
+    /// A tensor shared between unrelated computations to save allocations: the ones seeds of backprop and the
+    /// converted small C# integers of <see cref="ScalarCache"/> (ARCHITECTURE.md, "Speed tricks of the autodiff
+    /// core"). It must never reach user code, which could watch it and so connect the gradients of everything
+    /// that uses it: where a gradient leaves the tape, a shared tensor is replaced by a fresh alias.
+    /// </summary>
+    internal bool IsShared { get; init; }
 
     /// <summary>
     /// The tokens of the tapes that recorded this tensor as an op output or variable snapshot: null, one token,

@@ -28,6 +28,7 @@ public class Variable : Tensor
     {
         Trainable = trainable;
         Name = (name ?? "Variable") + ":0";
+        VariableCreation.Created(this);
     }
 
     /// <summary>A number that grows with each variable created: the order of construction (tapes list watched variables in it).</summary>
@@ -44,15 +45,16 @@ public class Variable : Tensor
 
     /// <summary>Replaces the value; dtype and shape must match exactly (no broadcasting).</summary>
     /// <returns>This variable, for chaining.</returns>
+    /// <remarks>Inside a traced function the assignment is a graph operation, run in program order when the graph runs.</remarks>
     public Variable Assign(Tensor value) => Store(Checked(value, "Assign"));
 
     /// <summary>Adds <paramref name="delta"/> (same shape and dtype) to the value.</summary>
     /// <returns>This variable, for chaining.</returns>
-    public Variable AssignAdd(Tensor delta) => Store(Tf.Add(Snapshot(), Checked(delta, "AssignAdd")));
+    public Variable AssignAdd(Tensor delta) => Store(Tf.Add(Current(), Checked(delta, "AssignAdd")));
 
     /// <summary>Subtracts <paramref name="delta"/> (same shape and dtype) from the value.</summary>
     /// <returns>This variable, for chaining.</returns>
-    public Variable AssignSub(Tensor delta) => Store(Tf.Subtract(Snapshot(), Checked(delta, "AssignSub")));
+    public Variable AssignSub(Tensor delta) => Store(Tf.Subtract(Current(), Checked(delta, "AssignSub")));
 
     internal override Tensor ReadForOp()
     {
@@ -64,12 +66,24 @@ public class Variable : Tensor
     /// <summary>The current value, sharing the (never mutated) buffer.</summary>
     private Tensor Snapshot() => new(_buffer, Shape, DType, Size, isWeak: false);
 
+    /// <summary>The value an update reads: a snapshot when eager; inside a trace the variable itself (the graph reads it when it runs).</summary>
+    private Tensor Current() => ExecutionContext.Current.IsEager ? Snapshot() : this;
+
     private Variable Store(Tensor value)
+    {
+        ExecutionContext.Current.AssignVariable(this, value);
+        return this;
+    }
+
+    /// <summary>Swaps in <paramref name="value"/>'s buffer (an eager assignment, or a graph's when it runs).</summary>
+    internal void StoreEager(Tensor value)
     {
         // The value is freshly computed or a snapshot: its buffer is never written again, so sharing it is safe.
         _buffer = value.Buffer;
-        return this;
     }
+
+    /// <summary>The buffer holding the current value (a graph's read when it runs; never written through).</summary>
+    internal Array CurrentBuffer => _buffer;
 
     private Tensor Checked(Tensor value, string operation)
     {
@@ -85,18 +99,25 @@ public class Variable : Tensor
                 $"Cannot {operation} a value of dtype {value.DType} to variable '{Name}' of dtype {DType}: the dtypes must match. Use Tf.Cast first.");
         }
 
-        if (value.Shape != Shape)
+        bool fits = value is SymbolicTensor ? value.Shape.IsCompatibleWith(Shape) : value.Shape == Shape;
+        if (!fits)
         {
             throw new ArgumentException(
                 $"Cannot {operation} to variable '{Name}': shapes {Shape} and {value.Shape} are incompatible (they must be equal; variables do not broadcast).");
         }
 
-        return value.ReadForOp();
+        // Inside a trace the value stays what it is (a symbolic tensor, or a variable the graph reads when it runs).
+        return ExecutionContext.Current.IsEager ? value.ReadForOp() : value;
     }
 
     private static Tensor Prepare(Tensor initialValue, DType? dtype, Shape? shape)
     {
         ArgumentNullException.ThrowIfNull(initialValue);
+
+        // Inside a traced function the initial value is computed eagerly, as TensorFlow lifts variable
+        // initializers out of the function (init_scope): a value traced from constants is evaluated here.
+        initialValue = VariableCreation.EagerInitialValue(initialValue);
+        using ExecutionContext.Scope eager = ExecutionContext.Enter(ExecutionContext.Eager);
         Tensor value = initialValue.ReadForOp();
         if (dtype is { } d && d != value.DType)
         {

@@ -17,8 +17,7 @@ public static partial class Tf
     public static Tensor StopGradient(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        Tensor value = x.ReadForOp();
-        return new Tensor(value.Buffer, value.Shape, value.DType);
+        return StopGradientOp.Instance.Call(x);
     }
 
     /// <summary>Neural-network ops (TensorFlow's <c>tf.nn</c>).</summary>

@@ -162,24 +162,33 @@ public sealed class CorruptWeightsTests : IDisposable
     }
 
     [Fact]
-    public void LoadWeights_WrongNames_ThrowsListingMissingAndExtra()
+    public void LoadWeights_ExplicitNamesDiffer_ThrowsNamingBoth()
     {
-        Backend.ClearSession();
         string path = PathOf("dense.safetensors");
         new Sequential(new Dense(10, inputShape: [64], name: "hidden")).SaveWeights(path);
         var other = new Sequential(new Dense(10, inputShape: [64], name: "output"));
         ArgumentException e = AssertRejected<ArgumentException>(File.ReadAllBytes(path), other);
-        Assert.Contains("Missing from the file: [output/kernel, output/bias]", e.Message, StringComparison.Ordinal);
-        Assert.Contains("not in the model: [hidden/kernel, hidden/bias]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("the layer at 'dense' of sequential", e.Message, StringComparison.Ordinal);
+        Assert.Contains("is named 'output', but the file's layer there was named 'hidden'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadWeights_OtherStructure_ThrowsListingMissingAndExtra()
+    {
+        string path = PathOf("dense.safetensors");
+        new Sequential(new Dense(4, inputShape: [3]), new Dense(2)).SaveWeights(path);
+        var other = new Sequential(new Conv2D(2, [1, 1], inputShape: [3, 3, 4]), new Dense(2));
+        ArgumentException e = AssertRejected<ArgumentException>(File.ReadAllBytes(path), other);
+        Assert.Contains("Missing from the file: [conv2d/kernel, conv2d/bias]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not in the model: [dense_1/kernel, dense_1/bias]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("matched by the model's structure", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void LoadWeights_ExtraTensorInFile_Throws()
     {
-        Backend.ClearSession();
         string path = PathOf("two.safetensors");
         new Sequential(new Dense(3, inputShape: [2]), new Dense(1)).SaveWeights(path);
-        Backend.ClearSession();
         ArgumentException e = AssertRejected<ArgumentException>(File.ReadAllBytes(path), new Sequential(new Dense(3, inputShape: [2])));
         Assert.Contains("not in the model: [dense_1/kernel, dense_1/bias]", e.Message, StringComparison.Ordinal);
     }
@@ -188,9 +197,11 @@ public sealed class CorruptWeightsTests : IDisposable
     public void LoadWeights_WrongDType_ThrowsNamingBothDTypes()
     {
         string path = PathOf("f64.safetensors");
-        SafeTensors.Save(path, [new("all/floats", Tf.Constant(new double[6], new Shape(2, 1, 3)))]);
-        byte[] bytes = File.ReadAllBytes(path);
+        // Every weight present and named as the variables are, but "all/floats" saved as float64.
         var target = new SaveWeightsTests.AllDTypes(seed: 2);
+        SafeTensors.Save(path, [.. target.Variables.Select(v => new KeyValuePair<string, Tensor>(
+            WeightsFile.Key(v), v.Name == "all/floats:0" ? Tf.Cast(v, DType.Float64) : v.ReadValue()))]);
+        byte[] bytes = File.ReadAllBytes(path);
         ArgumentException e = AssertRejected<ArgumentException>(bytes, target);
         Assert.Contains("all/floats", e.Message, StringComparison.Ordinal);
         Assert.Contains("float32", e.Message, StringComparison.Ordinal);

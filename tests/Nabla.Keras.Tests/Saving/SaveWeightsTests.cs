@@ -83,11 +83,13 @@ public sealed class SaveWeightsTests : IDisposable
         string path = PathOf("all.safetensors");
         source.SaveWeights(path);
         var loaded = SafeTensors.Load(path, out IReadOnlyDictionary<string, string> metadata);
-        Assert.Equal(source.Variables.Select(v => v.Name[..^2]), loaded.Select(p => p.Key));
+        // Keys are the weights' places in the structure: within the root layer "all", its variables' own names.
+        Assert.Equal(source.Variables.Select(v => v.Name["all/".Length..^2]), loaded.Select(p => p.Key));
         Assert.Equal(source.Variables.Select(v => v.Shape), loaded.Select(p => p.Value.Shape));
         Assert.Equal(source.Variables.Select(v => v.DType), loaded.Select(p => p.Value.DType));
         Assert.Equal("nabla.keras", metadata["format"]);
         Assert.Equal("all", metadata["model"]);
+        Assert.Equal("structure", metadata["keys"]);
     }
 
     [Fact]
@@ -163,15 +165,14 @@ public sealed class SaveWeightsTests : IDisposable
     }
 
     [Fact]
-    public void SaveWeights_DuplicateNames_ThrowsAndKeepsTheOldFile()
+    public void SaveWeights_VariablesOfOneName_KeyedByPlaceAndReloaded()
     {
-        var twins = new Twins();
         string path = PathOf("twins.safetensors");
-        File.WriteAllText(path, "old contents");
-        var e = Assert.Throws<ArgumentException>(() => twins.SaveWeights(path));
-        Assert.Contains("twin/w", e.Message, StringComparison.Ordinal);
-        Assert.Equal("old contents", File.ReadAllText(path));
-        Assert.Equal([path], Directory.GetFiles(_directory));
+        new Twins(1, 2).SaveWeights(path);
+        Assert.Equal(["twin/w", "twin/w_1"], SafeTensors.ReadHeader(path).Select(e => e.Name));
+        var target = new Twins(5, 6);
+        target.LoadWeights(path);
+        Assert.Equal(Snapshot(new Twins(1, 2)), Snapshot(target));
     }
 
     [Fact]
@@ -198,10 +199,10 @@ public sealed class SaveWeightsTests : IDisposable
         Assert.Equal(4, SafeTensors.ReadHeader(path).Count);
     }
 
-    private sealed class Twins : Layer
+    private sealed class Twins(float a, float b) : Layer
     {
-        private readonly Variable _a = new(Tf.Constant(new[] { 1f }, new Shape(1)), name: "twin/w");
-        private readonly Variable _b = new(Tf.Constant(new[] { 2f }, new Shape(1)), name: "twin/w");
+        private readonly Variable _a = new(Tf.Constant(new[] { a }, new Shape(1)), name: "twin/w");
+        private readonly Variable _b = new(Tf.Constant(new[] { b }, new Shape(1)), name: "twin/w");
 
         public override Tensor Call(Tensor inputs, bool training = false) => inputs + _a + _b;
     }

@@ -11,7 +11,11 @@ public static partial class Tf
     public static Tensor Constant(Tensor value, DType? dtype = null, Shape? shape = null)
     {
         ArgumentNullException.ThrowIfNull(value);
-        Tensor t = value.ReadForOp();
+
+        // Inside a trace the value may be symbolic (or a variable read when the graph runs): a constant of it is
+        // then a node that stops gradients.
+        bool traced = !ExecutionContext.Current.IsEager;
+        Tensor t = traced ? value : value.ReadForOp();
         if (dtype is { } d && d != t.DType)
         {
             t = Cast(t, d);
@@ -33,6 +37,11 @@ public static partial class Tf
                     $"Constant of shape {t.Shape} ({t.Size} elements) cannot take shape {s} ({s.Size} elements): " +
                     "a value must have the shape's size or a single element.", nameof(shape));
             }
+        }
+
+        if (traced)
+        {
+            return StopGradient(t);
         }
 
         // A constant is a strong tensor of its own, never the caller's (possibly weak) object.

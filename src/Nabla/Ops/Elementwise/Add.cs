@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x + y</c> with broadcasting (TensorFlow's <c>AddV2</c>).</summary>
-    public static Tensor Add(Tensor x, Tensor y) => AddOp.Instance.Invoke(x, y);
+    public static Tensor Add(Tensor x, Tensor y) => AddOp.Instance.Call(x, y);
 }
 
 internal sealed class AddOp : NumericBinaryOp<AddOp.Kernel>

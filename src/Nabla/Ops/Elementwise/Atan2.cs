@@ -11,7 +11,7 @@ public static partial class Tf
     /// argument order, <paramref name="y"/> first, as in TensorFlow's <c>tf.math.atan2(y, x)</c>.
     /// </summary>
     /// <exception cref="ArgumentException">On a non-floating input, mismatched dtypes or incompatible shapes.</exception>
-    public static Tensor Atan2(Tensor y, Tensor x) => Atan2Op.Instance.Invoke(y, x);
+    public static Tensor Atan2(Tensor y, Tensor x) => Atan2Op.Instance.Call(y, x);
 }
 
 internal sealed class Atan2Op : FloatBinaryOp<Atan2Op.Kernel>

@@ -16,6 +16,8 @@ public static partial class Tf
 
 internal sealed class CastOp(DType dtype) : Op("Cast")
 {
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(inputs[0].Shape, dtype);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

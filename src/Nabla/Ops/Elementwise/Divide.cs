@@ -10,19 +10,7 @@ public static partial class Tf
     /// Elementwise true division <c>x / y</c> with broadcasting. Integers promote as TensorFlow's truediv does
     /// (int32 and int64 to float64), so <c>1 / 2</c> is 0.5.
     /// </summary>
-    public static Tensor Divide(Tensor x, Tensor y)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        DTypeRules.Unify("RealDiv", ref x, ref y);
-        if (x.DType.IsInteger)
-        {
-            x = Cast(x, DType.Float64);
-            y = Cast(y, DType.Float64);
-        }
-
-        return DivideOp.Instance.Call(x, y);
-    }
+    public static Tensor Divide(Tensor x, Tensor y) => DivideOp.Instance.Call(x, y);
 }
 
 internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
@@ -32,6 +20,17 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
     private DivideOp()
         : base("RealDiv")
     {
+    }
+
+    // The operands unify, then integers promote to float64 as TensorFlow's truediv does.
+    protected override void ApplyDTypeRules(Span<Tensor> inputs)
+    {
+        base.ApplyDTypeRules(inputs);
+        if (inputs[0].DType.IsInteger)
+        {
+            inputs[0] = Tf.Cast(inputs[0], DType.Float64);
+            inputs[1] = Tf.Cast(inputs[1], DType.Float64);
+        }
     }
 
     // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y².

@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x == y</c> with broadcasting, as a bool tensor (no gradient).</summary>
-    public static Tensor Equal(Tensor x, Tensor y) => EqualOp.Instance.Invoke(x, y);
+    public static Tensor Equal(Tensor x, Tensor y) => EqualOp.Instance.Call(x, y);
 }
 
 internal sealed class EqualOp : ComparisonOp<EqualOp.Kernel>

@@ -12,7 +12,7 @@ public static partial class Tf
     /// floats give <c>floor(x / y)</c>. TensorFlow defines no gradient for it, so none flows.
     /// </summary>
     /// <exception cref="ArgumentException">On an integer division by zero, a bool input or mismatched dtypes/shapes.</exception>
-    public static Tensor FloorDiv(Tensor x, Tensor y) => FloorDivOp.Instance.Invoke(x, y);
+    public static Tensor FloorDiv(Tensor x, Tensor y) => FloorDivOp.Instance.Call(x, y);
 }
 
 internal sealed class FloorDivOp : NumericBinaryOp<FloorDivOp.Kernel>

@@ -10,7 +10,7 @@ public static partial class Tf
     /// Elementwise remainder of floor division (Python's <c>%</c>): the result has the sign of <paramref name="y"/>.
     /// </summary>
     /// <exception cref="ArgumentException">On an integer division by zero.</exception>
-    public static Tensor FloorMod(Tensor x, Tensor y) => FloorModOp.Instance.Invoke(x, y);
+    public static Tensor FloorMod(Tensor x, Tensor y) => FloorModOp.Instance.Call(x, y);
 }
 
 internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>

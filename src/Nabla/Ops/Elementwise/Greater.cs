@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x &gt; y</c> with broadcasting, as a bool tensor (no gradient).</summary>
-    public static Tensor Greater(Tensor x, Tensor y) => GreaterOp.Instance.Invoke(x, y);
+    public static Tensor Greater(Tensor x, Tensor y) => GreaterOp.Instance.Call(x, y);
 }
 
 internal sealed class GreaterOp : ComparisonOp<GreaterOp.Kernel>

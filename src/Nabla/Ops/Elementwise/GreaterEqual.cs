@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x &gt;= y</c> with broadcasting, as a bool tensor (no gradient).</summary>
-    public static Tensor GreaterEqual(Tensor x, Tensor y) => GreaterEqualOp.Instance.Invoke(x, y);
+    public static Tensor GreaterEqual(Tensor x, Tensor y) => GreaterEqualOp.Instance.Call(x, y);
 }
 
 internal sealed class GreaterEqualOp : ComparisonOp<GreaterEqualOp.Kernel>

@@ -8,6 +8,8 @@ public static partial class Tf
 
 internal sealed class IdentityOp : Op
 {
+    public override bool SupportsUnknownDims => true;
+
     public static readonly IdentityOp Instance = new();
 
     private IdentityOp()

@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x &lt; y</c> with broadcasting, as a bool tensor (no gradient).</summary>
-    public static Tensor Less(Tensor x, Tensor y) => LessOp.Instance.Invoke(x, y);
+    public static Tensor Less(Tensor x, Tensor y) => LessOp.Instance.Call(x, y);
 }
 
 internal sealed class LessOp : ComparisonOp<LessOp.Kernel>

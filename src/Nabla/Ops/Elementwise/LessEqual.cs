@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x &lt;= y</c> with broadcasting, as a bool tensor (no gradient).</summary>
-    public static Tensor LessEqual(Tensor x, Tensor y) => LessEqualOp.Instance.Invoke(x, y);
+    public static Tensor LessEqual(Tensor x, Tensor y) => LessEqualOp.Instance.Call(x, y);
 }
 
 internal sealed class LessEqualOp : ComparisonOp<LessEqualOp.Kernel>

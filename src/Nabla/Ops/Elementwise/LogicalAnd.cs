@@ -8,7 +8,7 @@ public static partial class Tf
 {
     /// <summary>Elementwise logical AND of two bool tensors, with broadcasting (no gradient).</summary>
     /// <exception cref="ArgumentException">When an input is not bool, or the shapes don't broadcast.</exception>
-    public static Tensor LogicalAnd(Tensor x, Tensor y) => LogicalAndOp.Instance.InvokeLogical(x, y);
+    public static Tensor LogicalAnd(Tensor x, Tensor y) => LogicalAndOp.Instance.Call(x, y);
 }
 
 internal sealed class LogicalAndOp : LogicalBinaryOp<LogicalAndOp.Run>
@@ -42,15 +42,13 @@ internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp
 
     /// <summary>
     /// Requires bool operands before the weak-value rule could turn a C# number into a bool (TensorFlow refuses
-    /// <c>logical_and(b, 1)</c>), then dispatches.
+    /// <c>logical_and(b, 1)</c>), then unifies.
     /// </summary>
-    public Tensor InvokeLogical(Tensor x, Tensor y)
+    protected override void ApplyDTypeRules(Span<Tensor> inputs)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        DTypeRules.Require(Name, x.DType, Supported, x.Shape);
-        DTypeRules.Require(Name, y.DType, Supported, y.Shape);
-        return Invoke(x, y);
+        DTypeRules.Require(Name, inputs[0].DType, Supported, inputs[0].Shape);
+        DTypeRules.Require(Name, inputs[1].DType, Supported, inputs[1].Shape);
+        base.ApplyDTypeRules(inputs);
     }
 
     public sealed override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)

@@ -7,7 +7,7 @@ public static partial class Tf
 {
     /// <summary>Elementwise logical OR of two bool tensors, with broadcasting (no gradient).</summary>
     /// <exception cref="ArgumentException">When an input is not bool, or the shapes don't broadcast.</exception>
-    public static Tensor LogicalOr(Tensor x, Tensor y) => LogicalOrOp.Instance.InvokeLogical(x, y);
+    public static Tensor LogicalOr(Tensor x, Tensor y) => LogicalOrOp.Instance.Call(x, y);
 }
 
 internal sealed class LogicalOrOp : LogicalBinaryOp<LogicalOrOp.Run>

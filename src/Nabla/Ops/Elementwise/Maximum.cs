@@ -12,7 +12,7 @@ public static partial class Tf
     /// <c>Maximum(x, 0.0)</c> at 0 has gradient 1 (unlike Relu).
     /// </summary>
     /// <exception cref="ArgumentException">On a bool input, mismatched dtypes or incompatible shapes.</exception>
-    public static Tensor Maximum(Tensor x, Tensor y) => MaximumOp.Instance.Invoke(x, y);
+    public static Tensor Maximum(Tensor x, Tensor y) => MaximumOp.Instance.Call(x, y);
 }
 
 internal sealed class MaximumOp : NumericBinaryOp<MaximumOp.Kernel>

@@ -11,7 +11,7 @@ public static partial class Tf
     /// TensorFlow's <c>x &lt;= y</c> mask: on a tie all of it goes to <paramref name="x"/>.
     /// </summary>
     /// <exception cref="ArgumentException">On a bool input, mismatched dtypes or incompatible shapes.</exception>
-    public static Tensor Minimum(Tensor x, Tensor y) => MinimumOp.Instance.Invoke(x, y);
+    public static Tensor Minimum(Tensor x, Tensor y) => MinimumOp.Instance.Call(x, y);
 }
 
 internal sealed class MinimumOp : NumericBinaryOp<MinimumOp.Kernel>

@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x * y</c> with broadcasting (TensorFlow's <c>Mul</c>).</summary>
-    public static Tensor Multiply(Tensor x, Tensor y) => MultiplyOp.Instance.Invoke(x, y);
+    public static Tensor Multiply(Tensor x, Tensor y) => MultiplyOp.Instance.Call(x, y);
 }
 
 internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>

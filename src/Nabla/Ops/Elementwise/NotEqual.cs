@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x != y</c> with broadcasting, as a bool tensor (no gradient).</summary>
-    public static Tensor NotEqual(Tensor x, Tensor y) => NotEqualOp.Instance.Invoke(x, y);
+    public static Tensor NotEqual(Tensor x, Tensor y) => NotEqualOp.Instance.Call(x, y);
 }
 
 internal sealed class NotEqualOp : ComparisonOp<NotEqualOp.Kernel>

@@ -8,7 +8,7 @@ public static partial class Tf
 {
     /// <summary>Elementwise <c>x^y</c> with broadcasting (Python's <c>**</c>).</summary>
     /// <exception cref="ArgumentException">When an integer is raised to a negative integer power.</exception>
-    public static Tensor Pow(Tensor x, Tensor y) => PowOp.Instance.Invoke(x, y);
+    public static Tensor Pow(Tensor x, Tensor y) => PowOp.Instance.Call(x, y);
 }
 
 internal sealed class PowOp : NumericBinaryOp<PowOp.Kernel>

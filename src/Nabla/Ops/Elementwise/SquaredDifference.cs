@@ -8,7 +8,7 @@ public static partial class Tf
 {
     /// <summary>Elementwise <c>(x - y)²</c> with broadcasting (TensorFlow's <c>tf.math.squared_difference</c>).</summary>
     /// <exception cref="ArgumentException">On a bool input, mismatched dtypes or incompatible shapes.</exception>
-    public static Tensor SquaredDifference(Tensor x, Tensor y) => SquaredDifferenceOp.Instance.Invoke(x, y);
+    public static Tensor SquaredDifference(Tensor x, Tensor y) => SquaredDifferenceOp.Instance.Call(x, y);
 }
 
 internal sealed class SquaredDifferenceOp : NumericBinaryOp<SquaredDifferenceOp.Kernel>

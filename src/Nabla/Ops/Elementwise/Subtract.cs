@@ -7,7 +7,7 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>Elementwise <c>x - y</c> with broadcasting.</summary>
-    public static Tensor Subtract(Tensor x, Tensor y) => SubtractOp.Instance.Invoke(x, y);
+    public static Tensor Subtract(Tensor x, Tensor y) => SubtractOp.Instance.Call(x, y);
 }
 
 internal sealed class SubtractOp : NumericBinaryOp<SubtractOp.Kernel>

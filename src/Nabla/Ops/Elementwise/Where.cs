@@ -9,14 +9,7 @@ public static partial class Tf
     /// all three broadcast together. The gradient goes to the chosen side only.
     /// </summary>
     /// <exception cref="ArgumentException">When the condition is not bool, or the shapes don't broadcast.</exception>
-    public static Tensor Where(Tensor condition, Tensor x, Tensor y)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        DTypeRules.Unify("SelectV2", ref x, ref y);
-        return WhereOp.Instance.Call(condition, x, y);
-    }
+    public static Tensor Where(Tensor condition, Tensor x, Tensor y) => WhereOp.Instance.Call(condition, x, y);
 }
 
 internal sealed class WhereOp : Op
@@ -27,6 +20,9 @@ internal sealed class WhereOp : Op
         : base("SelectV2")
     {
     }
+
+    // The two values take one dtype; the condition stays bool.
+    protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[1], ref inputs[2], inputsOnly: true);
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {

@@ -15,7 +15,6 @@ public static partial class Tf
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(updates);
         IndexRuns.RequireIndexDType("TensorScatterUpdate", indices, tensor.Shape);
-        DTypeRules.Unify("TensorScatterUpdate", ref tensor, ref updates);
         if (indices.Rank == 0)
         {
             throw new ArgumentException($"TensorScatterUpdate expects indices of rank >= 1, got shape {indices.Shape} [Op:TensorScatterUpdate].");
@@ -33,6 +32,9 @@ internal sealed class TensorScatterUpdateOp : Op
         : base("TensorScatterUpdate")
     {
     }
+
+    // The updates take the tensor's dtype (a weak C# value converts; strong ones must agree).
+    protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[0], ref inputs[2], inputsOnly: true);
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {

@@ -14,16 +14,13 @@ public static partial class Tf
     /// dtypes differ or are not numeric.
     /// </exception>
     public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        DTypeRules.Unify("MatMul", ref a, ref b);
-        return MatMulOp.Get(transposeA, transposeB).Call(a, b);
-    }
+        => MatMulOp.Get(transposeA, transposeB).Call(a, b);
 }
 
 internal sealed class MatMulOp : Op
 {
+    public override bool SupportsUnknownDims => true;
+
     private static readonly MatMulOp[] s_instances = [new(false, false), new(false, true), new(true, false), new(true, true)];
 
     private readonly bool _transposeA;
@@ -37,6 +34,8 @@ internal sealed class MatMulOp : Op
     }
 
     public static MatMulOp Get(bool transposeA, bool transposeB) => s_instances[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)];
+
+    protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[0], ref inputs[1], inputsOnly: true);
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
@@ -59,14 +58,14 @@ internal sealed class MatMulOp : Op
         int ka = _transposeA ? da[^2] : da[^1];
         int kb = _transposeB ? db[^1] : db[^2];
         int n = _transposeB ? db[^2] : db[^1];
-        if (ka != kb)
+        if (ka != kb && ka != Shape.UnknownDim && kb != Shape.UnknownDim)
         {
             throw new ArgumentException(
                 $"Matrix size-incompatible: In[0]: {a.Shape}, In[1]: {b.Shape} (transposeA={_transposeA}, transposeB={_transposeB}, " +
                 $"{ka} vs {kb}) [Op:MatMul].");
         }
 
-        Shape batch = DTypeRules.BroadcastShapes(Name, Shape.Create(da[..^2]), Shape.Create(db[..^2]));
+        Shape batch = DTypeRules.BroadcastShapes(Name, Shape.FromOwnedArray(da[..^2].ToArray()), Shape.FromOwnedArray(db[..^2].ToArray()));
         var dims = new int[batch.Rank + 2];
         batch.Dims.CopyTo(dims);
         dims[^2] = m;

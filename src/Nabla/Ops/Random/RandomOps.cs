@@ -41,7 +41,7 @@ public static partial class Tf
         private static Tensor Sample(RandomKind kind, Shape shape, DType dtype, double p0, double p1, int? seed)
         {
             (ulong key, ulong stream) = RandomSeeds.Next(seed);
-            return new RandomOp(kind, shape, dtype, p0, p1, key, stream).Call([]);
+            return new RandomOp(kind, shape, dtype, p0, p1, key, stream, seed).Call([]);
         }
     }
 }
@@ -54,14 +54,24 @@ internal enum RandomKind
 }
 
 /// <summary>A random op: no inputs, no gradient; the kernel reads one Philox stream sequentially.</summary>
-internal sealed class RandomOp(RandomKind kind, Shape shape, DType dtype, double p0, double p1, ulong key, ulong stream)
+internal sealed class RandomOp(RandomKind kind, Shape shape, DType dtype, double p0, double p1, ulong key, ulong stream, int? opSeed)
     : Op(kind switch
     {
         RandomKind.Uniform => dtype.IsInteger ? "RandomUniformInt" : "RandomUniform",
         RandomKind.Normal => "RandomStandardNormal",
         _ => "TruncatedNormal",
-    })
+    }), IGraphStateful
 {
+    /// <summary>
+    /// The same op with the next numbers of its seed's sequence: what a graph runs each time, since a random node
+    /// draws new numbers on every run (TensorFlow's stateful random ops), reproducibly under <see cref="Tf.Random.SetSeed"/>.
+    /// </summary>
+    public RandomOp Redraw()
+    {
+        (ulong nextKey, ulong nextStream) = RandomSeeds.Next(opSeed);
+        return new RandomOp(kind, shape, dtype, p0, p1, nextKey, nextStream, opSeed);
+    }
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         DTypeRules.Require(Name, dtype, kind == RandomKind.Uniform ? DTypeSet.Numeric : DTypeSet.Floating, shape);

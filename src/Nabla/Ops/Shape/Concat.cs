@@ -18,25 +18,9 @@ public static partial class Tf
         }
 
         var inputs = new Tensor[values.Length];
-        DType? strong = null;
         for (int i = 0; i < values.Length; i++)
         {
             inputs[i] = values[i] ?? throw new ArgumentNullException(nameof(values), $"ConcatV2 input {i} is null.");
-            if (strong is null && !inputs[i].IsWeak)
-            {
-                strong = inputs[i].DType;
-            }
-        }
-
-        if (strong is { } d)
-        {
-            for (int i = 0; i < inputs.Length; i++)
-            {
-                if (inputs[i].IsWeak)
-                {
-                    inputs[i] = DTypeRules.ConvertWeak(inputs[i], d, "ConcatV2");
-                }
-            }
         }
 
         int a = Axes.Normalize("ConcatV2", axis, inputs[0].Rank, inputs[0].Shape);
@@ -47,6 +31,26 @@ public static partial class Tf
 /// <summary>Copies each input into its band of the output; the gradient slices the upstream into the same bands.</summary>
 internal sealed class ConcatOp(int axis) : Op("ConcatV2")
 {
+    // Weakly typed values (C# arrays) take the dtype of the first strongly typed input.
+    protected override void ApplyDTypeRules(Span<Tensor> inputs)
+    {
+        foreach (Tensor t in inputs)
+        {
+            if (!t.IsWeak)
+            {
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    if (inputs[i].IsWeak)
+                    {
+                        inputs[i] = DTypeRules.ConvertWeak(inputs[i], t.DType, Name);
+                    }
+                }
+
+                return;
+            }
+        }
+    }
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor first = inputs[0];

@@ -44,14 +44,16 @@ public static partial class Tf
             return Identity(x);
         }
 
-        Tensor value = Cast(Constant(constantValue), x.DType);
-        return new PadOp(before, after).Call(x, value);
+        return new PadOp(before, after).Call(x, Constant(constantValue));
     }
 }
 
 /// <summary>PadV2: fills the output with the scalar second input, then copies the first into the interior.</summary>
 internal sealed class PadOp(int[] before, int[] after) : Op("PadV2")
 {
+    // The pad value takes the tensor's dtype (a cast: TensorFlow's default pad of 0 works for every dtype).
+    protected override void ApplyDTypeRules(Span<Tensor> inputs) => inputs[1] = Tf.Cast(inputs[1], inputs[0].DType);
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];

@@ -19,6 +19,10 @@ public static partial class Tf
 
 internal sealed class ReshapeOp(int[] requested) : Op("Reshape")
 {
+    // A traced input with unknown dimensions takes a requested shape with at most one -1, which stays unknown
+    // until the graph runs (reshaping (None, 3) to (-1, 1, 3), as ExpandDims and gradients do).
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
@@ -44,6 +48,11 @@ internal sealed class ReshapeOp(int[] requested) : Op("Reshape")
             {
                 known *= dims[i];
             }
+        }
+
+        if (!x.Shape.IsFullyDefined)
+        {
+            return new TensorSpec(Shape.FromOwnedArray(dims), x.DType);
         }
 
         if (inferred >= 0)

@@ -1,0 +1,130 @@
+namespace Nabla;
+
+/// <summary>
+/// The context of a function being traced: each op call appends a node to the graph and returns its symbolic
+/// output, after the op's own shape/dtype rule has checked the inputs (so errors found while tracing name the
+/// op, the shapes and the dtypes, as eagerly). Concrete tensors met on the way become constants of the graph,
+/// variables become reads that happen when the graph runs, and the tapes opened inside the function record
+/// the symbolic ops, so their gradients are graph nodes too.
+/// </summary>
+internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : ExecutionContext
+{
+    public FuncGraph Graph { get; } = graph;
+
+    /// <summary>The trace this one runs inside (a function called while another is traced), or null.</summary>
+    public TracingContext? Outer { get; } = outer;
+
+    public override bool IsEager => false;
+
+    public override Tensor Execute(Op op, Span<Tensor> inputs)
+    {
+        var symbolic = new SymbolicTensor[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(inputs[i], "input");
+            symbolic[i] = ToGraph(inputs[i]);
+            inputs[i] = symbolic[i];
+        }
+
+        if (op is CustomGradientOp custom)
+        {
+            return TraceCustomGradient(custom, inputs);
+        }
+
+        TensorSpec spec = InferOutput(op, inputs);
+        SymbolicTensor output = Graph.AddNode(op, symbolic, spec, isWeak: false, name: null);
+        if (TapeStack.AnyRecording && output.DType.IsFloating)
+        {
+            TapeStack.Record(op, inputs, output);
+        }
+
+        return output;
+    }
+
+    public override void AssignVariable(Variable variable, Tensor value)
+    {
+        SymbolicTensor v = ToGraph(value);
+        Graph.AddNode(new AssignVariableOp(variable), [v], new TensorSpec(v.Shape, v.DType), isWeak: false, name: null);
+    }
+
+    public override Tensor[] CallFunction(ConcreteFunction function, IReadOnlyList<Tensor> inputs)
+        => GraphReplay.Run(function.Graph, inputs, new GraphReplay.Options());
+
+    /// <summary>A value of this graph for <paramref name="value"/>: itself, a read of a variable, or a captured constant.</summary>
+    public SymbolicTensor ToGraph(Tensor value)
+    {
+        switch (value)
+        {
+            case SymbolicTensor s when ReferenceEquals(s.Graph, Graph):
+                return s;
+            case SymbolicTensor s:
+                throw new InvalidOperationException(
+                    $"The symbolic tensor '{s.TensorName}' (shape {s.Shape}, dtype {s.DType}) belongs to the traced function " +
+                    $"'{s.Graph.Name}', not to '{Graph.Name}' being traced now: a function cannot use another function's " +
+                    "tensors. Pass the value as an argument instead.");
+            case Variable variable:
+                return ReadVariable(variable);
+            default:
+                return Graph.Capture(value);
+        }
+    }
+
+    /// <summary>Reads <paramref name="variable"/> when the graph runs, and offers the read to the tapes recording inside the function.</summary>
+    public override SymbolicTensor ReadVariable(Variable variable)
+    {
+        SymbolicTensor read = Graph.AddNode(new VariableReadOp(variable), [], new TensorSpec(variable.Shape, variable.DType), isWeak: false, name: null);
+        RecordVariableRead(variable, read);
+        return read;
+    }
+
+    private static TensorSpec InferOutput(Op op, ReadOnlySpan<Tensor> inputs)
+    {
+        foreach (Tensor input in inputs)
+        {
+            if (!input.Shape.IsFullyDefined && !op.SupportsUnknownDims)
+            {
+                throw new InvalidOperationException(
+                    $"{op.Name} cannot be traced with unknown dimensions yet: input shapes {ShapesOf(inputs)} (dtypes {DTypesOf(inputs)}). " +
+                    "Give the function an input signature (or call it with tensors) whose dimensions are known.");
+            }
+        }
+
+        return op.InferOutput(inputs);
+    }
+
+    // A custom gradient's forward result was traced already: the node passes it on, and the tape entry is the
+    // custom op, so the tape differentiates through the user's gradient function only.
+    private SymbolicTensor TraceCustomGradient(CustomGradientOp custom, Span<Tensor> inputs)
+    {
+        SymbolicTensor result = ToGraph(custom.Result);
+        SymbolicTensor output = Graph.AddNode(IdentityOp.Instance, [result], new TensorSpec(result.Shape, result.DType), isWeak: false, name: null);
+        if (TapeStack.AnyRecording)
+        {
+            TapeStack.Record(custom, inputs, output);
+        }
+
+        return output;
+    }
+
+    private static string ShapesOf(ReadOnlySpan<Tensor> inputs)
+    {
+        var parts = new string[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            parts[i] = inputs[i].Shape.ToString();
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static string DTypesOf(ReadOnlySpan<Tensor> inputs)
+    {
+        var parts = new string[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            parts[i] = inputs[i].DType.ToString();
+        }
+
+        return string.Join(", ", parts);
+    }
+}

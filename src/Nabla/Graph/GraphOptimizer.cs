@@ -1,0 +1,10 @@
+namespace Nabla;
+
+/// <summary>The optimization passes a traced graph goes through before it first runs, in order.</summary>
+internal static class GraphOptimizer
+{
+    public static void Optimize(FuncGraph graph)
+    {
+        Prune.Run(graph);
+    }
+}
