@@ -288,11 +288,4 @@ public class RegularizerTests
         Assert.True(shrunk < plain * 0.8, $"sum of squares with L2 {shrunk}, without {plain}");
         Assert.True(shrunkLoss[^1] > plainLoss[^1], $"reported loss with L2 {shrunkLoss[^1]}, without {plainLoss[^1]}");
     }
-
-    private sealed class DoubleTolerance(double tolerance) : IEqualityComparer<double>
-    {
-        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
-
-        public int GetHashCode(double obj) => 0;
-    }
 }

@@ -2,26 +2,33 @@ namespace Nabla.Keras;
 
 /// <summary>
 /// Randomly zeroes a fraction <see cref="Rate"/> of its inputs during training and scales the rest by
-/// <c>1 / (1 - rate)</c> (Keras's <c>Dropout</c>); at inference (<c>training: false</c>) it is the identity.
+/// <c>1 / (1 - rate)</c> (Keras's <c>Dropout</c>); at inference (<c>training: false</c>) it is the identity. With a
+/// <see cref="NoiseShape"/>, whole slices are kept or dropped together.
 /// </summary>
 public class Dropout : Layer
 {
+    private readonly int?[]? _noiseShape;
+
     /// <summary>Creates the layer.</summary>
     /// <param name="rate">The fraction of inputs to drop, in [0, 1).</param>
     /// <param name="seed">The op seed of the random mask; <c>null</c> for the global generator only.</param>
     /// <param name="name">The layer's name; <c>dropout</c>, <c>dropout_1</c>... by default.</param>
+    /// <param name="noiseShape">The mask's shape (Keras's <c>noise_shape</c>): per axis 1 (one draw shared along it), its size,
+    /// or null for the input's size; null for a mask as large as the input.</param>
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
     /// <exception cref="ArgumentException">When <paramref name="rate"/> is outside [0, 1).</exception>
-    public Dropout(double rate, int? seed = null, string? name = null)
-        : base(name)
+    public Dropout(double rate, int? seed = null, string? name = null, int?[]? noiseShape = null, DType? dtype = null)
+        : base(name, dtype: dtype)
     {
         if (!(rate >= 0 && rate < 1))
         {
             throw new ArgumentException(
-                $"Dropout: rate must be in [0, 1), got {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", nameof(rate));
+                $"{GetType().Name}: rate must be in [0, 1), got {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", nameof(rate));
         }
 
         Rate = rate;
         Seed = seed;
+        _noiseShape = noiseShape is null ? null : (int?[])noiseShape.Clone();
     }
 
     /// <summary>The fraction of inputs dropped in training.</summary>
@@ -30,11 +37,40 @@ public class Dropout : Layer
     /// <summary>The op seed of the mask.</summary>
     public int? Seed { get; }
 
+    /// <summary>The mask's shape as given (null entries take the input's size); null for the input's shape.</summary>
+    public IReadOnlyList<int?>? NoiseShape => _noiseShape;
+
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return training && Rate > 0 ? Tf.Nn.Dropout(inputs, Rate, Seed) : inputs;
+        int[]? noiseShape = NoiseShapeFor(inputs);
+        return training && Rate > 0 ? Tf.Nn.Dropout(inputs, Rate, Seed, noiseShape) : inputs;
+    }
+
+    /// <summary>The concrete mask shape for <paramref name="inputs"/> (null: the inputs' shape); checks the inputs.</summary>
+    /// <param name="inputs">The layer's inputs.</param>
+    protected virtual int[]? NoiseShapeFor(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (_noiseShape is null)
+        {
+            return null;
+        }
+
+        if (_noiseShape.Length != inputs.Rank)
+        {
+            throw new ArgumentException(
+                $"{GetType().Name} {Name}: noiseShape has {_noiseShape.Length} axes for inputs of shape {inputs.Shape} ({inputs.DType}).", nameof(inputs));
+        }
+
+        var shape = new int[inputs.Rank];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            shape[i] = _noiseShape[i] ?? inputs.Shape[i];
+        }
+
+        return shape;
     }
 }
 

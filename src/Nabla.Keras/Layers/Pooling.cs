@@ -1,62 +1,53 @@
 namespace Nabla.Keras;
 
-/// <summary>The shared part of Keras's 2-D pooling layers (NHWC): window, strides (the window by default), padding.</summary>
+/// <summary>
+/// The shared part of Keras's 1-D and 2-D pooling layers (channels last): window, strides (the window by default),
+/// padding.
+/// </summary>
 public abstract class Pooling : Layer
 {
-    /// <summary>Creates the layer.</summary>
+    /// <summary>Creates a 2-D pooling layer.</summary>
     /// <param name="poolSize">The window: one size or (height, width).</param>
     /// <param name="strides">The strides: one value or (height, width); null for the window size.</param>
     /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
     /// <param name="name">The layer's name.</param>
-    protected Pooling(int[] poolSize, int[]? strides, string padding, string? name)
-        : base(name)
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    protected Pooling(int[] poolSize, int[]? strides, string padding, string? name, DType? dtype = null)
+        : this(2, poolSize, strides, padding, name, dtype)
     {
-        ArgumentNullException.ThrowIfNull(poolSize);
-        string layer = GetType().Name;
-        PoolSize = Pair(layer, "poolSize", poolSize);
-        Strides = strides is null ? PoolSize : Pair(layer, "strides", strides);
-        Padding = ParsePadding(layer, padding);
     }
 
-    /// <summary>The window (height, width).</summary>
+    /// <summary>Creates a pooling layer over <paramref name="spatialRank"/> axes.</summary>
+    /// <param name="spatialRank">1 (steps) or 2 (height, width).</param>
+    /// <param name="poolSize">The window: one size for every axis or one per axis.</param>
+    /// <param name="strides">The strides: one value or one per axis; null for the window size.</param>
+    /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
+    /// <param name="name">The layer's name.</param>
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    protected Pooling(int spatialRank, int[] poolSize, int[]? strides, string padding, string? name, DType? dtype = null)
+        : base(name, dtype: dtype)
+    {
+        string layer = GetType().Name;
+        SpatialRank = spatialRank;
+        PoolSize = ConvUtils.Tuple(layer, "poolSize", poolSize, spatialRank);
+        Strides = strides is null ? PoolSize : ConvUtils.Tuple(layer, "strides", strides, spatialRank);
+        Padding = ConvUtils.Padding(layer, padding);
+    }
+
+    /// <summary>The number of pooled axes.</summary>
+    public int SpatialRank { get; }
+
+    /// <summary>The window, one size per pooled axis.</summary>
     public int[] PoolSize { get; }
 
-    /// <summary>The strides (height, width).</summary>
+    /// <summary>The strides, one per pooled axis.</summary>
     public int[] Strides { get; }
 
     /// <summary>The padding, <c>"valid"</c> or <c>"same"</c>.</summary>
     public string Padding { get; }
 
-    /// <summary>Checks an NHWC input and names the layer on error.</summary>
-    protected void RequireNhwc(Tensor inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Rank != 4)
-        {
-            throw new ArgumentException(
-                $"{GetType().Name} {Name}: inputs must be rank 4 (batch, height, width, channels), got shape {inputs.Shape} ({inputs.DType}).", nameof(inputs));
-        }
-    }
-
-    /// <summary>Keras's padding names, <c>"valid"</c> and <c>"same"</c> (any case).</summary>
-    internal static string ParsePadding(string layer, string padding)
-    {
-        ArgumentNullException.ThrowIfNull(padding);
-        string lower = padding.ToUpperInvariant() switch
-        {
-            "VALID" => "valid",
-            "SAME" => "same",
-            _ => throw new ArgumentException($"{layer}: padding must be \"valid\" or \"same\", got \"{padding}\".", nameof(padding)),
-        };
-        return lower;
-    }
-
-    private static int[] Pair(string layer, string what, int[] values) => values.Length switch
-    {
-        1 when values[0] > 0 => [values[0], values[0]],
-        2 when values[0] > 0 && values[1] > 0 => [values[0], values[1]],
-        _ => throw new ArgumentException($"{layer}: {what} must be one or two positive integers, got [{string.Join(", ", values)}].", what),
-    };
+    /// <summary>Checks a (batch, pooled axes..., channels) input and names the layer on error.</summary>
+    protected void RequireNhwc(Tensor inputs) => ConvUtils.RequireRank(this, inputs, SpatialRank);
 }
 
 /// <summary>2-D max pooling (Keras's <c>MaxPooling2D</c>, <c>Tf.Nn.MaxPool2D</c>).</summary>
@@ -64,8 +55,9 @@ public abstract class Pooling : Layer
 /// <param name="strides">The strides; the window by default.</param>
 /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
 /// <param name="name">The layer's name; <c>max_pooling2d</c>... by default.</param>
-public class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null)
-    : Pooling(poolSize ?? [2], strides, padding, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(poolSize ?? [2], strides, padding, name, dtype)
 {
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
@@ -80,8 +72,9 @@ public class MaxPooling2D(int[]? poolSize = null, int[]? strides = null, string 
 /// <param name="strides">The strides; the window by default.</param>
 /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
 /// <param name="name">The layer's name; <c>average_pooling2d</c>... by default.</param>
-public class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null)
-    : Pooling(poolSize ?? [2], strides, padding, name)
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(poolSize ?? [2], strides, padding, name, dtype)
 {
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
@@ -91,28 +84,121 @@ public class AveragePooling2D(int[]? poolSize = null, int[]? strides = null, str
     }
 }
 
-/// <summary>The mean over height and width of each channel (Keras's <c>GlobalAveragePooling2D</c>): (batch, channels).</summary>
-public class GlobalAveragePooling2D : Layer
+/// <summary>1-D max pooling over (batch, steps, channels) (Keras's <c>MaxPooling1D</c>, <c>Tf.Nn.MaxPool1D</c>).</summary>
+/// <param name="poolSize">The window; 2 by default.</param>
+/// <param name="strides">The stride; the window by default.</param>
+/// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
+/// <param name="name">The layer's name; <c>max_pooling1d</c>... by default.</param>
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(1, [poolSize], strides is { } s ? [s] : null, padding, name, dtype)
 {
-    /// <summary>Creates the layer.</summary>
-    /// <param name="keepDims">Whether to keep height and width as size-1 axes.</param>
-    /// <param name="name">The layer's name; <c>global_average_pooling2d</c>... by default.</param>
-    public GlobalAveragePooling2D(bool keepDims = false, string? name = null)
-        : base(name) => KeepDims = keepDims;
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        RequireNhwc(inputs);
+        return Tf.Nn.MaxPool1D(inputs, PoolSize, Strides, Padding);
+    }
+}
 
-    /// <summary>Whether height and width are kept as size-1 axes.</summary>
+/// <summary>
+/// 1-D average pooling over (batch, steps, channels) (Keras's <c>AveragePooling1D</c>, <c>Tf.Nn.AvgPool1D</c>; SAME
+/// averages valid elements only).
+/// </summary>
+/// <param name="poolSize">The window; 2 by default.</param>
+/// <param name="strides">The stride; the window by default.</param>
+/// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
+/// <param name="name">The layer's name; <c>average_pooling1d</c>... by default.</param>
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null, DType? dtype = null)
+    : Pooling(1, [poolSize], strides is { } s ? [s] : null, padding, name, dtype)
+{
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        RequireNhwc(inputs);
+        return Tf.Nn.AvgPool1D(inputs, PoolSize, Strides, Padding);
+    }
+}
+
+/// <summary>The shared part of Keras's global pooling layers: a reduction over every axis between the batch and the channels.</summary>
+public abstract class GlobalPooling : Layer
+{
+    private readonly int[] _axes;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="spatialRank">The number of reduced axes (1: steps; 2: height and width).</param>
+    /// <param name="keepDims">Whether to keep the reduced axes as size-1 axes.</param>
+    /// <param name="name">The layer's name.</param>
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    protected GlobalPooling(int spatialRank, bool keepDims, string? name, DType? dtype = null)
+        : base(name, dtype: dtype)
+    {
+        SpatialRank = spatialRank;
+        KeepDims = keepDims;
+        _axes = [.. Enumerable.Range(1, spatialRank)];
+    }
+
+    /// <summary>The number of reduced axes.</summary>
+    public int SpatialRank { get; }
+
+    /// <summary>Whether the reduced axes are kept as size-1 axes.</summary>
     public bool KeepDims { get; }
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Rank != 4)
-        {
-            throw new ArgumentException(
-                $"GlobalAveragePooling2D {Name}: inputs must be rank 4 (batch, height, width, channels), got shape {inputs.Shape} ({inputs.DType}).", nameof(inputs));
-        }
-
-        return Tf.ReduceMean(inputs, [1, 2], KeepDims);
+        ConvUtils.RequireRank(this, inputs, SpatialRank);
+        return Reduce(inputs, _axes, KeepDims);
     }
+
+    /// <summary>The reduction (<c>Tf.ReduceMean</c>, <c>Tf.ReduceMax</c>).</summary>
+    /// <param name="inputs">The checked inputs.</param>
+    /// <param name="axes">The reduced axes.</param>
+    /// <param name="keepDims">Whether to keep them as size-1 axes.</param>
+    protected abstract Tensor Reduce(Tensor inputs, int[] axes, bool keepDims);
+}
+
+/// <summary>The mean over height and width of each channel (Keras's <c>GlobalAveragePooling2D</c>): (batch, channels).</summary>
+/// <param name="keepDims">Whether to keep height and width as size-1 axes.</param>
+/// <param name="name">The layer's name; <c>global_average_pooling2d</c>... by default.</param>
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalAveragePooling2D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(2, keepDims, name, dtype)
+{
+    /// <inheritdoc/>
+    protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMean(inputs, axes, keepDims);
+}
+
+/// <summary>The maximum over height and width of each channel (Keras's <c>GlobalMaxPooling2D</c>): (batch, channels).</summary>
+/// <param name="keepDims">Whether to keep height and width as size-1 axes.</param>
+/// <param name="name">The layer's name; <c>global_max_pooling2d</c>... by default.</param>
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalMaxPooling2D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(2, keepDims, name, dtype)
+{
+    /// <inheritdoc/>
+    protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMax(inputs, axes, keepDims);
+}
+
+/// <summary>The mean over the steps of each channel (Keras's <c>GlobalAveragePooling1D</c>): (batch, channels).</summary>
+/// <param name="keepDims">Whether to keep the steps axis with size 1.</param>
+/// <param name="name">The layer's name; <c>global_average_pooling1d</c>... by default.</param>
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalAveragePooling1D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(1, keepDims, name, dtype)
+{
+    /// <inheritdoc/>
+    protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMean(inputs, axes, keepDims);
+}
+
+/// <summary>The maximum over the steps of each channel (Keras's <c>GlobalMaxPooling1D</c>): (batch, channels).</summary>
+/// <param name="keepDims">Whether to keep the steps axis with size 1.</param>
+/// <param name="name">The layer's name; <c>global_max_pooling1d</c>... by default.</param>
+/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+public class GlobalMaxPooling1D(bool keepDims = false, string? name = null, DType? dtype = null)
+    : GlobalPooling(1, keepDims, name, dtype)
+{
+    /// <inheritdoc/>
+    protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMax(inputs, axes, keepDims);
 }

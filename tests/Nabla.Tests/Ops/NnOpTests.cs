@@ -193,6 +193,34 @@ public class NnOpTests
             inputs);
     }
 
+    [Fact]
+    public void Dropout_NoiseShape_SharesOneDrawAlongUnitAxes_AndRejectsOtherShapes()
+    {
+        // (batch 50, steps 8, channels 20) with noise (50, 1, 20): each (sample, channel) column is kept or dropped whole.
+        Tensor x = Tf.Ones([50, 8, 20]);
+        double[] y = AssertTensor.ToDoubles(Tf.Nn.Dropout(x, 0.4, seed: 2, noiseShape: [50, 1, 20]));
+        int droppedColumns = 0;
+        for (int n = 0; n < 50; n++)
+        {
+            for (int c = 0; c < 20; c++)
+            {
+                double first = y[(n * 160) + c];
+                Assert.True(first == 0 || System.Math.Abs(first - (1 / 0.6)) < 1e-6);
+                for (int t = 1; t < 8; t++)
+                {
+                    Assert.Equal(first, y[(n * 160) + (t * 20) + c]);
+                }
+
+                droppedColumns += first == 0 ? 1 : 0;
+            }
+        }
+
+        Assert.InRange(droppedColumns / 1000.0, 0.34, 0.46);
+        var e = Assert.Throws<ArgumentException>(() => Tf.Nn.Dropout(x, 0.5, noiseShape: [50, 2, 20]));
+        Assert.Contains("noise_shape (50, 2, 20)", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Tf.Nn.Dropout(x, 0.5, noiseShape: [50, 20]));
+    }
+
     [Theory]
     [InlineData(new[] { 0 }, false)]
     [InlineData(new[] { 0, 2 }, false)]
