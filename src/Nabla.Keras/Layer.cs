@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Nabla.Keras.Distribute;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
 
@@ -202,6 +203,9 @@ public abstract partial class Layer
         initializer ??= new GlorotUniform();
         Tensor value = initializer.Initialize(shape, dtype ?? DType);
         var variable = new Variable(value, trainable: trainable, name: $"{Name}/{name}");
+
+        // Under a distribution strategy every worker starts from the chief's initial value (a mirrored variable).
+        Distribution.Current?.SynchronizeVariables([variable]);
         _weights.Add(variable);
         if (regularizer is not null)
         {

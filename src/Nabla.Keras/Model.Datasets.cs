@@ -1,5 +1,6 @@
 using Nabla.Data;
 using Nabla.Keras.Callbacks;
+using Nabla.Keras.Distribute;
 using Nabla.Keras.Losses;
 
 namespace Nabla.Keras;
@@ -33,6 +34,7 @@ public abstract partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckFitArguments(epochs, initialEpoch, verbose);
+        RequireNoStrategy("Fit");
         long cardinality = CheckSteps("Fit", dataset, stepsPerEpoch, nameof(stepsPerEpoch));
         if (validationData is not null)
         {
@@ -150,6 +152,7 @@ public abstract partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         (_, Loss loss) = RequireCompiled("Evaluate");
+        RequireNoStrategy("Evaluate");
         CheckSteps("Evaluate", dataset, steps, nameof(steps));
         ResetMetrics();
         batches = 0;
@@ -174,6 +177,7 @@ public abstract partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckSteps("Predict", dataset, steps, nameof(steps));
+        RequireNoStrategy("Predict");
         var outputs = new List<Tensor>();
         using (IEnumerator<Tensor> batches = dataset.GetEnumerator())
         {
@@ -201,6 +205,16 @@ public abstract partial class Model
         ArgumentNullException.ThrowIfNull(dataset);
         CheckSteps("Predict", dataset, steps, nameof(steps));
         return Predict(new InputsOf(dataset), steps, cancellationToken);
+    }
+
+    // Datasets are not sharded across workers yet: refuse rather than train each worker on its own copy unsynchronized.
+    private void RequireNoStrategy(string what)
+    {
+        if ((DistributeStrategy ?? Distribution.Current) is not null)
+        {
+            throw new NotSupportedException(
+                $"{what}: datasets are not distributed across workers yet; under a distribution strategy pass tensors (x, y), which are sharded.");
+        }
     }
 
     // A positive step count, and one for an endless dataset (Keras's message); returns the dataset's cardinality.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nabla.Keras.Callbacks;
+using Nabla.Keras.Distribute;
 
 namespace Nabla.Keras;
 
@@ -43,10 +44,20 @@ public abstract partial class Model
         int samples = trainX.Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
 
-        CallbackList list = BeginFit(new TrainingParameters(epochs, steps, verbose), callbacks, output, interactive, out History history);
+        // Under a distribution strategy each worker trains on its shard of every global batch (Distribute/).
+        IDistributionStrategy? strategy = DistributeStrategy ?? Distribution.Current;
+        using IDisposable? distributed = strategy is null ? null : Distribution.Enter(strategy);
+        CallbackList list = BeginFit(new TrainingParameters(epochs, steps, verbose), callbacks, output, interactive, out History history,
+            printProgress: strategy is not { WorkerIndex: not 0 });
 #pragma warning disable CA5394 // Shuffling training data is not security sensitive.
         // Without a seed, the shuffle seed is drawn from Tf.Random, so Tf.Random.SetSeed makes Fit reproducible.
         int shuffleSeed = seed ?? (shuffle ? (int)Tf.Random.Uniform([], 0, int.MaxValue, DType.Float64).Item<double>() : 0);
+        if (strategy is not null)
+        {
+            shuffleSeed = strategy.SynchronizeFit(samples, batchSize, shuffleSeed);
+            strategy.SynchronizeVariables(Variables);
+        }
+
         var random = new Random(shuffleSeed);
         int[] order = new int[samples];
         for (int i = 0; i < samples; i++)
@@ -73,11 +84,25 @@ public abstract partial class Model
                 int end = Math.Min(samples, start + batchSize);
                 (Tensor bx, Tensor by) = Batch(trainX, trainY, shuffle ? order : null, start, end);
                 list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
-                TrainStep(bx, by);
-                list.BatchEnd(step, GetMetricsResult());
+                if (strategy is not null)
+                {
+                    (bx, by) = (strategy.ShardBatch(bx, training: true), strategy.ShardBatch(by, training: true));
+                }
+
+                if (bx.Shape[0] > 0)
+                {
+                    TrainStep(bx, by);
+                }
+
+                list.BatchEnd(step, AggregatedMetricsResult(strategy));
             }
 
-            logs = GetMetricsResult();
+            if (strategy is not null)
+            {
+                strategy.SynchronizeVariables(NonTrainableVariables);
+            }
+
+            logs = AggregatedMetricsResult(strategy);
             if (valX is not null && valY is not null)
             {
                 foreach ((string key, double value) in EvaluateMetrics(valX, valY, batchSize, cancellationToken))
@@ -107,11 +132,11 @@ public abstract partial class Model
 
     // The callbacks of a Fit: the progress bar (unless silent), the user's, then the History; each told the model and the run's parameters.
     private CallbackList BeginFit(TrainingParameters parameters, IEnumerable<Callback>? callbacks, TextWriter? output, bool? interactive,
-        out History history)
+        out History history, bool printProgress = true)
     {
         history = new History();
         var all = new List<Callback>();
-        TextWriter? writer = parameters.Verbose == 0 ? null : output ?? Console.Out;
+        TextWriter? writer = parameters.Verbose == 0 || !printProgress ? null : output ?? Console.Out;
         if (writer is not null)
         {
             bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
@@ -131,6 +156,10 @@ public abstract partial class Model
         StopTraining = false;
         return new CallbackList(all);
     }
+
+    // The metrics of all workers under a strategy: means over each worker's samples so far, weighted by their count.
+    private Dictionary<string, double> AggregatedMetricsResult(IDistributionStrategy? strategy) =>
+        strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), _lossTracker.Count);
 
     // The batch of samples [start, end): a slice in order, or a gather of the shuffled indices.
     private static (Tensor X, Tensor Y) Batch(Tensor x, Tensor y, int[]? order, int start, int end)

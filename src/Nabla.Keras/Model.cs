@@ -1,3 +1,4 @@
+using Nabla.Keras.Distribute;
 using Nabla.Keras.Losses;
 using Nabla.Keras.Metrics;
 using Nabla.Keras.Optimizers;
@@ -20,6 +21,12 @@ public abstract partial class Model : Layer
         : base(name)
     {
     }
+
+    /// <summary>
+    /// The distribution strategy whose scope was entered when the model was created (Keras's <c>distribute_strategy</c>),
+    /// or <c>null</c>: <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> run under it.
+    /// </summary>
+    public IDistributionStrategy? DistributeStrategy { get; } = Distribution.Current;
 
     /// <summary>The optimizer set by <c>Compile</c>.</summary>
     public Optimizer? Optimizer { get; private set; }
@@ -172,6 +179,20 @@ public abstract partial class Model : Layer
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize("Predict", batchSize);
+        if ((DistributeStrategy ?? Distribution.Current) is { } strategy && x.Rank > 0)
+        {
+            // Each worker predicts its shard; every worker gets all the predictions, in order.
+            using IDisposable scope = Distribution.Enter(strategy);
+            Tensor shard = strategy.ShardBatch(x, training: false);
+            int localBatch = Math.Max(1, batchSize / strategy.NumReplicasInSync);
+            return strategy.GatherBatches(shard.Shape[0] == 0 ? shard : PredictLocal(shard, localBatch, cancellationToken));
+        }
+
+        return PredictLocal(x, batchSize, cancellationToken);
+    }
+
+    private Tensor PredictLocal(Tensor x, int batchSize, CancellationToken cancellationToken)
+    {
         x = CastInputs(x);
         int samples = x.Rank == 0 ? 1 : x.Shape[0];
         if (x.Rank == 0 || samples <= batchSize)
@@ -217,11 +238,11 @@ public abstract partial class Model : Layer
     }
 
     // Evaluate's result, and Keras's one-line report of it when verbose.
-    private static EvaluationResult EvaluationSummary(Dictionary<string, double> logs, int steps, long started, int verbose, bool returnDict,
+    private EvaluationResult EvaluationSummary(Dictionary<string, double> logs, int steps, long started, int verbose, bool returnDict,
         TextWriter? output)
     {
         var result = new EvaluationResult(logs, returnDict);
-        if (verbose > 0)
+        if (verbose > 0 && (DistributeStrategy ?? Distribution.Current) is null or { WorkerIndex: 0 })
         {
             double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             (output ?? Console.Out).WriteLine(Callbacks.ProgbarLogger.SummaryLine(steps, seconds, result.ToDictionary()));
@@ -240,6 +261,15 @@ public abstract partial class Model : Layer
         CheckData("Evaluate", x, y);
         CheckBatchSize("Evaluate", batchSize);
         (_, Loss loss) = RequireCompiled("Evaluate");
+        IDistributionStrategy? strategy = DistributeStrategy ?? Distribution.Current;
+        using IDisposable? distributed = strategy is null ? null : Distribution.Enter(strategy);
+        if (strategy is not null)
+        {
+            // Each worker evaluates its shard; the metrics are aggregated over all samples below.
+            (x, y) = (strategy.ShardBatch(x, training: false), strategy.ShardBatch(y, training: false));
+            batchSize = Math.Max(1, batchSize / strategy.NumReplicasInSync);
+        }
+
         x = CastInputs(x);
         ResetMetrics();
         int samples = x.Shape[0];
@@ -252,7 +282,7 @@ public abstract partial class Model : Layer
             TestStep(bx, by, loss);
         }
 
-        return GetMetricsResult();
+        return strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), samples);
     }
 
     // One evaluation batch (Keras's test_step): inference-mode predictions, the loss with its penalties, the metrics.

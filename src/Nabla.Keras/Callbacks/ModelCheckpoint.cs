@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Nabla.Keras.Distribute;
 
 namespace Nabla.Keras.Callbacks;
 
@@ -8,7 +9,8 @@ namespace Nabla.Keras.Callbacks;
 /// <c>save_weights_only=True</c>). The path may hold Keras's placeholders: <c>{epoch}</c> or <c>{epoch:02d}</c>
 /// (1-based) and any logs key such as <c>{val_loss:.2f}</c>. With <see cref="SaveBestOnly"/> it saves only when
 /// the monitored metric improves. By default the weights are written with <see cref="WeightsFile.SaveWeights"/>
-/// (safetensors), so <see cref="WeightsFile.LoadWeights"/> restores them.
+/// (safetensors), so <see cref="WeightsFile.LoadWeights"/> restores them. Each file is written to a temporary name
+/// and renamed, so a crash mid-write never leaves a torn checkpoint; under a distribution strategy only the chief writes.
 /// </summary>
 public sealed partial class ModelCheckpoint : Callback
 {
@@ -82,14 +84,42 @@ public sealed partial class ModelCheckpoint : Callback
             model.ProgressWriter?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nEpoch {epoch + 1}: saving model to {path}"));
         }
 
+        // Under a distribution strategy every worker holds the same weights: only the chief writes them.
+        if ((model.DistributeStrategy ?? Distribution.Current) is { WorkerIndex: not 0 })
+        {
+            return;
+        }
+
         string? directory = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
 
-        _save(model, path);
+        WriteAtomically(path, temporary => _save(model, temporary));
         SavedPaths.Add(path);
+    }
+
+    /// <summary>
+    /// Writes through <paramref name="write"/> into a temporary file beside <paramref name="path"/>, then renames it
+    /// over <paramref name="path"/>: a job killed while writing leaves the previous file whole, never a torn one.
+    /// </summary>
+    internal static void WriteAtomically(string path, Action<string> write)
+    {
+        // The temporary name ends like the real one, so a writer that picks the format by extension picks the same.
+        string temporary = Path.Combine(Path.GetDirectoryName(path) ?? string.Empty, $".tmp{Environment.ProcessId}-{Path.GetFileName(path)}");
+        try
+        {
+            write(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
     }
 
     /// <summary>Fills Keras's placeholders: <c>{epoch}</c>/<c>{epoch:02d}</c> with the 1-based epoch, <c>{key:.4f}</c> with a logs value.</summary>

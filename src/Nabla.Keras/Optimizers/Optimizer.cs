@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Nabla.Keras.Distribute;
 using Nabla.Keras.Optimizers.Schedules;
 
 namespace Nabla.Keras.Optimizers;
@@ -141,6 +142,16 @@ public abstract class Optimizer
 
             gradients.Add(gradient.DType == variable.DType ? gradient : Tf.Cast(gradient, variable.DType));
             variables.Add(variable);
+        }
+
+        if (Distribution.Current is { } strategy)
+        {
+            // Each worker computed its gradients on its shard of the batch: apply their mean, clipped as a whole.
+            IReadOnlyList<Tensor?> aggregated = strategy.AggregateGradients(gradients, variables);
+            for (int i = 0; i < gradients.Count; i++)
+            {
+                gradients[i] = aggregated[i] ?? gradients[i];
+            }
         }
 
         Clip(gradients);

@@ -64,6 +64,26 @@ public partial class Tensor
     }
 
     /// <summary>
+    /// Copies the elements, flat and row-major, into <paramref name="destination"/> without allocating (what
+    /// <see cref="ToArray{T}()"/> does into a fresh array): for packing tensors into a caller's buffer, such as a
+    /// fused buffer of gradients sent to other processes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When <typeparamref name="T"/> is not the dtype's element type.</exception>
+    /// <exception cref="ArgumentException">When <paramref name="destination"/> is shorter than <see cref="Size"/>.</exception>
+    public void CopyTo<T>(Span<T> destination)
+    {
+        Tensor value = ReadForOp();
+        value.CheckElementType<T>(nameof(CopyTo));
+        if (destination.Length < Size)
+        {
+            throw new ArgumentException(
+                $"CopyTo needs room for {Size} elements of the {DType} tensor of shape {Shape}, got {destination.Length}.", nameof(destination));
+        }
+
+        value.Read<T>().CopyTo(destination);
+    }
+
+    /// <summary>
     /// A .NET array of the tensor's rank and element type (<c>double[,]</c> for a float64 matrix); a scalar
     /// gives a one-element rank-1 array.
     /// </summary>

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+
+namespace Nabla.Distributed;
+
+/// <summary>A tensor's elements as raw bytes and back, for collectives that move bytes (broadcasts, gathers).</summary>
+internal static class TensorBytes
+{
+    /// <summary>The size of the tensor's elements in bytes.</summary>
+    public static int ByteCount(Tensor tensor) => checked(tensor.Size * tensor.DType.Size);
+
+    /// <summary>Copies the tensor's elements into <paramref name="destination"/>.</summary>
+    public static void CopyTo(Tensor tensor, Span<byte> destination)
+    {
+        DType dtype = tensor.DType;
+        if (dtype == DType.Float32)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, float>(destination));
+        }
+        else if (dtype == DType.Float64)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, double>(destination));
+        }
+        else if (dtype == DType.Int32)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, int>(destination));
+        }
+        else if (dtype == DType.Int64)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, long>(destination));
+        }
+        else if (dtype == DType.Float16)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, Half>(destination));
+        }
+        else if (dtype == DType.BFloat16)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, BFloat16>(destination));
+        }
+        else
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, bool>(destination));
+        }
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> and <paramref name="dtype"/> holding a copy of <paramref name="bytes"/>.</summary>
+    public static Tensor FromBytes(ReadOnlySpan<byte> bytes, Shape shape, DType dtype)
+    {
+        if (dtype == DType.Float32)
+        {
+            return Tf.Constant(MemoryMarshal.Cast<byte, float>(bytes), shape);
+        }
+
+        if (dtype == DType.Float64)
+        {
+            return Tf.Constant(MemoryMarshal.Cast<byte, double>(bytes), shape);
+        }
+
+        if (dtype == DType.Int32)
+        {
+            return Tf.Constant(MemoryMarshal.Cast<byte, int>(bytes), shape);
+        }
+
+        if (dtype == DType.Int64)
+        {
+            return Tf.Constant(MemoryMarshal.Cast<byte, long>(bytes), shape);
+        }
+
+        if (dtype == DType.Float16)
+        {
+            return Tf.Constant(MemoryMarshal.Cast<byte, Half>(bytes), shape);
+        }
+
+        return dtype == DType.BFloat16
+            ? Tf.Constant(MemoryMarshal.Cast<byte, BFloat16>(bytes), shape)
+            : Tf.Constant(MemoryMarshal.Cast<byte, bool>(bytes), shape);
+    }
+
+    /// <summary>The index of <paramref name="dtype"/> in <see cref="DType.All"/> (its code in collective descriptors).</summary>
+    public static int IndexOf(DType dtype)
+    {
+        for (int i = 0; i < DType.All.Count; i++)
+        {
+            if (DType.All[i] == dtype)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"Unknown dtype {dtype}.", nameof(dtype));
+    }
+}
