@@ -15,6 +15,9 @@ internal static class TapeStack
     /// <summary>Whether any tape anywhere is recording (a cheap pre-check).</summary>
     public static bool AnyRecording => Volatile.Read(ref s_recordingCount) > 0;
 
+    /// <summary>Whether a tape records in this thread or async flow (not merely somewhere in the process).</summary>
+    public static bool AnyRecordingHere => AnyRecording && s_top.Value is not null;
+
     public static void Push(GradientTape tape)
     {
         s_top.Value = new Node(tape, s_top.Value);

@@ -139,7 +139,7 @@ internal sealed class EagerContext : ExecutionContext
 
     public override Tensor[] CallFunction(ConcreteFunction function, IReadOnlyList<Tensor> inputs)
     {
-        if (!TapeStack.AnyRecording || !function.IsDifferentiable)
+        if (!TapeStack.AnyRecordingHere || !function.IsDifferentiable)
         {
             return function.Executor.Run(inputs, saved: null);
         }

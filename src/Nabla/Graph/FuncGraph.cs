@@ -101,6 +101,14 @@ public sealed partial class FuncGraph
         return node.Output;
     }
 
+    /// <summary>A constant node that a pass places itself (not appended), named <paramref name="name"/> as the node it replaces.</summary>
+    internal GraphNode NewConstantNode(Tensor value, bool isWeak, string name)
+    {
+        var node = new GraphNode(this, new ConstantOp(value), [], name);
+        node.Output = new SymbolicTensor(node, new TensorSpec(value.Shape, value.DType), isWeak);
+        return node;
+    }
+
     internal void NoteCreated(Variable variable) => _createdVariables.Add(variable);
 
     internal void SetOutputs(IReadOnlyList<SymbolicTensor> outputs) => Outputs = outputs;

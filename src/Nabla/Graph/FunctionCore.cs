@@ -40,6 +40,32 @@ internal sealed class FunctionCore
             return _body(args);
         }
 
+        (ConcreteFunction function, IReadOnlyList<Tensor> tensors) = TryFast(args) ?? Slow(args);
+        Tensor[] outputs = ExecutionContext.Current.CallFunction(function, function.CheckInputs(tensors));
+        int next = 0;
+        return function.Structure.Pack(outputs, ref next);
+    }
+
+    // The steady state: arguments that are tensors, variables and C# values, one per key entry, matching a trace.
+    private (ConcreteFunction, IReadOnlyList<Tensor>)? TryFast(object?[] args)
+    {
+        lock (_lock)
+        {
+            foreach (CacheEntry entry in _cache)
+            {
+                if (entry.MatchesFlat(args, out Tensor[]? tensors))
+                {
+                    _retracing.CalledWithoutTracing();
+                    return (entry.Function, tensors!);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private (ConcreteFunction, IReadOnlyList<Tensor>) Slow(object?[] args)
+    {
         var tensors = new List<Tensor>();
         var key = new List<object?>();
         for (int i = 0; i < args.Length; i++)
@@ -47,10 +73,7 @@ internal sealed class FunctionCore
             FunctionArguments.Flatten(args[i], tensors, key);
         }
 
-        ConcreteFunction function = Lookup(args, tensors, key, countCall: true);
-        Tensor[] outputs = ExecutionContext.Current.CallFunction(function, function.CheckInputs(tensors));
-        int next = 0;
-        return function.Structure.Pack(outputs, ref next);
+        return (Lookup(args, tensors, key, countCall: true), tensors);
     }
 
     /// <summary>
@@ -212,16 +235,77 @@ internal sealed class FunctionCore
 
     private static string FunctionName(MethodInfo method)
     {
-        string name = method.Name;
-
-        // A lambda's compiled name is "<Outer>b__0_1": show the enclosing method's name instead.
-        int open = name.IndexOf('<', StringComparison.Ordinal);
+        // A lambda's compiled name is "<Outer>b__0_1" ("<<Main>$>b__0_0" in top-level statements): show the
+        // enclosing method's name instead.
+        string name = method.Name.TrimStart('<');
         int close = name.IndexOf('>', StringComparison.Ordinal);
-        return open == 0 && close > 1 ? name[1..close] : name;
+        return close > 0 ? name[..close] : name;
     }
 
     private sealed record CacheEntry(List<object?> Key, ConcreteFunction Function, bool Relaxed)
     {
+        private readonly int _flatTensorCount = FlatTensorCount(Key);
+
+        /// <summary>Whether each argument is one key entry (no lists or tuples) and they match; the tensors in order when so.</summary>
+        public bool MatchesFlat(object?[] args, out Tensor[]? tensors)
+        {
+            tensors = null;
+            if (_flatTensorCount < 0 || args.Length != Key.Count)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < args.Length; i++)
+            {
+                bool fits = Key[i] switch
+                {
+                    FunctionArguments.TensorKey k => args[i] is Tensor t and not Variable && Fits(k, t),
+                    FunctionArguments.VariableKey v => ReferenceEquals(args[i], v.Variable),
+                    FunctionArguments.ConstantKey c => args[i] is not (Tensor or Array or System.Runtime.CompilerServices.ITuple)
+                        && Equals(c, new FunctionArguments.ConstantKey(args[i])),
+                    _ => false,
+                };
+                if (!fits)
+                {
+                    return false;
+                }
+            }
+
+            tensors = new Tensor[_flatTensorCount];
+            int next = 0;
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (Key[i] is FunctionArguments.TensorKey)
+                {
+                    tensors[next++] = (Tensor)args[i]!;
+                }
+            }
+
+            return true;
+        }
+
+        private bool Fits(FunctionArguments.TensorKey key, Tensor t)
+            => Relaxed
+                ? key.Shape.IsCompatibleWith(t.Shape) && (key.DType == t.DType || t.IsWeak)
+                : key.DType == t.DType && key.IsWeak == t.IsWeak && key.Shape == t.Shape;
+
+        // The number of tensors when every key entry is one plain argument, or -1.
+        private static int FlatTensorCount(List<object?> key)
+        {
+            int count = 0;
+            foreach (object? k in key)
+            {
+                if (k is FunctionArguments.StructureKey)
+                {
+                    return -1;
+                }
+
+                count += k is FunctionArguments.TensorKey ? 1 : 0;
+            }
+
+            return count;
+        }
+
         public bool Matches(List<object?> key)
         {
             if (key.Count != Key.Count)

@@ -6,5 +6,8 @@ internal static class GraphOptimizer
     public static void Optimize(FuncGraph graph)
     {
         Prune.Run(graph);
+        ConstantFolding.Run(graph);
+        CommonSubexpressions.Run(graph);
+        Prune.Run(graph);
     }
 }

@@ -16,6 +16,9 @@ internal abstract class OutputStructure
         {
             case null:
                 return new Fixed(null);
+            case Variable variable:
+                // A variable is returned as itself (by reference), holding what the graph assigned to it.
+                return new Fixed(variable);
             case Tensor tensor:
                 outputs.Add(tracing.ToGraph(tensor));
                 return Single.Instance;

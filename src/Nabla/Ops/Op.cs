@@ -47,6 +47,13 @@ internal abstract class Op
         return output;
     }
 
+    /// <summary>
+    /// The input whose buffer <see cref="Evaluate"/> returns as the output's (a view: Reshape, Identity), or -1 when
+    /// the output is a fresh buffer that <see cref="Forward"/> fills. A graph's memory plan keeps a viewed buffer
+    /// alive as long as its views, and gives every other op a buffer of its own to fill.
+    /// </summary>
+    public virtual int AliasedInput => -1;
+
     /// <summary>Fills <paramref name="output"/> (allocated from <see cref="InferOutput"/>, uninitialised).</summary>
     public abstract void Forward(ReadOnlySpan<Tensor> inputs, Tensor output);
 

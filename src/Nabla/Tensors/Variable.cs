@@ -64,7 +64,12 @@ public class Variable : Tensor
     }
 
     /// <summary>The current value, sharing the (never mutated) buffer.</summary>
-    private Tensor Snapshot() => new(_buffer, Shape, DType, Size, isWeak: false);
+    private Tensor Snapshot()
+    {
+        // The buffer is now seen outside a graph, so no graph may write into it any more (see IsExclusive).
+        _exclusive = false;
+        return new(_buffer, Shape, DType, Size, isWeak: false);
+    }
 
     /// <summary>The value an update reads: a snapshot when eager; inside a trace the variable itself (the graph reads it when it runs).</summary>
     private Tensor Current() => ExecutionContext.Current.IsEager ? Snapshot() : this;
@@ -80,7 +85,27 @@ public class Variable : Tensor
     {
         // The value is freshly computed or a snapshot: its buffer is never written again, so sharing it is safe.
         _buffer = value.Buffer;
+        _exclusive = false;
     }
+
+    /// <summary>Stores a buffer that a graph allocated for this variable alone (see <see cref="IsExclusive"/>).</summary>
+    internal void StoreExclusive(Tensor value)
+    {
+        _buffer = value.Buffer;
+        _exclusive = true;
+    }
+
+    /// <summary>
+    /// Whether the current buffer was made by a graph for this variable and no tensor outside a graph has seen it
+    /// since: then a graph's next update may write into it in place (an optimizer step allocates nothing). Any
+    /// eager read, snapshot or assignment clears it, so a tensor a user holds never changes.
+    /// </summary>
+    internal bool IsExclusive => _exclusive;
+
+    /// <summary>Clears <see cref="IsExclusive"/>: a graph returned a view of the buffer to its caller.</summary>
+    internal void MarkShared() => _exclusive = false;
+
+    private volatile bool _exclusive;
 
     /// <summary>The buffer holding the current value (a graph's read when it runs; never written through).</summary>
     internal Array CurrentBuffer => _buffer;

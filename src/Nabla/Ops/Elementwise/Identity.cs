@@ -19,6 +19,8 @@ internal sealed class IdentityOp : Op
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(inputs[0].Shape, inputs[0].DType);
 
+    public override int AliasedInput => 0;
+
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec) => new(inputs[0].Buffer, spec.Shape, spec.DType);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

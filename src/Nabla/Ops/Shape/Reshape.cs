@@ -76,6 +76,8 @@ internal sealed class ReshapeOp(int[] requested) : Op("Reshape")
         return new TensorSpec(Shape.FromOwnedArray(dims), x.DType);
     }
 
+    public override int AliasedInput => 0;
+
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)
         => new(inputs[0].Buffer, spec.Shape, spec.DType);
 

@@ -1,0 +1,137 @@
+namespace Nabla;
+
+/// <summary>What the executor does for one node.</summary>
+internal enum StepKind : byte
+{
+    /// <summary>Binds a call argument.</summary>
+    Argument,
+
+    /// <summary>A captured value, fixed for the plan.</summary>
+    Constant,
+
+    /// <summary>Reads a variable's current buffer.</summary>
+    ReadVariable,
+
+    /// <summary>A view of an input's buffer (Reshape, Identity, StopGradient).</summary>
+    Alias,
+
+    /// <summary>Runs the op's kernel into a buffer of the arena, or a fresh one when the value escapes.</summary>
+    Compute,
+
+    /// <summary>A random op: redrawn, then computed like <see cref="Compute"/>.</summary>
+    Random,
+
+    /// <summary>Stores a value into a variable.</summary>
+    Assign,
+
+    /// <summary>Any other op: its own Evaluate (a print).</summary>
+    Evaluate,
+}
+
+/// <summary>
+/// A concrete function's graph made ready to run for one set of input shapes: every node's concrete spec, what
+/// kind of step it is, and where its output lives. Intermediates get buffers of an arena that each call reuses
+/// (<see cref="MemoryPlanner"/>); only the outputs, the values stored into variables and random numbers a backward
+/// function may keep are fresh tensors.
+/// </summary>
+internal sealed class ExecutionPlan
+{
+    public ExecutionPlan(GraphNode[] nodes, int[][] inputs, int[] outputs, IReadOnlyList<Tensor> args)
+    {
+        int n = nodes.Length;
+        Nodes = nodes;
+        Inputs = inputs;
+        Outputs = outputs;
+        Kinds = new StepKind[n];
+        Specs = new TensorSpec[n];
+        for (int i = 0; i < n; i++)
+        {
+            Kinds[i] = KindOf(nodes[i].Op);
+            Specs[i] = InferSpec(i, args);
+            MaxInputs = Math.Max(MaxInputs, inputs[i].Length);
+        }
+
+        Memory = MemoryPlanner.Plan(this);
+        InPlaceTargets = InPlaceUpdates.Find(this);
+        VariablesShownByOutputs = ShownVariables();
+    }
+
+    /// <summary>The variables whose buffer an output shows (a read returned, or a view of one).</summary>
+    public Variable[] VariablesShownByOutputs { get; }
+
+    private Variable[] ShownVariables()
+    {
+        var shown = new List<Variable>();
+        foreach (int output in Outputs)
+        {
+            int i = output;
+            while (Kinds[i] == StepKind.Alias)
+            {
+                i = Inputs[i][Nodes[i].Op.AliasedInput];
+            }
+
+            if (Kinds[i] == StepKind.ReadVariable)
+            {
+                shown.Add(((VariableReadOp)Nodes[i].Op).Variable);
+            }
+        }
+
+        return [.. shown];
+    }
+
+    public GraphNode[] Nodes { get; }
+
+    public int[][] Inputs { get; }
+
+    public int[] Outputs { get; }
+
+    public StepKind[] Kinds { get; }
+
+    /// <summary>Each node's output spec with every dimension known.</summary>
+    public TensorSpec[] Specs { get; }
+
+    public int MaxInputs { get; }
+
+    public MemoryPlan Memory { get; }
+
+    /// <summary>Per node: the variable whose own buffer its value may be computed into (<see cref="InPlaceUpdates"/>), or null.</summary>
+    public Variable?[] InPlaceTargets { get; }
+
+    private static StepKind KindOf(Op op) => op switch
+    {
+        PlaceholderOp => StepKind.Argument,
+        ConstantOp => StepKind.Constant,
+        VariableReadOp => StepKind.ReadVariable,
+        AssignVariableOp => StepKind.Assign,
+        RandomOp => StepKind.Random,
+        GraphOp => StepKind.Evaluate,
+        { AliasedInput: >= 0 } => StepKind.Alias,
+        _ => StepKind.Compute,
+    };
+
+    // The traced spec where fully known; otherwise the op's rule applied to the inputs' concrete specs (a graph
+    // traced with unknown dimensions learns them from the call's arguments).
+    private TensorSpec InferSpec(int i, IReadOnlyList<Tensor> args)
+    {
+        GraphNode node = Nodes[i];
+        if (node.Output.Shape.IsFullyDefined)
+        {
+            return new TensorSpec(node.Output.Shape, node.Output.DType);
+        }
+
+        if (node.Op is PlaceholderOp placeholder)
+        {
+            Tensor arg = args[placeholder.Index];
+            return new TensorSpec(arg.Shape, node.Output.DType);
+        }
+
+        int[] inputs = Inputs[i];
+        var specs = new Tensor[inputs.Length];
+        for (int j = 0; j < specs.Length; j++)
+        {
+            specs[j] = new SpecTensor(Specs[inputs[j]]);
+        }
+
+        return node.Op.InferOutput(specs);
+    }
+}
