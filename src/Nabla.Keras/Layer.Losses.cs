@@ -49,7 +49,7 @@ public abstract partial class Layer
     }
 
     /// <summary>
-    /// Adds a loss tensor computed during <see cref="Call"/> (Keras's <c>add_loss(tensor)</c>): it stays in
+    /// Adds a loss tensor computed during <see cref="Call(Tensor, bool)"/> (Keras's <c>add_loss(tensor)</c>): it stays in
     /// <see cref="Losses"/> until the next outermost call of a layer holding this one.
     /// </summary>
     /// <param name="loss">A scalar tensor (a tensor of higher rank is summed, as Keras).</param>
@@ -62,19 +62,21 @@ public abstract partial class Layer
     /// <summary>Clears the call-time losses of this layer and its nested layers (before a new outermost call).</summary>
     internal void ClearCallLosses() => ClearCallLosses(this, new HashSet<Layer>(ReferenceEqualityComparer.Instance));
 
-    private Tensor CallWithLosses(Tensor inputs, bool training)
+    // Apply's body: build, call (the layer's Call, or call given by a subclass's own Apply), losses, output mask.
+    private protected Tensor CallWithLosses(Tensor inputs, bool training, Tensor? mask, Func<Tensor?, Tensor>? call)
     {
         if (s_callDepth == 0)
         {
             ClearCallLosses();
         }
 
+        mask ??= Backend.GetKerasMask(inputs);
         Tensor outputs;
         s_callDepth++;
         try
         {
             EnsureBuilt(inputs.Shape);
-            outputs = Call(inputs, training);
+            outputs = call is null ? Call(inputs, mask, training) : call(mask);
         }
         finally
         {
@@ -87,6 +89,7 @@ public abstract partial class Layer
             _callLosses.Add(Tf.Divide(regularizer.Call(outputs), batch));
         }
 
+        AttachOutputMask(inputs, outputs, mask);
         return outputs;
     }
 

@@ -140,10 +140,15 @@ public abstract partial class Layer
     /// </summary>
     /// <param name="inputs">The input batch.</param>
     /// <param name="training">Whether the call is for training (dropout-like layers behave differently).</param>
-    public Tensor Apply(Tensor inputs, bool training = false)
+    /// <param name="mask">
+    /// The inputs' mask (Keras's <c>mask</c> argument); by default the mask attached to <paramref name="inputs"/> by the
+    /// layer that made them (<see cref="Backend.GetKerasMask"/>). See <see cref="SupportsMasking"/>.
+    /// </param>
+    public Tensor Apply(Tensor inputs, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return CallWithLosses(CastInputs(inputs), training);
+        // The mask is read before autocasting, which makes a new tensor.
+        return CallWithLosses(CastInputs(inputs), training, mask ?? Backend.GetKerasMask(inputs), call: null);
     }
 
     /// <summary>Keras's autocasting: a floating input of another dtype is cast to <see cref="DType"/>; other inputs pass unchanged.</summary>

@@ -6,7 +6,7 @@ using Nabla.Keras.Optimizers;
 namespace Nabla.Keras;
 
 /// <summary>
-/// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call"/>, or use <see cref="Sequential"/>.
+/// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call(Tensor, bool)"/>, or use <see cref="Sequential"/>.
 /// <c>Compile</c> sets the optimizer, loss and metrics; <c>Fit</c> trains; <c>Evaluate</c>,
 /// <c>Predict</c> and <see cref="TrainOnBatch"/> work batch by batch.
 /// </summary>
@@ -161,6 +161,9 @@ public abstract partial class Model : Layer
 
         return logs;
     }
+
+    /// <summary>Forgets the states of every stateful recurrent layer in the model (Keras's <c>reset_states</c>).</summary>
+    public void ResetStates() => ResetStates(this, new HashSet<Layer>(ReferenceEqualityComparer.Instance));
 
     /// <summary>Resets the loss tracker and every compiled metric (Keras's <c>reset_metrics</c>).</summary>
     public void ResetMetrics()
@@ -341,6 +344,24 @@ public abstract partial class Model : Layer
         {
             throw new ArgumentException(
                 $"{what}: x of shape {x.Shape} ({x.DType}) and y of shape {y.Shape} ({y.DType}) need the same number of samples (first axis).");
+        }
+    }
+
+    private static void ResetStates(Layer layer, HashSet<Layer> seen)
+    {
+        if (!seen.Add(layer))
+        {
+            return;
+        }
+
+        if (layer is RecurrentLayer recurrent)
+        {
+            recurrent.ResetStates();
+        }
+
+        foreach (Layer child in layer.Layers)
+        {
+            ResetStates(child, seen);
         }
     }
 }

@@ -39,8 +39,9 @@ public class Sequential : Model
             // Keras builds the model symbolically; here a batch of one zero sample flows through the layers.
             Apply(Tf.Zeros(new Shape([1, .. shape.ToArray()])));
 
-            // That call's activity losses are not the user's: Keras's symbolic build adds none.
+            // That call's activity losses and stateful layers' states are not the user's: Keras's symbolic build makes none.
             ClearCallLosses();
+            ResetStates();
         }
     }
 

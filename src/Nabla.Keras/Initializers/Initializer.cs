@@ -9,7 +9,7 @@ public abstract class Initializer
     /// <summary>
     /// The initializer named <paramref name="name"/> with Keras's defaults, as Keras's <c>initializers.get</c>:
     /// <c>glorot_uniform</c>, <c>glorot_normal</c>, <c>he_normal</c>, <c>he_uniform</c>, <c>lecun_normal</c>,
-    /// <c>lecun_uniform</c>, <c>random_normal</c>, <c>random_uniform</c>, <c>zeros</c>, <c>ones</c> (or the class names).
+    /// <c>lecun_uniform</c>, <c>orthogonal</c>, <c>random_normal</c>, <c>random_uniform</c>, <c>zeros</c>, <c>ones</c> (or the class names).
     /// </summary>
     /// <exception cref="ArgumentException">When the name is unknown.</exception>
     public static Initializer Get(string name)
@@ -23,6 +23,7 @@ public abstract class Initializer
             "he_uniform" or "HeUniform" => new HeUniform(),
             "lecun_normal" or "LecunNormal" => new LecunNormal(),
             "lecun_uniform" or "LecunUniform" => new LecunUniform(),
+            "orthogonal" or "Orthogonal" => new Orthogonal(),
             "random_normal" or "RandomNormal" => new RandomNormal(),
             "random_uniform" or "RandomUniform" => new RandomUniform(),
             "zeros" or "Zeros" => new Zeros(),

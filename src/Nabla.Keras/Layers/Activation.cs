@@ -21,6 +21,7 @@ public class Activation : Layer
     {
         ArgumentNullException.ThrowIfNull(activation);
         _function = activation;
+        SupportsMasking = true;
     }
 
     /// <inheritdoc/>

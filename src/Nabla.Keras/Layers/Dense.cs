@@ -66,6 +66,7 @@ public class Dense : Layer
         _biasRegularizer = biasRegularizer;
         ActivityRegularizer = activityRegularizer;
         BuildFromInputShape();
+        SupportsMasking = true;
     }
 
     /// <summary>The output size.</summary>

@@ -29,6 +29,7 @@ public class Dropout : Layer
         Rate = rate;
         Seed = seed;
         _noiseShape = noiseShape is null ? null : (int?[])noiseShape.Clone();
+        SupportsMasking = true;
     }
 
     /// <summary>The fraction of inputs dropped in training.</summary>

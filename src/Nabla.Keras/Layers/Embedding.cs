@@ -5,7 +5,8 @@ namespace Nabla.Keras;
 
 /// <summary>
 /// Maps integer indices in [0, inputDim) to dense vectors of size outputDim (Keras's <c>Embedding</c>): a
-/// <c>Tf.Gather</c> of the <c>embeddings</c> matrix, so the output has shape inputs.shape + (outputDim,).
+/// <c>Tf.Gather</c> of the <c>embeddings</c> matrix, so the output has shape inputs.shape + (outputDim,). With
+/// <c>maskZero</c>, index 0 is padding: the output carries the mask <c>inputs != 0</c> to the next layers.
 /// </summary>
 public class Embedding : Layer
 {
@@ -23,8 +24,9 @@ public class Embedding : Layer
     /// <param name="inputShape">The shape of one sample.</param>
     /// <param name="name">The layer's name; <c>embedding</c>... by default.</param>
     /// <param name="dtype">The weights' dtype; float32 by default.</param>
+    /// <param name="maskZero">Whether index 0 is padding to mask in the following layers (Keras's <c>mask_zero</c>).</param>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
-        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null)
+        Regularizer? activityRegularizer = null, int[]? inputShape = null, string? name = null, DType? dtype = null, bool maskZero = false)
         : base(name, inputShape, dtype)
     {
         if (inputDim <= 0 || outputDim <= 0)
@@ -38,8 +40,13 @@ public class Embedding : Layer
         _regularizer = embeddingsRegularizer;
         ActivityRegularizer = activityRegularizer;
         _dtype = dtype ?? DType.Float32;
+        MaskZero = maskZero;
+        SupportsMasking = maskZero;
         BuildFromInputShape();
     }
+
+    /// <summary>Whether index 0 is masked out.</summary>
+    public bool MaskZero { get; }
 
     /// <summary>The vocabulary size.</summary>
     public int InputDim { get; }
@@ -53,6 +60,13 @@ public class Embedding : Layer
     /// <inheritdoc/>
     public override void Build(Shape inputShape) =>
         _embeddings = AddWeight("embeddings", new Shape(InputDim, OutputDim), _initializer, dtype: _dtype, regularizer: _regularizer);
+
+    /// <summary>With <see cref="MaskZero"/>, <c>inputs != 0</c>; otherwise no mask.</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return MaskZero ? Tf.NotEqual(inputs, 0) : null;
+    }
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false)

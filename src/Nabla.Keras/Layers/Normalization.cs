@@ -148,6 +148,7 @@ public class LayerNormalization : Layer
         Center = center;
         Scale = scale;
         _dtype = dtype ?? DType.Float32;
+        SupportsMasking = true;
         BuildFromInputShape();
     }
 

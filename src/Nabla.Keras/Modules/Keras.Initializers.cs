@@ -48,5 +48,8 @@ public static partial class Keras
 
         /// <inheritdoc cref="InitializerTypes.LecunUniform"/>
         public static InitializerTypes.LecunUniform LecunUniform(int? seed = null) => new(seed);
+
+        /// <inheritdoc cref="InitializerTypes.Orthogonal"/>
+        public static InitializerTypes.Orthogonal Orthogonal(double gain = 1, int? seed = null) => new(gain, seed);
     }
 }
