@@ -186,6 +186,55 @@ public class DatasetFitTests
         Assert.Throws<ArgumentException>(() => model.Evaluate(batches, steps: 0, verbose: 0));
     }
 
+    [Fact]
+    public void Fit_ShuffledDataset_DrawsANewOrderEachEpoch_ReproduciblyFromItsSeed()
+    {
+        (Tensor x, Tensor y) = Plane(24);
+        List<long> Orders(Model model, out History history)
+        {
+            var seen = new List<long>();
+            Dataset<(Tensor, Tensor)> ds = Dataset.FromTensorSlices(x, y).Enumerate().Shuffle(24, seed: 9)
+                .Map(p => { seen.Add(p.Index); return p.Element; }).Batch(5);
+            history = model.Fit(ds, epochs: 3, verbose: 0);
+            return seen;
+        }
+
+        Sequential model = Regressor();
+        Sequential twin = Regressor(sameWeightsAs: model);
+        List<long> first = Orders(model, out History firstHistory);
+        List<long> again = Orders(twin, out History againHistory);
+        Assert.Equal(72, first.Count);
+        long[][] epochs = [.. first.Chunk(24).Select(e => e.ToArray())];
+        Assert.All(epochs, e => Assert.Equal(Enumerable.Range(0, 24).Select(i => (long)i), e.Order()));
+        Assert.NotEqual(epochs[0], epochs[1]);
+        Assert.NotEqual(epochs[1], epochs[2]);
+        Assert.Equal(first, again);   // the same seed gives the same sequence of orders, hence the same training
+        Assert.Equal(firstHistory.Loss, againHistory.Loss);
+    }
+
+    [Fact]
+    public void Fit_FaultingValidationMap_SurfacesItsElementIndexAfterTheFirstEpochTrained()
+    {
+        (Tensor x, Tensor y) = Plane(40);
+        Dataset<(Tensor, Tensor)> validation = Dataset.FromTensorSlices(x, y).Enumerate()
+            .Map(p => p.Index == 13 ? throw new FormatException("bad label") : p.Element).Batch(8);
+        var epochsEnded = new EpochCounter();
+        var e = Assert.Throws<DatasetFunctionException>(() =>
+            Regressor().Fit(Dataset.FromTensorSlices(x, y).Batch(8), epochs: 3, verbose: 0, validationData: validation, callbacks: [epochsEnded]));
+        Assert.Equal(13, e.ElementIndex);
+        Assert.IsType<FormatException>(e.InnerException);
+        Assert.Equal(0, epochsEnded.Count);   // the validation pass belongs to epoch 1, which never ended
+        var p = Assert.Throws<DatasetFunctionException>(() => Regressor().Predict(validation));
+        Assert.Equal(13, p.ElementIndex);
+    }
+
+    private sealed class EpochCounter : Callback
+    {
+        public int Count { get; private set; }
+
+        public override void OnEpochEnd(int epoch, IDictionary<string, double> logs) => Count++;
+    }
+
     private sealed class StepProbe(ManualResetEventSlim secondBatchRequested) : Callback
     {
         public bool SawOverlap { get; private set; }
