@@ -37,13 +37,24 @@ public abstract class Loss
     /// <summary>How <see cref="Call"/> combines the per-sample values.</summary>
     public Reduction Reduction { get; }
 
-    /// <summary>The loss: <see cref="Compute"/> reduced by <see cref="Reduction"/> (a scalar unless <see cref="Reduction.None"/>).</summary>
+    /// <summary>
+    /// The loss: <see cref="Compute"/>, weighted by <paramref name="sampleWeight"/>, reduced by <see cref="Reduction"/>
+    /// (a scalar unless <see cref="Reduction.None"/>). As Keras, <see cref="Reduction.SumOverBatchSize"/> divides the
+    /// weighted sum by the number of values, not by the sum of the weights.
+    /// </summary>
     /// <param name="yTrue">The targets.</param>
     /// <param name="yPred">The predictions; their dtype is the loss's dtype (targets are cast to it).</param>
+    /// <param name="sampleWeight">Optional weights: a scalar, one per sample, or the per-sample values' shape (a trailing
+    /// axis of 1 is squeezed, as Keras's <c>squeeze_or_expand_to_same_rank</c>).</param>
     [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Keras's name (loss.__call__).")]
-    public Tensor Call(Tensor yTrue, Tensor yPred)
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         Tensor values = Compute(yTrue, yPred);
+        if (sampleWeight is not null)
+        {
+            values = Weighted(values, sampleWeight);
+        }
+
         return Reduction switch
         {
             Reduction.None => values,
@@ -55,7 +66,9 @@ public abstract class Loss
     /// <summary>
     /// The loss named <paramref name="name"/> with Keras's defaults: <c>mse</c>/<c>mean_squared_error</c>,
     /// <c>mae</c>/<c>mean_absolute_error</c>, <c>huber</c>, <c>binary_crossentropy</c>,
-    /// <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>.
+    /// <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>, <c>hinge</c>, <c>squared_hinge</c>,
+    /// <c>categorical_hinge</c>, <c>kl_divergence</c>/<c>kld</c>, <c>poisson</c>, <c>cosine_similarity</c>,
+    /// <c>log_cosh</c> (and the class names).
     /// </summary>
     /// <exception cref="ArgumentException">When the name is unknown.</exception>
     public static Loss Get(string name) => name switch
@@ -66,8 +79,46 @@ public abstract class Loss
         "binary_crossentropy" or "BinaryCrossentropy" => new BinaryCrossentropy(),
         "categorical_crossentropy" or "CategoricalCrossentropy" => new CategoricalCrossentropy(),
         "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(),
+        "hinge" or "Hinge" => new Hinge(),
+        "squared_hinge" or "SquaredHinge" => new SquaredHinge(),
+        "categorical_hinge" or "CategoricalHinge" => new CategoricalHinge(),
+        "kl_divergence" or "kld" or "KLD" or "kullback_leibler_divergence" or "KLDivergence" => new KLDivergence(),
+        "poisson" or "Poisson" => new Poisson(),
+        "cosine_similarity" or "CosineSimilarity" => new CosineSimilarity(),
+        "log_cosh" or "logcosh" or "LogCosh" => new LogCosh(),
         _ => throw new ArgumentException($"Could not interpret loss identifier: '{name}'.", nameof(name)),
     };
+
+    /// <summary>values · sampleWeight after Keras's rank alignment (a trailing axis of 1 on either side is squeezed).</summary>
+    private Tensor Weighted(Tensor values, Tensor sampleWeight)
+    {
+        Tensor w = Tf.Cast(sampleWeight, values.DType);
+        if (w.Rank == values.Rank + 1 && w.Shape[w.Rank - 1] == 1)
+        {
+            w = Tf.Squeeze(w, [w.Rank - 1]);
+        }
+        else if (values.Rank == w.Rank + 1 && values.Shape[values.Rank - 1] == 1)
+        {
+            values = Tf.Squeeze(values, [values.Rank - 1]);
+        }
+
+        // NumPy broadcasting of the weights onto the values: trailing axes aligned, each weight axis 1 or equal.
+        bool broadcasts = w.Rank <= values.Rank;
+        for (int i = 1; broadcasts && i <= w.Rank; i++)
+        {
+            int wd = w.Shape[w.Rank - i], vd = values.Shape[values.Rank - i];
+            broadcasts = wd == 1 || wd == vd;
+        }
+
+        if (!broadcasts)
+        {
+            throw new ArgumentException(
+                $"{Name}: sample_weight of shape {sampleWeight.Shape} ({sampleWeight.DType}) does not broadcast to the per-sample losses of shape {values.Shape}.",
+                nameof(sampleWeight));
+        }
+
+        return Tf.Multiply(values, w);
+    }
 
     /// <summary>The loss named <paramref name="name"/> (see <see cref="Get"/>).</summary>
     /// <param name="name">A loss name.</param>

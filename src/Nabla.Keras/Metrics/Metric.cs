@@ -36,7 +36,9 @@ public abstract class Metric
     /// The metric named <paramref name="name"/>, named so in logs: <c>accuracy</c>/<c>acc</c> (binary,
     /// categorical or sparse categorical, chosen from the shapes of the first batch as Keras's <c>compile</c> does),
     /// <c>binary_accuracy</c>, <c>categorical_accuracy</c>, <c>sparse_categorical_accuracy</c>,
-    /// <c>mse</c>/<c>mean_squared_error</c>, <c>mae</c>/<c>mean_absolute_error</c>.
+    /// <c>mse</c>/<c>mean_squared_error</c>, <c>mae</c>/<c>mean_absolute_error</c>, <c>auc</c>, <c>precision</c>,
+    /// <c>recall</c>, <c>top_k_categorical_accuracy</c>, <c>sparse_top_k_categorical_accuracy</c>,
+    /// <c>root_mean_squared_error</c>, <c>r2_score</c> (these last also by class name, <c>"AUC"</c>...).
     /// </summary>
     /// <exception cref="ArgumentException">When the name is unknown.</exception>
     public static Metric Get(string name) => name switch
@@ -47,6 +49,13 @@ public abstract class Metric
         "sparse_categorical_accuracy" => new SparseCategoricalAccuracy(),
         "mse" or "mean_squared_error" => new MeanSquaredError(name),
         "mae" or "mean_absolute_error" => new MeanAbsoluteError(name),
+        "auc" or "AUC" => new AUC(),
+        "precision" or "Precision" => new Precision(),
+        "recall" or "Recall" => new Recall(),
+        "top_k_categorical_accuracy" or "TopKCategoricalAccuracy" => new TopKCategoricalAccuracy(),
+        "sparse_top_k_categorical_accuracy" or "SparseTopKCategoricalAccuracy" => new SparseTopKCategoricalAccuracy(),
+        "root_mean_squared_error" or "RootMeanSquaredError" => new RootMeanSquaredError(),
+        "r2_score" or "R2Score" => new R2Score(),
         _ => throw new ArgumentException($"Could not interpret metric identifier: '{name}'.", nameof(name)),
     };
 

@@ -33,6 +33,27 @@ public static partial class Keras
         public static LossTypes.SparseCategoricalCrossentropy SparseCategoricalCrossentropy(
             bool fromLogits = false, Reduction reduction = Reduction.SumOverBatchSize) => new(fromLogits, reduction);
 
+        /// <inheritdoc cref="LossTypes.Hinge"/>
+        public static LossTypes.Hinge Hinge(Reduction reduction = Reduction.SumOverBatchSize) => new(reduction);
+
+        /// <inheritdoc cref="LossTypes.SquaredHinge"/>
+        public static LossTypes.SquaredHinge SquaredHinge(Reduction reduction = Reduction.SumOverBatchSize) => new(reduction);
+
+        /// <inheritdoc cref="LossTypes.CategoricalHinge"/>
+        public static LossTypes.CategoricalHinge CategoricalHinge(Reduction reduction = Reduction.SumOverBatchSize) => new(reduction);
+
+        /// <inheritdoc cref="LossTypes.KLDivergence"/>
+        public static LossTypes.KLDivergence KLDivergence(Reduction reduction = Reduction.SumOverBatchSize) => new(reduction);
+
+        /// <inheritdoc cref="LossTypes.Poisson"/>
+        public static LossTypes.Poisson Poisson(Reduction reduction = Reduction.SumOverBatchSize) => new(reduction);
+
+        /// <inheritdoc cref="LossTypes.CosineSimilarity"/>
+        public static LossTypes.CosineSimilarity CosineSimilarity(int axis = -1, Reduction reduction = Reduction.SumOverBatchSize) => new(axis, reduction);
+
+        /// <inheritdoc cref="LossTypes.LogCosh"/>
+        public static LossTypes.LogCosh LogCosh(Reduction reduction = Reduction.SumOverBatchSize) => new(reduction);
+
         /// <inheritdoc cref="LossTypes.LossFunctionWrapper"/>
         public static LossTypes.LossFunctionWrapper LossFunctionWrapper(
             Func<Tensor, Tensor, Tensor> function, string name = "loss", Reduction reduction = Reduction.SumOverBatchSize) => new(function, name, reduction);

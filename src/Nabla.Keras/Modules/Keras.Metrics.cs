@@ -35,5 +35,32 @@ public static partial class Keras
 
         /// <inheritdoc cref="MetricTypes.MeanAbsoluteError"/>
         public static MetricTypes.MeanAbsoluteError MeanAbsoluteError(string name = "mean_absolute_error") => new(name);
+
+        /// <inheritdoc cref="MetricTypes.AUC"/>
+        public static MetricTypes.AUC AUC(int numThresholds = 200, string curve = "ROC", string summationMethod = "interpolation", string name = "auc",
+            double[]? thresholds = null, bool multiLabel = false, int? numLabels = null, double[]? labelWeights = null, bool fromLogits = false) =>
+            new(numThresholds, curve, summationMethod, name, thresholds, multiLabel, numLabels, labelWeights, fromLogits);
+
+        /// <inheritdoc cref="MetricTypes.Precision"/>
+        public static MetricTypes.Precision Precision(double? thresholds = null, int? topK = null, int? classId = null, string name = "precision") =>
+            new(thresholds, topK, classId, name);
+
+        /// <inheritdoc cref="MetricTypes.Recall"/>
+        public static MetricTypes.Recall Recall(double? thresholds = null, int? topK = null, int? classId = null, string name = "recall") =>
+            new(thresholds, topK, classId, name);
+
+        /// <inheritdoc cref="MetricTypes.TopKCategoricalAccuracy"/>
+        public static MetricTypes.TopKCategoricalAccuracy TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") => new(k, name);
+
+        /// <inheritdoc cref="MetricTypes.SparseTopKCategoricalAccuracy"/>
+        public static MetricTypes.SparseTopKCategoricalAccuracy SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy") =>
+            new(k, name);
+
+        /// <inheritdoc cref="MetricTypes.RootMeanSquaredError"/>
+        public static MetricTypes.RootMeanSquaredError RootMeanSquaredError(string name = "root_mean_squared_error") => new(name);
+
+        /// <inheritdoc cref="MetricTypes.R2Score"/>
+        public static MetricTypes.R2Score R2Score(string classAggregation = "uniform_average", int numRegressors = 0, string name = "r2_score") =>
+            new(classAggregation, numRegressors, name);
     }
 }

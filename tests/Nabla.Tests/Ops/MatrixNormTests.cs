@@ -21,6 +21,18 @@ public class MatrixNormTests
     }
 
     [Fact]
+    public void Norm_Spectral_IsTheLargestSingularValue()
+    {
+        // A·Aᵀ = [[14, -32], [-32, 77]]: eigenvalues (91 ± √8065) / 2.
+        AssertTensor.Close([Math.Sqrt((91 + Math.Sqrt(8065)) / 2)], Tf.Linalg.Norm(Matrix, "2", [0, 1]), tolerance: 1e-12);
+        Tensor batch = Tf.Stack([Matrix, Matrix * 2.0]);
+        Tensor keep = Tf.Linalg.Norm(Tf.Transpose(batch, [1, 0, 2]), "2", [0, 2], keepdims: true);
+        Assert.Equal(new Shape(1, 2, 1), keep.Shape);
+        AssertTensor.Close([9.508032000695724, 19.016064001391448], keep, tolerance: 1e-12);
+        AssertTensor.Close(Tf.Linalg.Norm(Matrix, "2", [0, 1]), Tf.Cast(Tf.Linalg.Norm(Tf.Cast(Matrix, DType.Float32), "2", [1, 0]), DType.Float64), 1e-6);
+    }
+
+    [Fact]
     public void Norm_BatchOfMatricesWithNegativeAxesAndKeepdims_NormPerMatrix()
     {
         Tensor batch = Tf.Stack([Matrix, Matrix * 2.0]);
@@ -40,6 +52,7 @@ public class MatrixNormTests
     [InlineData("fro")]
     [InlineData("1")]
     [InlineData("inf")]
+    [InlineData("2")]
     public void Norm_MatrixOrders_GradientsFirstAndSecondOrder(string ord)
     {
         // Distinct magnitudes so the max picks one column/row and no |x| sits at its kink.
@@ -56,8 +69,8 @@ public class MatrixNormTests
         Assert.Contains("(2, 3)", same.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Tf.Linalg.Norm(Matrix, "fro", [0, 2]));
         Assert.Throws<ArgumentException>(() => Tf.Linalg.Norm(Matrix, "fro", [0, 1, 0]));
-        var spectral = Assert.Throws<ArgumentException>(() => Tf.Linalg.Norm(Matrix, "2", [0, 1]));
-        Assert.Contains("SVD", spectral.Message, StringComparison.Ordinal);
+        var nuclear = Assert.Throws<ArgumentException>(() => Tf.Linalg.Norm(Matrix, "nuc", [0, 1]));
+        Assert.Contains("nuc", nuclear.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Tf.Linalg.Norm(Tf.Constant(new[,] { { 1, 2 } }), "fro", [0, 1]));
     }
 

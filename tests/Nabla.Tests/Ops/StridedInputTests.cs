@@ -91,6 +91,9 @@ public class StridedInputTests
         new("Sort axis 0", [[3, 4]], x => Tf.Sort(x[0], 0)),
         new("TopK values", [[3, 4]], x => Tf.Nn.TopK(x[0], 2).Values),
         new("BooleanMask", [[3, 4]], x => Tf.BooleanMask(x[0], Tf.Constant(new[] { true, false, true }))),
+        new("Linalg Inv", [[3, 3]], x => Tf.Linalg.Inv(Tf.Add(x[0], Tf.Multiply(Tf.Eye(3, dtype: x[0].DType), 4.0)))),
+        new("Linalg Svd values", [[3, 4]], x => Tf.Linalg.Svd(x[0]).S),
+        new("Linalg DiagPart k=1", [[3, 4]], x => Tf.Linalg.DiagPart(x[0], 1)),
     ];
 
     private static readonly DType[] s_forwardDTypes = [DType.Float64, DType.Float32];

@@ -6,13 +6,13 @@ public static partial class Tf
     {
         /// <summary>
         /// TensorFlow's <c>tf.norm</c> with a pair of axes: the matrix norm over those two axes (a batch of matrices
-        /// along the others). <c>"fro"</c> / <c>"euclidean"</c>: the square root of the sum of squares; <c>"1"</c>: the
-        /// largest absolute column sum; <c>"inf"</c>: the largest absolute row sum. With one axis in the array it is
+        /// along the others). <c>"fro"</c> / <c>"euclidean"</c>: the square root of the sum of squares; <c>"2"</c>: the
+        /// largest singular value (through <see cref="Svd"/>); <c>"1"</c>: the largest absolute column sum; <c>"inf"</c>: the largest absolute row sum. With one axis in the array it is
         /// the vector norm of <see cref="Norm(Tensor, string, int?, bool)"/>. Gradients come from the ops it is made of.
         /// </summary>
         /// <exception cref="ArgumentException">
         /// When the axes are not one or two distinct axes of <paramref name="x"/>, the dtype is not floating, or
-        /// <paramref name="ord"/> is not supported for matrices (the spectral 2-norm needs an SVD, not available yet).
+        /// <paramref name="ord"/> is not supported for matrices.
         /// </exception>
         public static Tensor Norm(Tensor x, string ord, int[] axis, bool keepdims = false)
         {
@@ -42,12 +42,25 @@ public static partial class Tf
                 "fro" or "euclidean" => Sqrt(ReduceSum(Multiply(x, x), both, keepdims: true)),
                 "1" => ReduceMax(ReduceSum(Abs(x), rows, keepdims: true), columns, keepdims: true),
                 "inf" or "Infinity" => ReduceMax(ReduceSum(Abs(x), columns, keepdims: true), rows, keepdims: true),
+                "2" => SpectralNorm(x, rows, columns),
                 _ => throw new ArgumentException(
                     $"Norm: ord '{ord}' is not supported for matrices (axes [{rows}, {columns}] of shape {x.Shape}); use \"fro\", " +
-                    "\"euclidean\", \"1\" or \"inf\" (the spectral 2-norm needs an SVD, which Nabla does not have yet).",
+                    "\"euclidean\", \"1\", \"2\" or \"inf\".",
                     nameof(ord)),
             };
             return keepdims ? norm : Squeeze(norm, both);
+        }
+
+        // The largest singular value of the matrices over (rows, columns), with those axes kept as size 1; its
+        // gradient comes from Svd's (u1·v1ᵀ for a simple largest value).
+        private static Tensor SpectralNorm(Tensor x, int rows, int columns)
+        {
+            int[] perm = [.. Enumerable.Range(0, x.Rank).Where(a => a != rows && a != columns), rows, columns];
+            Tensor largest = ReduceMax(Svd(Transpose(x, perm)).S, -1);
+            int[] kept = x.Shape.ToArray();
+            kept[rows] = 1;
+            kept[columns] = 1;
+            return Reshape(largest, kept);
         }
     }
 }
