@@ -88,7 +88,9 @@ ForecastPlot.Save(plotPath, series, firstOrigin, lstm, lastYear);
 Console.WriteLine($"Wrote the forecasts against the truth to {Path.GetFullPath(plotPath)}");
 
 bool beatsBoth = results[0].Mae < results[1].Mae && results[0].Mae < results[2].Mae;
-Console.WriteLine(beatsBoth ? "The LSTM beats both baselines." : "The LSTM does NOT beat both baselines.");
+Console.WriteLine(beatsBoth ? "The LSTM beats both baselines."
+    : quick ? "The LSTM does not beat both baselines yet (expected after one short epoch: --quick checks only that the pipeline runs)."
+    : "The LSTM does NOT beat both baselines.");
 // The quick run only checks that the whole pipeline ran: finite errors and a plot; the full run must beat the baselines.
 bool ran = results.All(e => double.IsFinite(e.Mae) && double.IsFinite(e.Rmse)) && File.Exists(plotPath);
 return ran && (quick || beatsBoth) ? 0 : 1;
