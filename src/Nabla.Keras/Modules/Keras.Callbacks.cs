@@ -29,5 +29,14 @@ public static partial class Keras
         /// <inheritdoc cref="CallbackTypes.ProgbarLogger"/>
         public static CallbackTypes.ProgbarLogger ProgbarLogger(TextWriter writer, bool interactive, double interval = 0.05) =>
             new(writer, interactive, interval);
+
+        /// <inheritdoc cref="CallbackTypes.CSVLogger"/>
+        public static CallbackTypes.CSVLogger CSVLogger(string filename, string separator = ",", bool append = false) =>
+            new(filename, separator, append);
+
+        /// <inheritdoc cref="CallbackTypes.TensorBoard"/>
+        public static CallbackTypes.TensorBoard TensorBoard(string logDir = "logs", int histogramFreq = 0, bool writeStepsPerSecond = false,
+            CallbackTypes.UpdateFrequency updateFreq = default) =>
+            new(logDir, histogramFreq, writeStepsPerSecond, updateFreq);
     }
 }
