@@ -3,7 +3,7 @@ using Nabla.Keras;
 
 namespace Walkthrough;
 
-/// <summary>The notebook's In[21] layer: variables held in fields and a list are tracked with no registration.</summary>
+/// <summary>The notebook's In[21] layer: variables held in fields, and in a list, are tracked with no registration.</summary>
 internal sealed class MyLayer : Layer
 {
     private readonly Variable _myVar = new(10);

@@ -5,7 +5,7 @@ namespace Nabla.Keras;
 /// <summary>
 /// Masks (Keras's <c>compute_mask</c> and <c>_keras_mask</c>): a layer that knows which time steps of its output are
 /// padding (<see cref="Embedding"/> with <c>maskZero</c>, <see cref="Masking"/>) attaches a boolean (batch, time) mask
-/// to the output tensor (<see cref="Backend.SetKerasMask"/>). <see cref="Apply"/> reads the mask attached to its
+/// to the output tensor (<see cref="Backend.SetKerasMask"/>). <see cref="Apply(Tensor, bool, Tensor)"/> reads the mask attached to its
 /// inputs, hands it to <see cref="Call(Tensor, Tensor, bool)"/>, and, when the layer
 /// <see cref="SupportsMasking"/>, attaches <see cref="ComputeMask"/>'s result to the outputs, so the mask travels
 /// down a <see cref="Sequential"/> stack (or any chain of <c>Apply</c> calls) with the tensors themselves.
@@ -13,7 +13,7 @@ namespace Nabla.Keras;
 public abstract partial class Layer
 {
     /// <summary>
-    /// Whether the layer passes a mask on (Keras's <c>supports_masking</c>): when true, <see cref="Apply"/> attaches
+    /// Whether the layer passes a mask on (Keras's <c>supports_masking</c>): when true, <see cref="Apply(Tensor, bool, Tensor)"/> attaches
     /// <see cref="ComputeMask"/>'s result to the outputs; when false, a mask on the inputs stops here (Keras warns).
     /// Layers that keep the time axis and treat steps independently (Dense, Dropout, Activation, LayerNormalization)
     /// set it.

@@ -40,13 +40,13 @@ public abstract partial class Layer
     internal bool HasExplicitName { get; }
 
     /// <summary>
-    /// The dtype of the layer's weights and computations (Keras's <c>dtype</c>, float32 by default). <see cref="Apply"/>
+    /// The dtype of the layer's weights and computations (Keras's <c>dtype</c>, float32 by default). <see cref="Apply(Tensor, bool, Tensor)"/>
     /// casts floating inputs of another dtype to it, as Keras's autocasting does, so a <c>double[,]</c> (C#'s default
     /// number type) feeds a float32 layer; integer inputs are left as they are (an <c>Embedding</c> reads indices).
     /// </summary>
     public DType DType { get; }
 
-    /// <summary>Whether <see cref="Apply"/> casts floating inputs to <see cref="DType"/> (Keras's <c>autocast</c>); true by default.</summary>
+    /// <summary>Whether <see cref="Apply(Tensor, bool, Tensor)"/> casts floating inputs to <see cref="DType"/> (Keras's <c>autocast</c>); true by default.</summary>
     public bool Autocast { get; set; } = true;
 
     /// <summary>The shape of one sample given at construction, without the batch dimension; <c>null</c> when not given.</summary>
@@ -147,8 +147,9 @@ public abstract partial class Layer
     public Tensor Apply(Tensor inputs, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        // The mask is read before autocasting, which makes a new tensor.
-        return CallWithLosses(CastInputs(inputs), training, mask ?? Backend.GetKerasMask(inputs), call: null);
+        // Keras tensors build a node of the functional graph. The mask is read before autocasting, which makes a new tensor.
+        return ApplySymbolic(inputs, training, mask)
+            ?? CallWithLosses(CastInputs(inputs), training, mask ?? Backend.GetKerasMask(inputs), call: null);
     }
 
     /// <summary>Keras's autocasting: a floating input of another dtype is cast to <see cref="DType"/>; other inputs pass unchanged.</summary>
@@ -160,7 +161,7 @@ public abstract partial class Layer
     }
 
     /// <summary>
-    /// The forward computation; <see cref="Apply"/> builds the layer first. The base layer passes its inputs
+    /// The forward computation; <see cref="Apply(Tensor, bool, Tensor)"/> builds the layer first. The base layer passes its inputs
     /// through unchanged, as Keras's <c>Layer.call</c> does, so a layer that only holds variables (API.md's
     /// <c>MyLayer</c>) needs no override.
     /// </summary>

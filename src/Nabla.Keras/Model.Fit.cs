@@ -4,7 +4,7 @@ using Nabla.Keras.Distribute;
 
 namespace Nabla.Keras;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Trains for <paramref name="epochs"/> passes over (<paramref name="x"/>, <paramref name="y"/>) in batches of

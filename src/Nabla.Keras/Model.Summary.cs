@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Nabla.Keras;
 
-public abstract partial class Model
+public partial class Model
 {
     private const int SummaryWidth = 65;
     private static readonly int[] s_summaryColumns = [29, 55, 65];

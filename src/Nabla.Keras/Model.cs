@@ -10,7 +10,7 @@ namespace Nabla.Keras;
 /// <c>Compile</c> sets the optimizer, loss and metrics; <c>Fit</c> trains; <c>Evaluate</c>,
 /// <c>Predict</c> and <see cref="TrainOnBatch"/> work batch by batch.
 /// </summary>
-public abstract partial class Model : Layer
+public partial class Model : Layer
 {
     private readonly Mean _lossTracker = new("loss");
     private readonly List<Metric> _compiledMetrics = [];

@@ -17,7 +17,7 @@ public class SeedCellTests
         Assert.Equal("dense/bias:0", variables[1].Name);
         Assert.Equal(new Shape(1), variables[1].Shape);
         Assert.Equal([0f], variables[1].ToArray<float>());
-        Assert.Equal("<Variable 'dense/bias:0' shape=(1,) dtype=float32, numpy=[0.]>", variables[1].ToString());
+        Assert.Equal("<Variable 'dense/bias:0' shape=(1,) dtype=float32, numpy=array([0.], dtype=float32)>", variables[1].ToString());
         Assert.StartsWith("<Variable 'dense/kernel:0' shape=(1, 1) dtype=float32", variables[0].ToString(), StringComparison.Ordinal);
     }
 

@@ -7,7 +7,7 @@ namespace Nabla;
 /// Storage is a managed array in row-major order, so tensors need no <c>Dispose</c>: the GC frees them.
 /// A tensor never changes after it is created; a <see cref="Variable"/> changes by swapping in a new buffer.
 /// </summary>
-public partial class Tensor : IFormattable
+public partial class Tensor
 {
     private protected Array _buffer;
 

@@ -159,6 +159,11 @@ public class Variable : Tensor
         return value;
     }
 
-    /// <summary>TensorFlow's repr: <c>&lt;Variable 'Variable:0' shape=(2,) dtype=int32, numpy=[1 2]&gt;</c>.</summary>
-    public override string ToString() => Formatting.Repr(this, $"Variable '{Name}'", string.Empty);
+    /// <summary>TensorFlow's repr, also its str: <c>&lt;Variable 'Variable:0' shape=(2,) dtype=int32, numpy=array([1, 2], dtype=int32)&gt;</c>.</summary>
+    public override string ToString() => Text(TensorText.Display);
+
+    /// <summary>A variable prints as it displays (TensorFlow's <c>str(v)</c> is its <c>repr</c>).</summary>
+    internal override string Text(TensorText kind) => kind is TensorText.Print or TensorText.Display
+        ? Formatting.Repr(this, $"Variable '{Name}'", string.Empty)
+        : base.Text(kind);
 }

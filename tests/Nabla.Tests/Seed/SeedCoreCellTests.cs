@@ -24,14 +24,14 @@ public class SeedCoreCellTests
         var v = new Variable(new[] { 1, 2 });
         Assert.Equal(DType.Int32, v.DType);
         Assert.Equal(new Shape(2), v.Shape);
-        Assert.Equal("<Variable 'Variable:0' shape=(2,) dtype=int32, numpy=[1 2]>", v.ToString());
+        Assert.Equal("<Variable 'Variable:0' shape=(2,) dtype=int32, numpy=array([1, 2], dtype=int32)>", v.ToString());
     }
 
     [Fact]
     public void Cell4_VariableWithDType_IsFloat32()
     {
         var v = new Variable(new[] { 1, 2 }, DType.Float32);
-        Assert.Equal("<Variable 'Variable:0' shape=(2,) dtype=float32, numpy=[1. 2.]>", v.ToString());
+        Assert.Equal("<Variable 'Variable:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>", v.ToString());
     }
 
     [Fact]
@@ -48,13 +48,14 @@ public class SeedCoreCellTests
     {
         var v = new Variable(new[,] { { 1, 2 }, { 3, 4 } }, DType.Float32);
         Assert.Equal(new Shape(2, 2), v.Shape);
-        Assert.Equal("<Variable 'Variable:0' shape=(2, 2) dtype=float32, numpy=\n[[1. 2.]\n [3. 4.]]>", v.ToString());
+        Assert.Equal("<Variable 'Variable:0' shape=(2, 2) dtype=float32, numpy=\narray([[1., 2.],\n       [3., 4.]], dtype=float32)>", v.ToString());
     }
 
     [Fact]
     public void Constants_ShapeReshapesOrFills()
     {
-        Assert.Equal("<Tensor: shape=(3,), dtype=int32, numpy=[1 2 3]>", Tf.Constant(new[] { 1, 2, 3 }).ToString());
+        Assert.Equal("<Tensor: shape=(3,), dtype=int32, numpy=array([1, 2, 3], dtype=int32)>", $"{Tf.Constant(new[] { 1, 2, 3 }):r}");
+        Assert.Equal("Tensor([1 2 3], shape=(3,), dtype=int32)", Tf.Constant(new[] { 1, 2, 3 }).ToString());
         Assert.Equal([1, 2, 3, 4], Tf.Constant(new[,] { { 1, 2 }, { 3, 4 } }, shape: [2, 2]).ToArray<int>());
         Tensor reshaped = Tf.Constant(new[] { 1, 2, 3, 4 }, shape: [2, 2]);
         Assert.Equal(new Shape(2, 2), reshaped.Shape);

@@ -26,7 +26,46 @@ internal static class NumPyFormatter
     /// <param name="edgeItems">Items kept at each end of a summarised axis.</param>
     /// <param name="precision">Maximum fractional digits for floats.</param>
     /// <returns>The NumPy-style text.</returns>
-    public static string Format(Array data, ReadOnlySpan<int> shape, DType dtype, int lineWidth = 75, int threshold = 1000, int edgeItems = 3, int precision = 8)
+    public static string Format(Array data, ReadOnlySpan<int> shape, DType dtype, int lineWidth = 75, int threshold = 1000, int edgeItems = 3, int precision = 8) =>
+        Format(data, shape, dtype, repr: false, lineWidth, threshold, edgeItems, precision);
+
+    /// <summary>
+    /// Formats a tensor's values as NumPy's <c>repr(ndarray)</c> does (<c>array([1, 2], dtype=int32)</c>): elements
+    /// separated by <c>", "</c>, continuation lines indented under <c>array(</c>, and the dtype appended unless NumPy
+    /// implies it (int64, float64, bool), on a new line when it would pass the line width. A scalar prints as its value.
+    /// </summary>
+    public static string Repr(Array data, ReadOnlySpan<int> shape, DType dtype, int lineWidth = 75)
+    {
+        const string Prefix = "array(";
+        if (shape.IsEmpty)
+        {
+            return Format(data, shape, dtype);
+        }
+
+        long size = 1;
+        foreach (int dimension in shape)
+        {
+            size *= dimension;
+        }
+
+        bool impliedDType = dtype == DType.Int64 || dtype == DType.Float64 || dtype == DType.Bool;
+        string body = size > 0 || shape.Length == 1
+            ? Format(data, shape, dtype, repr: true, lineWidth - 1, threshold: 1000, edgeItems: 3, precision: 8)
+            : $"[], shape={new Shape(shape.ToArray())}";
+        if (impliedDType && size > 0)
+        {
+            return Prefix + body + ")";
+        }
+
+        // _array_repr_implementation: the dtype goes on its own line when it would overflow the last one.
+        string text = Prefix + body + ",";
+        string dtypeText = $"dtype={dtype})";
+        int lastLine = text.Length - (text.LastIndexOf('\n') + 1);
+        string spacer = lastLine + dtypeText.Length + 1 > lineWidth ? "\n" + new string(' ', Prefix.Length) : " ";
+        return text + spacer + dtypeText;
+    }
+
+    private static string Format(Array data, ReadOnlySpan<int> shape, DType dtype, bool repr, int lineWidth, int threshold, int edgeItems, int precision)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(edgeItems);
@@ -67,13 +106,14 @@ internal static class NumPyFormatter
         }
 
         bool summarize = size > threshold;
-        var printer = new ArrayPrinter(dimensions, strides, summarize, edgeItems);
+        var printer = new ArrayPrinter(dimensions, strides, summarize, edgeItems, repr ? ", " : " ");
 
         // Like _leading_trailing: widths and notation come from the printed corners only.
         var shown = new List<int>();
         printer.CollectShown(0, 0, shown);
         Func<int, string> formatElement = CreateElementFormat(data, dtype.Code, shown, precision);
-        return printer.Print(formatElement, lineWidth);
+        // The continuation prefix skips over the opening "[" (and "array(" in a repr).
+        return printer.Print(formatElement, lineWidth, repr ? "       " : " ");
     }
 
     /// <summary>A 0-d array prints as its scalar's str(): no padding, and floats keep a <c>.0</c>.</summary>
@@ -157,13 +197,15 @@ internal static class NumPyFormatter
         private readonly int[] _strides;
         private readonly bool _summarize;
         private readonly int _edgeItems;
+        private readonly string _separator;
 
-        public ArrayPrinter(int[] dimensions, int[] strides, bool summarize, int edgeItems)
+        public ArrayPrinter(int[] dimensions, int[] strides, bool summarize, int edgeItems, string separator)
         {
             _dimensions = dimensions;
             _strides = strides;
             _summarize = summarize;
             _edgeItems = edgeItems;
+            _separator = separator;
         }
 
         /// <summary>Flat offsets of the printed elements, in print order.</summary>
@@ -190,8 +232,8 @@ internal static class NumPyFormatter
             }
         }
 
-        // The continuation prefix skips over the opening "[".
-        public string Print(Func<int, string> formatElement, int lineWidth) => Recurse(formatElement, 0, 0, " ", lineWidth);
+        public string Print(Func<int, string> formatElement, int lineWidth, string hangingIndent) =>
+            Recurse(formatElement, 0, 0, hangingIndent, lineWidth);
 
         /// <summary>How many items print before and after the "..." of an axis (all as trailing when not summarised).</summary>
         private (int Leading, int Trailing) Items(int axis)
@@ -228,20 +270,20 @@ internal static class NumPyFormatter
                 {
                     string word = Recurse(formatElement, axis + 1, offset + (i * stride), nextHangingIndent, nextWidth);
                     ExtendLine(text, line, word, elementWidth, hangingIndent);
-                    line.Append(' ');
+                    line.Append(_separator);
                 }
 
                 if (showSummary)
                 {
                     ExtendLine(text, line, SummaryInsert, elementWidth, hangingIndent);
-                    line.Append(' ');
+                    line.Append(_separator);
                 }
 
                 for (int i = trailing; i > 1; i--)
                 {
                     string word = Recurse(formatElement, axis + 1, offset + ((length - i) * stride), nextHangingIndent, nextWidth);
                     ExtendLine(text, line, word, elementWidth, hangingIndent);
-                    line.Append(' ');
+                    line.Append(_separator);
                 }
 
                 string last = Recurse(formatElement, axis + 1, offset + ((length - 1) * stride), nextHangingIndent, nextWidth);
@@ -250,8 +292,8 @@ internal static class NumPyFormatter
             }
             else
             {
-                // One newline between rows, two (a blank line) between matrices, and so on.
-                string lineSeparator = new('\n', axesLeft - 1);
+                // One newline between rows, two (a blank line) between matrices, and so on (after "," in a repr).
+                string lineSeparator = _separator.TrimEnd() + new string('\n', axesLeft - 1);
                 for (int i = 0; i < leading; i++)
                 {
                     string nested = Recurse(formatElement, axis + 1, offset + (i * stride), nextHangingIndent, nextWidth);
