@@ -5,7 +5,7 @@ using Nabla.Keras.Losses;
 
 namespace Nabla.Keras;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Trains on the (inputs, targets) batches of <paramref name="dataset"/>, as Keras's <c>fit(dataset)</c>: every
