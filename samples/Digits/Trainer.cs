@@ -3,7 +3,7 @@ using Nabla.Keras;
 
 namespace Digits;
 
-/// <summary>Trains a compiled model with <c>Fit</c> and returns its per-epoch loss and accuracy on both sets.</summary>
+/// <summary>Trains a compiled model with <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Nabla.Keras.Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> and returns its per-epoch loss and accuracy on both sets.</summary>
 internal static class Trainer
 {
     /// <summary>

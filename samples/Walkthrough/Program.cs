@@ -147,9 +147,16 @@ Markdown("""
     """);
 
 Extra("Graph mode, Nabla's own cell (the notebook has none): Tf.Function traces C# into a graph");
-var square = Tf.Function((Tensor t) => t * t);
-Display(square.Invoke(Tf.Constant(new[] { 1f, 2f, 3f })));
-Console.WriteLine($"executing eagerly: {Tf.ExecutingEagerly()}; traced {square.TracingCount} time(s)");
+// Traced once per input signature, then the graph runs: the C# body runs only while tracing, so it prints once.
+var squareSum = Tf.Function((Tensor t) =>
+{
+    Console.WriteLine($"tracing; executing eagerly: {Tf.ExecutingEagerly()}");
+    return Tf.ReduceSum(t * t);
+});
+
+Display(squareSum.Invoke(Tf.Constant(new[] { 1f, 2f, 3f })));
+Display(squareSum.Invoke(Tf.Constant(new[] { 4f, 5f, 6f })));   // same signature: the graph runs, no tracing
+Console.WriteLine(squareSum.GetConcreteFunction(Tf.Constant(new[] { 1f, 2f, 3f })).Graph);
 
 Markdown("""
     #### Tensor Evaluation

@@ -30,12 +30,7 @@ internal sealed class FusedAllReduce(Collectives.Collectives collectives, Commun
         long layout = 17;
         foreach (Tensor t in tensors)
         {
-            if (t.IsSymbolic)
-            {
-                throw new InvalidOperationException(
-                    $"AllReduce ({detail}): a symbolic tensor of shape {t.Shape} cannot be sent to other processes while a Tf.Function is " +
-                    "traced: collectives run eagerly, between traced steps (call them outside the function).");
-            }
+            TensorBytes.RequireEager(t, $"AllReduce ({detail})");
 
             total += t.Size;
             layout = unchecked((layout * 31) + (TensorBytes.IndexOf(t.DType) * 1_000_003L) + t.Size);

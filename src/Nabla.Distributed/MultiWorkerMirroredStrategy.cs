@@ -139,6 +139,11 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
     {
         ArgumentNullException.ThrowIfNull(values);
         ThrowIfDisposed();
+        foreach (Tensor value in values)
+        {
+            TensorBytes.RequireEager(value, "Broadcast");
+        }
+
         return BroadcastTensors(values, root, Purpose.User, $"{values.Count} tensors", names: null);
     }
 
@@ -159,6 +164,7 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
     {
         ArgumentNullException.ThrowIfNull(value);
         ThrowIfDisposed();
+        TensorBytes.RequireEager(value, "AllGather");
         if (value.Rank == 0)
         {
             throw new ArgumentException("AllGather: a scalar has no axis to concatenate along; reshape it to (1,) first.", nameof(value));
@@ -182,6 +188,9 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
 
     /// <summary>Ends this strategy's use; MPI itself is finalised when the process exits.</summary>
     public void Dispose() => _disposed = true;
+
+    /// <summary>The collective layer under this strategy (for the benchmark that times it on plain buffers).</summary>
+    internal Collectives.Collectives CollectivesForBenchmarks => _collectives;
 
     /// <summary>Marks gradients as already averaged over workers (by a <see cref="DistributedGradientTape"/>).</summary>
     internal static void MarkAveraged(Tensor gradient) => s_averaged.AddOrUpdate(gradient, s_averaged);

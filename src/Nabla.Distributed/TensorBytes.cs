@@ -5,6 +5,20 @@ namespace Nabla.Distributed;
 /// <summary>A tensor's elements as raw bytes and back, for collectives that move bytes (broadcasts, gathers).</summary>
 internal static class TensorBytes
 {
+    /// <summary>
+    /// Throws when <paramref name="tensor"/> is symbolic (a placeholder of a <c>Tf.Function</c> being traced): it has no
+    /// values to send, and a collective in a traced graph would run once at trace time, not at every call.
+    /// </summary>
+    public static void RequireEager(Tensor tensor, string collective)
+    {
+        if (tensor.IsSymbolic)
+        {
+            throw new InvalidOperationException(
+                $"{collective}: a symbolic tensor of shape {tensor.Shape} cannot be sent to other processes while a Tf.Function is " +
+                "traced: collectives run eagerly, between traced steps (call them outside the function).");
+        }
+    }
+
     /// <summary>The size of the tensor's elements in bytes.</summary>
     public static int ByteCount(Tensor tensor) => checked(tensor.Size * tensor.DType.Size);
 

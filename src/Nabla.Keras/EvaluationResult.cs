@@ -5,7 +5,7 @@ using System.Text;
 namespace Nabla.Keras;
 
 /// <summary>
-/// What <c>Evaluate</c> returns: the loss, then each compiled metric, in Keras's order. It reads the way
+/// What <see cref="Model.Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/> returns: the loss, then each compiled metric, in Keras's order. It reads the way
 /// Keras's return value is used: a <c>double</c> (the loss, as Keras returns a scalar without metrics),
 /// a list (<c>var (testLoss, testAcc) = model.Evaluate(...)</c>, <c>result[1]</c>), or, as with
 /// <c>return_dict=True</c>, by name (<c>result["accuracy"]</c>). <see cref="ToString"/> prints it as Python prints

@@ -181,7 +181,13 @@ public abstract partial class Layer
     {
         if (!Built)
         {
-            Build(inputShape);
+            // Weights are created once, with eager initial values, even when the first call is being traced
+            // (Keras builds under tf.init_scope for the same reason): an initializer is not part of the step.
+            using (Tf.InitScope())
+            {
+                Build(inputShape);
+            }
+
             Built = true;
         }
     }

@@ -34,7 +34,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckFitArguments(epochs, initialEpoch, verbose);
-        RequireNoStrategy("Fit");
+        RequireUndistributedDataset("Fit");
         long cardinality = CheckSteps("Fit", dataset, stepsPerEpoch, nameof(stepsPerEpoch));
         if (validationData is not null)
         {
@@ -51,7 +51,11 @@ public partial class Model
         try
         {
             list.TrainBegin(logs);
-            for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+
+            // A callback that restored a backup (BackupAndRestore) says which epoch to resume at.
+            int firstEpoch = ResumeEpoch ?? initialEpoch;
+            ResumeEpoch = null;
+            for (int epoch = firstEpoch; epoch < epochs && !StopTraining; epoch++)
             {
                 ResetMetrics();
                 list.EpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));
@@ -72,7 +76,7 @@ public partial class Model
 
                     (Tensor x, Tensor y) = batches.Current;
                     list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
-                    TrainStep(x, y);
+                    TrainStepOn([x], [y]);
                     list.BatchEnd(step, GetMetricsResult());
                 }
 
@@ -152,7 +156,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         (_, Loss loss) = RequireCompiled("Evaluate");
-        RequireNoStrategy("Evaluate");
+        RequireUndistributedDataset("Evaluate");
         CheckSteps("Evaluate", dataset, steps, nameof(steps));
         ResetMetrics();
         batches = 0;
@@ -162,7 +166,7 @@ public partial class Model
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 (Tensor x, Tensor y) = iterator.Current;
-                TestStep(x, y, loss);
+                TestStepOn(x, y, loss);
             }
         }
 
@@ -177,14 +181,14 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckSteps("Predict", dataset, steps, nameof(steps));
-        RequireNoStrategy("Predict");
+        RequireUndistributedDataset("Predict");
         var outputs = new List<Tensor>();
         using (IEnumerator<Tensor> batches = dataset.GetEnumerator())
         {
             while ((steps is null || outputs.Count < steps) && batches.MoveNext())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                outputs.Add(Apply(batches.Current, training: false));
+                outputs.Add(RunPredictStep(batches.Current));
             }
         }
 
@@ -207,8 +211,23 @@ public partial class Model
         return Predict(new InputsOf(dataset), steps, cancellationToken);
     }
 
+    // One evaluation batch (Keras's test_step), traced as the tensor overload's; several compiled losses take the structures' step.
+    private void TestStepOn(Tensor x, Tensor y, Loss loss)
+    {
+        int count = x.Rank > 0 ? x.Shape[0] : 1;
+        if (IsSingleStructure([x], [y]))
+        {
+            (Tensor value, Tensor yPred) = RunTestStep(x, y, loss);
+            UpdateMetrics(ToDouble(value), y, yPred, count);
+        }
+        else
+        {
+            UpdateOutputMetrics(OutputsLoss([x], [y], training: false), [y], count);
+        }
+    }
+
     // Datasets are not sharded across workers yet: refuse rather than train each worker on its own copy unsynchronized.
-    private void RequireNoStrategy(string what)
+    private void RequireUndistributedDataset(string what)
     {
         if ((DistributeStrategy ?? Distribution.Current) is not null)
         {

@@ -33,19 +33,31 @@ public partial class Model
     /// <exception cref="InvalidOperationException">When the model is not compiled.</exception>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null,
         double validationSplit = 0, (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, int? seed = null,
-        int initialEpoch = 0, TextWriter? output = null, bool? interactive = null, CancellationToken cancellationToken = default)
+        int initialEpoch = 0, TextWriter? output = null, bool? interactive = null, CancellationToken cancellationToken = default) =>
+        FitData([x], [y], epochs, batchSize, verbose, callbacks, validationSplit, validationData is (Tensor vx, Tensor vy) ? ([vx], [vy]) : null,
+            shuffle, seed, initialEpoch, output, interactive, cancellationToken);
+
+    // Fit's loop over inputs and targets as lists: one tensor each for a model of one input and one output.
+    private History FitData(Tensor[] x, Tensor[] y, int epochs, int batchSize, int verbose, IEnumerable<Callback>? callbacks,
+        double validationSplit, (Tensor[] X, Tensor[] Y)? validationData, bool shuffle, int? seed, int initialEpoch, TextWriter? output,
+        bool? interactive, CancellationToken cancellationToken)
     {
         CheckData("Fit", x, y);
         CheckBatchSize("Fit", batchSize);
         CheckFitArguments(epochs, initialEpoch, verbose);
 
         // Keras's autocasting, once for the whole set rather than per batch: a double[,] trains a float32 model.
-        (Tensor trainX, Tensor trainY, Tensor? valX, Tensor? valY) = SplitValidation(CastInputs(x), y, validationSplit, validationData);
-        int samples = trainX.Shape[0];
+        (Tensor[] trainX, Tensor[] trainY, Tensor[]? valX, Tensor[]? valY) = SplitValidation(CastInputs(x), y, validationSplit, validationData);
+        int samples = trainX[0].Shape[0];
         int steps = (samples + batchSize - 1) / batchSize;
 
         // Under a distribution strategy each worker trains on its shard of every global batch (Distribute/).
         IDistributionStrategy? strategy = DistributeStrategy ?? Distribution.Current;
+        if (!IsSingleStructure(x, y))
+        {
+            RequireNoStrategy("Fit");
+        }
+
         using IDisposable? distributed = strategy is null ? null : Distribution.Enter(strategy);
         CallbackList list = BeginFit(new TrainingParameters(epochs, steps, verbose), callbacks, output, interactive, out History history,
             printProgress: strategy is not { WorkerIndex: not 0 });
@@ -67,7 +79,11 @@ public partial class Model
 
         Dictionary<string, double> logs = [];
         list.TrainBegin(logs);
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+
+        // A callback that restored a backup (BackupAndRestore) says which epoch to resume at.
+        int firstEpoch = ResumeEpoch ?? initialEpoch;
+        ResumeEpoch = null;
+        for (int epoch = firstEpoch; epoch < epochs && !StopTraining; epoch++)
         {
             ResetMetrics();
             list.EpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));
@@ -82,16 +98,16 @@ public partial class Model
                 cancellationToken.ThrowIfCancellationRequested();
                 int start = step * batchSize;
                 int end = Math.Min(samples, start + batchSize);
-                (Tensor bx, Tensor by) = Batch(trainX, trainY, shuffle ? order : null, start, end);
+                (Tensor[] bx, Tensor[] by) = Batch(trainX, trainY, shuffle ? order : null, start, end);
                 list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
                 if (strategy is not null)
                 {
-                    (bx, by) = (strategy.ShardBatch(bx, training: true), strategy.ShardBatch(by, training: true));
+                    (bx, by) = ([strategy.ShardBatch(bx[0], training: true)], [strategy.ShardBatch(by[0], training: true)]);
                 }
 
-                if (bx.Shape[0] > 0)
+                if (bx[0].Shape[0] > 0)
                 {
-                    TrainStep(bx, by);
+                    TrainStepOn(bx, by);
                 }
 
                 list.BatchEnd(step, AggregatedMetricsResult(strategy));
@@ -161,23 +177,22 @@ public partial class Model
     private Dictionary<string, double> AggregatedMetricsResult(IDistributionStrategy? strategy) =>
         strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), _lossTracker.Count);
 
-    // The batch of samples [start, end): a slice in order, or a gather of the shuffled indices.
-    private static (Tensor X, Tensor Y) Batch(Tensor x, Tensor y, int[]? order, int start, int end)
+    // The batch of samples [start, end) of every tensor: a slice in order, or a gather of the shuffled indices.
+    private static (Tensor[] X, Tensor[] Y) Batch(Tensor[] x, Tensor[] y, int[]? order, int start, int end)
     {
-        int samples = x.Shape[0];
         if (order is null)
         {
-            return start == 0 && end == samples ? (x, y) : (x[start..end], y[start..end]);
+            return (Slice(x, start, end), Slice(y, start, end));
         }
 
         Tensor indices = Tf.Constant(order[start..end], new Shape(end - start));
-        return (Tf.Gather(x, indices), Tf.Gather(y, indices));
+        return ([.. x.Select(t => Tf.Gather(t, indices))], [.. y.Select(t => Tf.Gather(t, indices))]);
     }
 
-    private static (Tensor X, Tensor Y, Tensor? ValX, Tensor? ValY) SplitValidation(
-        Tensor x, Tensor y, double validationSplit, (Tensor X, Tensor Y)? validationData)
+    private static (Tensor[] X, Tensor[] Y, Tensor[]? ValX, Tensor[]? ValY) SplitValidation(
+        Tensor[] x, Tensor[] y, double validationSplit, (Tensor[] X, Tensor[] Y)? validationData)
     {
-        if (validationData is (Tensor valX, Tensor valY))
+        if (validationData is ({ } valX, { } valY))
         {
             CheckData("Fit (validationData)", valX, valY);
             return (x, y, valX, valY);
@@ -194,7 +209,7 @@ public partial class Model
             return (x, y, null, null);
         }
 
-        int samples = x.Shape[0];
+        int samples = x[0].Shape[0];
         int splitAt = (int)Math.Floor(samples * (1.0 - validationSplit));
         if (splitAt == 0 || splitAt == samples)
         {
@@ -203,6 +218,6 @@ public partial class Model
                 $"as specified by validationSplit={validationSplit.ToString(CultureInfo.InvariantCulture)}.", nameof(validationSplit));
         }
 
-        return (x[..splitAt], y[..splitAt], x[splitAt..], y[splitAt..]);
+        return (Slice(x, 0, splitAt), Slice(y, 0, splitAt), Slice(x, splitAt, samples), Slice(y, splitAt, samples));
     }
 }

@@ -7,8 +7,8 @@ namespace Nabla.Keras;
 
 /// <summary>
 /// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call(Tensor, bool)"/>, or use <see cref="Sequential"/>.
-/// <c>Compile</c> sets the optimizer, loss and metrics; <c>Fit</c> trains; <c>Evaluate</c>,
-/// <c>Predict</c> and <see cref="TrainOnBatch"/> work batch by batch.
+/// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> trains; <see cref="Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/>,
+/// <see cref="Predict(Tensor, int, CancellationToken)"/> and <see cref="TrainOnBatch"/> work batch by batch.
 /// </summary>
 public partial class Model : Layer
 {
@@ -24,7 +24,7 @@ public partial class Model : Layer
 
     /// <summary>
     /// The distribution strategy whose scope was entered when the model was created (Keras's <c>distribute_strategy</c>),
-    /// or <c>null</c>: <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> run under it.
+    /// or <c>null</c>: <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/>, <see cref="Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/> and <see cref="Predict(Tensor, int, CancellationToken)"/> run under it.
     /// </summary>
     public IDistributionStrategy? DistributeStrategy { get; } = Distribution.Current;
 
@@ -37,17 +37,20 @@ public partial class Model : Layer
     /// <summary>The metrics tracked during training and evaluation: the loss's mean, then the compiled metrics (Keras's <c>model.metrics</c>).</summary>
     public IReadOnlyList<Metric> Metrics => [_lossTracker, .. _compiledMetrics];
 
-    /// <summary>Set to <c>true</c> (by a callback) to stop <c>Fit</c> after the current batch (Keras's <c>stop_training</c>).</summary>
+    /// <summary>Set to <c>true</c> (by a callback) to stop <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> after the current batch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The <see cref="Nabla.Keras.History"/> of the last <c>Fit</c> (Keras's <c>model.history</c>).</summary>
+    /// <summary>The <see cref="Nabla.Keras.History"/> of the last <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> (Keras's <c>model.history</c>).</summary>
     public History? History { get; private set; }
 
-    /// <summary>Where the current <c>Fit</c> prints (for callbacks' messages); <c>null</c> when silent.</summary>
+    /// <summary>The epoch <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> resumes at, set by a callback's <c>OnTrainBegin</c> (<see cref="Callbacks.BackupAndRestore"/>).</summary>
+    internal int? ResumeEpoch { get; set; }
+
+    /// <summary>Where the current <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> prints (for callbacks' messages); <c>null</c> when silent.</summary>
     internal TextWriter? ProgressWriter { get; private set; }
 
     /// <summary>
-    /// Sets the optimizer, loss and metrics used by <c>Fit</c> and <c>Evaluate</c> (Keras's <c>compile</c>).
+    /// Sets the optimizer, loss and metrics used by <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> and <see cref="Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/> (Keras's <c>compile</c>).
     /// Names and objects mix as in Keras: a string converts to an optimizer or a loss by name, so
     /// <c>Compile(optimizer: "adam", loss: lossObject, metrics: ["accuracy"])</c> works.
     /// </summary>
@@ -56,11 +59,19 @@ public partial class Model : Layer
     /// <param name="metrics">
     /// <see cref="Metric"/> objects or names (<c>"accuracy"</c>, <c>"mse"</c>, <c>"mae"</c>...: see <see cref="Metric.Get"/>).
     /// </param>
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
     /// <exception cref="ArgumentException">When a metric is neither a <see cref="Metric"/> nor a known name, or two share a name.</exception>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<object>? metrics = null)
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<object>? metrics = null, bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        if (OutputCount > 1)
+        {
+            // One loss for every output of a functional model, and each metric per output, as Keras.
+            CompileOutputs(optimizer, [.. Enumerable.Repeat(loss, OutputCount)], metrics, null);
+            return;
+        }
+
         var compiled = new List<Metric>();
         var names = new HashSet<string>(StringComparer.Ordinal) { "loss" };
         foreach (object item in metrics ?? [])
@@ -82,8 +93,12 @@ public partial class Model : Layer
 
         Optimizer = optimizer;
         Loss = loss;
+        _outputLosses = null;
+        _lossWeights = null;
         _compiledMetrics.Clear();
         _compiledMetrics.AddRange(compiled);
+        RunEagerly = runEagerly;
+        ResetTracedSteps();
     }
 
     /// <summary>
@@ -93,15 +108,17 @@ public partial class Model : Layer
     /// <param name="optimizer">The optimizer, or its name.</param>
     /// <param name="loss">The loss of (yTrue, yPred): a value per sample or a scalar (see <see cref="LossFunctionWrapper"/>).</param>
     /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
-    public void Compile(Optimizer optimizer, Func<Tensor, Tensor, Tensor> loss, IEnumerable<object>? metrics = null) =>
-        Compile(optimizer, new LossFunctionWrapper(loss ?? throw new ArgumentNullException(nameof(loss))), metrics);
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
+    public void Compile(Optimizer optimizer, Func<Tensor, Tensor, Tensor> loss, IEnumerable<object>? metrics = null, bool runEagerly = false) =>
+        Compile(optimizer, new LossFunctionWrapper(loss ?? throw new ArgumentNullException(nameof(loss))), metrics, runEagerly);
 
     /// <summary>Compiles with an optimizer and a loss given by name (<c>"adam"</c>, <c>"mse"</c>), as Keras's <c>compile(optimizer="adam", loss="mse")</c>.</summary>
     /// <param name="optimizer">An optimizer name: see <see cref="OptimizerRegistry.Get"/>.</param>
     /// <param name="loss">A loss name: see <see cref="Loss.Get"/>.</param>
     /// <param name="metrics"><see cref="Metric"/> objects or names.</param>
-    public void Compile(string optimizer, string loss, IEnumerable<object>? metrics = null) =>
-        Compile(OptimizerRegistry.Get(optimizer), Loss.Get(loss), metrics);
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
+    public void Compile(string optimizer, string loss, IEnumerable<object>? metrics = null, bool runEagerly = false) =>
+        Compile(OptimizerRegistry.Get(optimizer), Loss.Get(loss), metrics, runEagerly);
 
     /// <summary>
     /// One gradient step on a batch (Keras's <c>train_step</c>): forward in training mode, loss plus the sum of
@@ -113,24 +130,7 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         (Optimizer optimizer, Loss loss) = RequireCompiled("training");
-        Tensor value;
-        Tensor yPred;
-        var tape = new GradientTape();
-        using (tape)
-        {
-            yPred = Apply(x, training: true);
-            value = loss.Call(y, yPred);
-            if (value.Rank > 0)
-            {
-                value = Tf.ReduceMean(value);
-            }
-
-            value = AddRegularizationLosses(value);
-        }
-
-        IReadOnlyList<Variable> variables = TrainableVariables;
-        Tensor?[] gradients = tape.Gradient(value, [.. variables]);
-        optimizer.ApplyGradients(gradients, variables);
+        (Tensor value, Tensor yPred) = RunTrainStep(x, y, optimizer, loss);
         double batchLoss = ToDouble(value);
         UpdateMetrics(batchLoss, y, yPred, x.Rank > 0 ? x.Shape[0] : 1);
         return batchLoss;
@@ -200,14 +200,14 @@ public partial class Model : Layer
         int samples = x.Rank == 0 ? 1 : x.Shape[0];
         if (x.Rank == 0 || samples <= batchSize)
         {
-            return Apply(x, training: false);
+            return RunPredictStep(x);
         }
 
         var outputs = new List<Tensor>();
         for (int start = 0; start < samples; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            outputs.Add(Apply(x[start..Math.Min(samples, start + batchSize)], training: false));
+            outputs.Add(RunPredictStep(x[start..Math.Min(samples, start + batchSize)]));
         }
 
         return Tf.Concat([.. outputs], 0);
@@ -228,7 +228,12 @@ public partial class Model : Layer
     /// <param name="output">Where the line is printed; <see cref="Console.Out"/> by default.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
     public EvaluationResult Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, bool returnDict = false,
-        TextWriter? output = null, CancellationToken cancellationToken = default)
+        TextWriter? output = null, CancellationToken cancellationToken = default) =>
+        EvaluateData([x], batchSize, verbose, returnDict, output, () => EvaluateMetrics(x, y, batchSize, cancellationToken));
+
+    // Evaluate's result and its printed line (by the chief only, under a strategy).
+    private EvaluationResult EvaluateData(Tensor[] x, int batchSize, int verbose, bool returnDict, TextWriter? output,
+        Func<Dictionary<string, double>> evaluate)
     {
         if (verbose is < 0 or > 2)
         {
@@ -236,11 +241,11 @@ public partial class Model : Layer
         }
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        Dictionary<string, double> logs = EvaluateMetrics(x, y, batchSize, cancellationToken);
-        return EvaluationSummary(logs, (x.Shape[0] + batchSize - 1) / batchSize, started, verbose, returnDict, output);
+        Dictionary<string, double> logs = evaluate();
+        return EvaluationSummary(logs, (x[0].Shape[0] + batchSize - 1) / batchSize, started, verbose, returnDict, output);
     }
 
-    // Evaluate's result, and Keras's one-line report of it when verbose.
+    // Evaluate's result, and Keras's one-line report of it when verbose (by the chief only, under a strategy).
     private EvaluationResult EvaluationSummary(Dictionary<string, double> logs, int steps, long started, int verbose, bool returnDict,
         TextWriter? output)
     {
@@ -282,7 +287,8 @@ public partial class Model : Layer
             int end = Math.Min(samples, start + batchSize);
             Tensor bx = start == 0 && end == samples ? x : x[start..end];
             Tensor by = start == 0 && end == samples ? y : y[start..end];
-            TestStep(bx, by, loss);
+            (Tensor value, Tensor yPred) = RunTestStep(bx, by, loss);
+            UpdateMetrics(ToDouble(value), by, yPred, end - start);
         }
 
         return strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), samples);

@@ -95,7 +95,45 @@ internal static class FitScenarios
         strategy.Barrier();
         string[] written = Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
         Check.That(written.SequenceEqual(["weights-01.safetensors", "weights-02.safetensors"]), $"files: {string.Join(", ", written)}");
+
+        // BackupAndRestore: every worker stops after epoch 1 (as a killed job would), then a new model resumes at epoch 2
+        // from the chief's backup, with the same weights on every worker.
+        string backups = Path.Combine(directory, "backup");
+        try
+        {
+            model.Fit(x, y, epochs: 4, batchSize: 32, verbose: 0, callbacks: [new BackupAndRestore(backups), new StopAfter(1)]);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Sequential resumed;
+        Tf.Random.SetSeed(300 + strategy.WorkerIndex);
+        using (strategy.Scope())
+        {
+            resumed = Data.Model();
+            Data.Compile(resumed);
+        }
+
+        var restore = new BackupAndRestore(backups);
+        History rest = resumed.Fit(x, y, epochs: 4, batchSize: 32, verbose: 0, callbacks: [restore]);
+        Check.That(restore.ResumedAt == 2 && rest.Epoch.SequenceEqual([2, 3]), $"resumed at {restore.ResumedAt}, epochs {string.Join(", ", rest.Epoch)}");
+        Check.SameOnAllWorkers(strategy, Check.Fingerprint(resumed.Variables), "weights after resuming");
+        strategy.Barrier();
+        Check.That(!Directory.Exists(backups) || Directory.GetFiles(backups).Length == 0, "backups deleted after training");
         Scenarios.Pass("callbacks", strategy);
+    }
+
+    /// <summary>Stops training with an exception at the end of an epoch, on every worker alike.</summary>
+    private sealed class StopAfter(int epoch) : Callback
+    {
+        public override void OnEpochEnd(int e, IDictionary<string, double> logs)
+        {
+            if (e == epoch)
+            {
+                throw new OperationCanceledException("stopped after epoch " + e);
+            }
+        }
     }
 
     /// <summary>After every batch, checks that every worker holds bitwise the same weights.</summary>

@@ -56,6 +56,23 @@ public class SingleWorkerTests
     }
 
     [Fact]
+    public void BroadcastAndAllGather_InsideATracedFunction_ThrowNamingTheCollective()
+    {
+        using var strategy = new MultiWorkerMirroredStrategy();
+        var broadcast = Tf.Function((Tensor x) => strategy.Broadcast(x + 1));
+        var gather = Tf.Function((Tensor x) => strategy.AllGather(x + 1));
+        Tensor input = Tf.Constant(new float[] { 1, 2 });
+        string broadcastText = Assert.Throws<InvalidOperationException>(() => broadcast.Invoke(input)).Message;
+        string gatherText = Assert.Throws<InvalidOperationException>(() => gather.Invoke(input)).Message;
+        Assert.StartsWith("Broadcast:", broadcastText, StringComparison.Ordinal);
+        Assert.StartsWith("AllGather:", gatherText, StringComparison.Ordinal);
+        Assert.Contains("collectives run eagerly", gatherText, StringComparison.Ordinal);
+
+        // Eagerly, one worker's collectives give the value back.
+        Assert.Equal([2f, 3f], strategy.AllGather(input + 1).ToArray<float>());
+    }
+
+    [Fact]
     public void Constructor_NonPositiveOptions_Throws()
     {
         Assert.Throws<ArgumentException>(() => new MultiWorkerMirroredStrategy(new CommunicationOptions { BytesPerPack = 0 }));

@@ -55,7 +55,8 @@ public class LossTests
         var probs = Tf.Constant(new double[,] { { 0.2, 0.3, 0.5 }, { 0.6, 0.3, 0.1 } });
         Assert.Equal((-Math.Log(0.3) - Math.Log(0.1)) / 2, Value(new SparseCategoricalCrossentropy(), Tf.Constant(new[] { 1, 2 }), probs), 1e-9);
         var ex = Assert.Throws<ArgumentException>(() => new SparseCategoricalCrossentropy().Call(Tf.Constant(new[] { 3, 0 }), probs));
-        Assert.Contains("sparse_categorical_crossentropy", ex.Message, StringComparison.Ordinal);
+        // TensorFlow's kernel message, as Keras on TensorFlow reports it.
+        Assert.Contains("label value of 3 which is outside the valid range of [0, 3)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

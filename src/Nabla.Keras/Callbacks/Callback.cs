@@ -1,13 +1,13 @@
 namespace Nabla.Keras.Callbacks;
 
 /// <summary>
-/// A hook into training (Keras's <c>keras.callbacks.Callback</c>): <c>Fit</c> calls these methods at
+/// A hook into training (Keras's <c>keras.callbacks.Callback</c>): <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> calls these methods at
 /// the start and end of training, of each epoch and of each batch. <c>logs</c> holds the running loss and metrics
 /// (<c>loss</c>, <c>accuracy</c>, and after validation <c>val_loss</c>...); a callback may add entries.
 /// </summary>
 public abstract class Callback
 {
-    /// <summary>The model being trained; set by <c>Fit</c> before <see cref="OnTrainBegin"/>.</summary>
+    /// <summary>The model being trained; set by <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> before <see cref="OnTrainBegin"/>.</summary>
     public Model? Model { get; private set; }
 
     /// <summary>The run's parameters (epochs, steps per epoch, verbosity); set with <see cref="Model"/>.</summary>
@@ -57,12 +57,12 @@ public abstract class Callback
     {
     }
 
-    /// <summary>The trained model, or an exception naming the callback when it is used outside <c>Fit</c>.</summary>
+    /// <summary>The trained model, or an exception naming the callback when it is used outside <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/>.</summary>
     protected Model RequireModel() =>
         Model ?? throw new InvalidOperationException($"{GetType().Name}: no model set; pass the callback to Model.Fit or call SetModel.");
 }
 
-/// <summary>What <c>Fit</c> tells its callbacks about the run (Keras's <c>callback.params</c>).</summary>
+/// <summary>What <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> tells its callbacks about the run (Keras's <c>callback.params</c>).</summary>
 /// <param name="Epochs">The number of epochs asked for.</param>
 /// <param name="Steps">The number of batches per epoch; null when unknown (a dataset whose length is known only by iterating it).</param>
 /// <param name="Verbose">The verbosity (0 silent, 1 progress bar, 2 one line per epoch).</param>

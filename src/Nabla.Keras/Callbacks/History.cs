@@ -3,7 +3,7 @@ using Nabla.Keras.Callbacks;
 namespace Nabla.Keras;
 
 /// <summary>
-/// What <c>Fit</c> returns (Keras's <c>History</c> callback): each epoch's logs, by key, as Keras's
+/// What <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> returns (Keras's <c>History</c> callback): each epoch's logs, by key, as Keras's
 /// <c>history.history["loss"]</c> (<see cref="HistoryCallback.History"/>) or directly <c>history["loss"]</c>.
 /// </summary>
 public sealed class History : HistoryCallback

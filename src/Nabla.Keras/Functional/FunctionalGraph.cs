@@ -34,6 +34,27 @@ internal sealed class FunctionalGraph
     /// <summary>The depth of each node.</summary>
     public Dictionary<Node, int> Depths { get; } = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>
+    /// Whether the graph is a plain chain (Keras's <c>sequential_like</c>, which prints a summary without the
+    /// "Connected to" column): one node per depth, each with at most one input, and no layer called twice.
+    /// </summary>
+    public bool IsSequentialLike
+    {
+        get
+        {
+            var layers = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
+            foreach (IGrouping<int, Node> level in AllNodes.GroupBy(n => Depths[n]))
+            {
+                if (level.Count() > 1 || level.First().Inputs.Length > 1 || !layers.Add(level.First().Layer))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Maps the graph from <paramref name="inputs"/> to <paramref name="outputs"/>, checking that every output is computable from the inputs.</summary>
     /// <exception cref="ArgumentException">When a tensor is not a Keras tensor, an input repeats, or the graph is disconnected.</exception>
     public static FunctionalGraph Map(string modelName, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs)

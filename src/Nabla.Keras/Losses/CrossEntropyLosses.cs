@@ -95,17 +95,17 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, Reduc
                 $"{Name}: {yTrue.Size} labels (shape {yTrue.Shape}, {yTrue.DType}) for {samples} samples (predictions shape {yPred.Shape}).", nameof(yTrue));
         }
 
-        // Tf.OneHot would turn an out-of-range label into an all-zero row: refuse it instead, naming the loss.
+        // Through the sparse op in both cases, as Keras's TensorFlow backend does (probabilities become clipped
+        // log-probabilities first): its kernel rejects an out-of-range label when it runs, traced or not, where a
+        // one-hot row of zeros would give a wrong loss.
         Tensor labels = Tf.Reshape(Tf.Cast(yTrue, DType.Int64), yPred.Shape.ToArray()[..^1]);
-        if (Tf.ReduceAny(Tf.LogicalOr(Tf.Less(labels, 0L), Tf.GreaterEqual(labels, (long)classes))).Item<bool>())
+        if (FromLogits)
         {
-            long[] values = labels.ToArray<long>();
-            int i = Array.FindIndex(values, label => label < 0 || label >= classes);
-            throw new ArgumentException($"{Name}: label {values[i]} at {i} is outside [0, {classes}).", nameof(yTrue));
+            return Tf.Nn.SparseSoftmaxCrossEntropyWithLogits(labels, yPred);
         }
 
-        return FromLogits
-            ? Tf.Nn.SparseSoftmaxCrossEntropyWithLogits(labels, yPred)
-            : CategoricalCrossentropy.CrossEntropy(Tf.OneHot(labels, classes, dtype: yPred.DType), yPred, fromLogits: false);
+        Tensor p = yPred / Tf.ReduceSum(yPred, -1, keepdims: true);
+        Tensor logProbabilities = Tf.Log(Clip(p, BinaryCrossentropy.Epsilon, 1 - BinaryCrossentropy.Epsilon));
+        return Tf.Nn.SparseSoftmaxCrossEntropyWithLogits(labels, logProbabilities);
     }
 }

@@ -7,6 +7,14 @@ public static partial class Keras
     /// <summary>Keras's <c>keras.callbacks</c>: each function creates the callback of the same name in <see cref="Nabla.Keras.Callbacks"/>.</summary>
     public static class Callbacks
     {
+        /// <inheritdoc cref="CallbackTypes.BackupAndRestore"/>
+        public static CallbackTypes.BackupAndRestore BackupAndRestore(string backupDirectory, string saveFreq = "epoch", bool deleteCheckpoint = true) =>
+            new(backupDirectory, saveFreq, deleteCheckpoint);
+
+        /// <inheritdoc cref="CallbackTypes.BackupAndRestore"/>
+        public static CallbackTypes.BackupAndRestore BackupAndRestore(string backupDirectory, int saveFreq, bool deleteCheckpoint = true) =>
+            new(backupDirectory, saveFreq, deleteCheckpoint);
+
         /// <inheritdoc cref="CallbackTypes.EarlyStopping"/>
         public static CallbackTypes.EarlyStopping EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0,
             string mode = "auto", double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0, int verbose = 0) =>

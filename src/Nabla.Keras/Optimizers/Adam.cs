@@ -48,13 +48,13 @@ public class Adam : Optimizer
     public bool Amsgrad { get; }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(Tensor gradient, Variable variable, double learningRate, long localStep)
+    protected override void UpdateStep(Tensor gradient, Variable variable, Tensor learningRate, Tensor localStep)
     {
         ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(variable);
         Variable m = Slot(variable, "m");
         Variable v = Slot(variable, "v");
-        double alpha = learningRate * Math.Sqrt(1 - Math.Pow(Beta2, localStep)) / (1 - Math.Pow(Beta1, localStep));
+        Tensor alpha = learningRate * Tf.Sqrt(1 - Tf.Pow(Beta2, localStep)) / (1 - Tf.Pow(Beta1, localStep));
         AssignMovingAverage(m, gradient, Beta1);
         AssignMovingAverage(v, Tf.Square(gradient), Beta2);
         Tensor second = v;

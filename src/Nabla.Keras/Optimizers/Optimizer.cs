@@ -17,6 +17,10 @@ public abstract class Optimizer
     private readonly ConditionalWeakTable<Variable, Dictionary<string, Variable>> _slots = [];
     private LearningRateSchedule _learningRate;
 
+    // The learning rate a traced step reads (assigned eagerly before each traced step when it changed).
+    private Variable? _learningRateVariable;
+    private double _assignedLearningRate = double.NaN;
+
     /// <summary>Creates the optimizer.</summary>
     /// <param name="learningRate">The learning rate or schedule; <c>null</c> for <paramref name="defaultLearningRate"/>.</param>
     /// <param name="defaultLearningRate">The optimizer's Keras default rate.</param>
@@ -109,7 +113,29 @@ public abstract class Optimizer
     public double? WeightDecay { get; }
 
     /// <summary>How many times <see cref="ApplyGradients(IEnumerable{ValueTuple{Tensor, Variable}})"/> has run (Keras's <c>iterations</c>).</summary>
-    public long Iterations { get; private set; }
+    public long Iterations => IterationsVariable.Item<long>();
+
+    /// <summary>
+    /// The step counter as an int64 variable (Keras's <c>optimizer.iterations</c>): a traced training step reads and
+    /// increments it when the graph runs, so the step-dependent numbers (Adam's bias correction) stay right.
+    /// </summary>
+    public Variable IterationsVariable { get; } = new(0L, trainable: false, name: "iterations");
+
+    /// <summary>
+    /// Makes the learning rate a traced step reads current: the schedule's value at <see cref="Iterations"/>, or the
+    /// rate a callback set. Keras's <c>Fit</c> calls it before each traced step; call it yourself before a
+    /// <c>Tf.Function</c> of your own that applies gradients, when the rate changes.
+    /// </summary>
+    public void PrepareTracedStep()
+    {
+        double rate = LearningRate;
+        _learningRateVariable ??= new Variable(rate, trainable: false, name: Name + "/learning_rate");
+        if (!rate.Equals(_assignedLearningRate))
+        {
+            _learningRateVariable.Assign(rate);
+            _assignedLearningRate = rate;
+        }
+    }
 
     /// <summary>
     /// Applies one update step, as Keras's <c>apply_gradients(zip(grads, vars))</c>. Pairs whose gradient is
@@ -155,19 +181,46 @@ public abstract class Optimizer
         }
 
         Clip(gradients);
-        double learningRate = LearningRate;
-        long step = Iterations + 1;
+        (Tensor learningRate, Tensor step) = StepScalars();
+        var perDType = new Dictionary<DType, (Tensor LearningRate, Tensor Step)>();
         for (int i = 0; i < variables.Count; i++)
         {
-            if (WeightDecay is double decay && decay > 0)
+            DType dtype = variables[i].DType;
+            if (!perDType.TryGetValue(dtype, out (Tensor LearningRate, Tensor Step) scalars))
             {
-                variables[i].AssignSub(variables[i] * (decay * learningRate));
+                scalars = (Tf.Cast(learningRate, dtype), Tf.Cast(step, dtype));
+                perDType[dtype] = scalars;
             }
 
-            UpdateStep(gradients[i], variables[i], learningRate, step);
+            if (WeightDecay is double decay && decay > 0)
+            {
+                variables[i].AssignSub(variables[i] * (scalars.LearningRate * decay));
+            }
+
+            UpdateStep(gradients[i], variables[i], scalars.LearningRate, scalars.Step);
         }
 
-        Iterations = step;
+        IterationsVariable.AssignAdd(1L);
+    }
+
+    // The learning rate and the 1-based step as float64 scalars: the values now when eager; inside a traced step,
+    // reads of the optimizer's variables, so the graph uses each run's values (see PrepareTracedStep).
+    private (Tensor LearningRate, Tensor Step) StepScalars()
+    {
+        if (Tf.ExecutingEagerly())
+        {
+            return (Tf.Constant(LearningRate), Tf.Constant((double)(Iterations + 1)));
+        }
+
+        if (_learningRateVariable is null)
+        {
+            using (Tf.InitScope())
+            {
+                PrepareTracedStep();
+            }
+        }
+
+        return (Tf.Identity(_learningRateVariable!), Tf.Cast(IterationsVariable + 1L, DType.Float64));
     }
 
     /// <summary>Applies gradients given as two parallel lists (the output of <c>tape.Gradient(loss, variables)</c>).</summary>
@@ -186,9 +239,13 @@ public abstract class Optimizer
     /// <summary>Updates <paramref name="variable"/> from <paramref name="gradient"/> (same shape and dtype).</summary>
     /// <param name="gradient">The (clipped) gradient.</param>
     /// <param name="variable">The variable.</param>
-    /// <param name="learningRate">The learning rate for this step.</param>
-    /// <param name="localStep">The 1-based step number (Keras's <c>local_step</c>).</param>
-    protected abstract void UpdateStep(Tensor gradient, Variable variable, double learningRate, long localStep);
+    /// <param name="learningRate">The learning rate for this step: a scalar of the variable's dtype.</param>
+    /// <param name="localStep">The 1-based step number (Keras's <c>local_step</c>): a scalar of the variable's dtype.</param>
+    /// <remarks>
+    /// As in Keras 3, the step's numbers are tensors, so the same rule runs eagerly and inside a traced training
+    /// step (where they are read from <see cref="IterationsVariable"/> and the learning-rate variable when the graph runs).
+    /// </remarks>
+    protected abstract void UpdateStep(Tensor gradient, Variable variable, Tensor learningRate, Tensor localStep);
 
     /// <summary>The slot <paramref name="slotName"/> of <paramref name="variable"/>, made on first use filled with <paramref name="initialValue"/>.</summary>
     protected Variable Slot(Variable variable, string slotName, double initialValue = 0)
@@ -227,10 +284,11 @@ public abstract class Optimizer
                 sum += Tf.Cast(Tf.ReduceSum(Tf.Square(gradients[i])), DType.Float64);
             }
 
-            double scale = globalNorm / Math.Max(Math.Sqrt(sum.Item<double>()), globalNorm);
+            // A tensor, not a number read out, so a traced step computes it when the graph runs.
+            Tensor scale = globalNorm / Tf.Maximum(Tf.Sqrt(sum), globalNorm);
             for (int i = 0; i < gradients.Count; i++)
             {
-                gradients[i] = gradients[i] * scale;
+                gradients[i] = gradients[i] * Tf.Cast(scale, gradients[i].DType);
             }
         }
         else if (ClipValue is double clipValue)

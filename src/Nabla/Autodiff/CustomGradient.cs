@@ -73,7 +73,7 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(_result.Shape, _result.DType);
 
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)
-        => new(_result.Buffer, spec.Shape, spec.DType, _result.IsWeak);
+        => _result.Alias(spec.Shape, spec.DType, _result.IsWeak);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("CustomGradient aliases its precomputed result in Evaluate.");

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Nabla;
 
 /// <summary>
@@ -52,10 +50,10 @@ internal sealed class StackOp(int axis) : Op("Pack")
 
         int elementSize = output.DType.Size;
         int inner = outer == 0 ? 0 : inputs[0].Size / outer * elementSize;
-        Span<byte> to = Bytes(output.Buffer, output.Size * elementSize);
+        Span<byte> to = output.WriteBytes();
         for (int j = 0; j < inputs.Length; j++)
         {
-            ReadOnlySpan<byte> from = Bytes(inputs[j].Buffer, inputs[j].Size * elementSize);
+            ReadOnlySpan<byte> from = inputs[j].ReadBytes();
             for (int o = 0; o < outer; o++)
             {
                 from.Slice(o * inner, inner).CopyTo(to.Slice(((o * inputs.Length) + j) * inner, inner));
@@ -81,7 +79,4 @@ internal sealed class StackOp(int axis) : Op("Pack")
             result[j] = Tf.ReduceSum(Tf.Multiply(upstream, m), _axis);
         }
     }
-
-    private static Span<byte> Bytes(Array array, int length)
-        => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), length);
 }

@@ -32,7 +32,7 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
         }
 
         TensorSpec spec = InferOutput(op, inputs);
-        SymbolicTensor output = Graph.AddNode(op, symbolic, spec, isWeak: false, name: null);
+        SymbolicTensor output = Graph.AddNode(op, symbolic, spec, isWeak: false, name: null, KnownValue(op, symbolic, spec));
         if (TapeStack.AnyRecording && output.DType.IsFloating)
         {
             TapeStack.Record(op, inputs, output);
@@ -89,7 +89,57 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
             }
         }
 
-        return op.InferOutput(inputs);
+        try
+        {
+            return op.InferOutput(inputs);
+        }
+        catch (ArgumentOutOfRangeException) when (ReadsUnknownValues(inputs))
+        {
+            // The op read the elements of an input whose values only exist when the function runs (its storage is
+            // empty): its output shape depends on them (a mask, segment ids, a count).
+            throw new InvalidOperationException(
+                $"{op.Name} needs the values of its inputs to know its output shape, and they are only known when the traced " +
+                $"function runs: input shapes {ShapesOf(inputs)} (dtypes {DTypesOf(inputs)}). Pass those inputs as constants, " +
+                "or run this part eagerly (outside the function, or with Tf.Config.RunFunctionsEagerly).");
+        }
+    }
+
+    // Values of small pure ops on known values are computed now (see SymbolicTensor): shape inference downstream
+    // may need them. Larger ones stay unknown until the graph runs, as constant folding leaves them.
+    private static Tensor? KnownValue(Op op, SymbolicTensor[] inputs, TensorSpec spec)
+    {
+        if (inputs.Length == 0 || !Rewrite.IsPure(op) || !spec.Shape.IsFullyDefined || spec.Shape.Size > ConstantFolding.MaxFoldedElements)
+        {
+            return null;
+        }
+
+        var values = new Tensor[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (!inputs[i].HasConstantValue)
+            {
+                return null;
+            }
+
+            values[i] = inputs[i].KnownValue;
+        }
+
+        using var eager = Enter(Eager);
+        using var tapes = TapeStack.Suspend();
+        return op.Evaluate(values, spec);
+    }
+
+    private static bool ReadsUnknownValues(ReadOnlySpan<Tensor> inputs)
+    {
+        foreach (Tensor input in inputs)
+        {
+            if (input is SymbolicTensor { HasConstantValue: false } && input.Size != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // A custom gradient's forward result was traced already: the node passes it on, and the tape entry is the

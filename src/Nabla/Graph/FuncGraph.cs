@@ -87,16 +87,17 @@ public sealed partial class FuncGraph
             return known;
         }
 
-        SymbolicTensor constant = AddNode(new ConstantOp(value), [], new TensorSpec(value.Shape, value.DType), value.IsWeak, null);
+        SymbolicTensor constant = AddNode(new ConstantOp(value), [], new TensorSpec(value.Shape, value.DType), value.IsWeak, null, value);
         _constants.Add(value, constant);
         return constant;
     }
 
     /// <summary>Appends a node of <paramref name="op"/> on <paramref name="inputs"/>, all values of this graph.</summary>
-    internal SymbolicTensor AddNode(Op op, SymbolicTensor[] inputs, TensorSpec spec, bool isWeak, string? name)
+    /// <remarks>The output's values are kept when <paramref name="knownValue"/> gives them (see <see cref="SymbolicTensor"/>).</remarks>
+    internal SymbolicTensor AddNode(Op op, SymbolicTensor[] inputs, TensorSpec spec, bool isWeak, string? name, Tensor? knownValue = null)
     {
         var node = new GraphNode(this, op, inputs, UniqueName(name ?? op.Name));
-        node.Output = new SymbolicTensor(node, spec, isWeak);
+        node.Output = new SymbolicTensor(node, spec, isWeak, knownValue);
         _nodes.Add(node);
         return node.Output;
     }
@@ -105,7 +106,7 @@ public sealed partial class FuncGraph
     internal GraphNode NewConstantNode(Tensor value, bool isWeak, string name)
     {
         var node = new GraphNode(this, new ConstantOp(value), [], name);
-        node.Output = new SymbolicTensor(node, new TensorSpec(value.Shape, value.DType), isWeak);
+        node.Output = new SymbolicTensor(node, new TensorSpec(value.Shape, value.DType), isWeak, value);
         return node;
     }
 

@@ -1,11 +1,16 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Nabla.Kernels;
 
 namespace Nabla;
 
 /// <summary>
 /// An elementwise op of two inputs with NumPy broadcasting. Its dtype rule, applied by <see cref="Op.Call(Tensor, Tensor)"/>,
-/// unifies the operands (weak C# values adopt the tensor's dtype, strong mismatches throw) before dispatch. Gradients are returned in the
-/// broadcast output's shape; the tape sums them back to each input's shape (P6).
+/// unifies the operands (weak C# values adopt the tensor's dtype, strong mismatches throw) before dispatch. Gradients are
+/// returned in the broadcast output's shape; the tape sums them back to each input's shape (P6). The kernel families
+/// below state the kernel once as a struct: <c>Forward</c> runs it per contiguous run of the broadcast walk
+/// (<see cref="Broadcasting"/>, float16/bfloat16 widened by <see cref="DTypeDispatch"/>), and the same struct is the
+/// op's tile kernel (<see cref="IBinaryTile{TIn, TOut}"/>) for the fusion pass.
 /// </summary>
 internal abstract class ElementwiseBinaryOp : Op
 {
@@ -38,47 +43,38 @@ internal abstract class ElementwiseBinaryOp : Op
         return new TensorSpec(DTypeRules.BroadcastShapes(Name, x.Shape, y.Shape), OutputDType(x.DType));
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    /// <summary>
+    /// The graph's fusion entry point: applies the op's float32 kernel to two runs of one length,
+    /// <c>z[i] = f(x[i], y[i])</c>, with one call per span (never per element); <paramref name="z"/> may be one of the
+    /// inputs. Returns false, writing nothing, when the op has no float32 kernel with a float32 result (comparisons,
+    /// logical ops, integer-only ops). The op's float32 tile is the very kernel its eager <c>Forward</c> runs per run.
+    /// </summary>
+    internal virtual bool TryApplyFloat32(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z)
     {
-        Tensor x = inputs[0];
-        Tensor y = inputs[1];
-        if (x.DType.IsReducedPrecision)
+        if (this is not IBinaryTile<float, float> tile || !Supported.Contains(DType.Float32))
         {
-            // Compute in float32, then narrow: the reduced-precision dtypes have no arithmetic of their own.
-            float[] wx = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-            float[] wy = ReducedPrecision.Widen(y.Buffer, y.DType, y.Size);
-            var wide = new Tensor(wx, x.Shape, DType.Float32);
-            var wideY = new Tensor(wy, y.Shape, DType.Float32);
-            Tensor result = Tensor.Uninitialized(output.Shape, OutputDType(DType.Float32));
-            Compute(wide, wideY, result);
-            if (result.DType == DType.Float32)
-            {
-                ReducedPrecision.Narrow(result.Read<float>(), output.Buffer, output.DType, output.Size);
-            }
-            else
-            {
-                result.Read<bool>().CopyTo(output.Write<bool>());
-            }
-
-            ReducedPrecision.Return(wx);
-            ReducedPrecision.Return(wy);
-            return;
+            return false;
         }
 
-        Compute(x, y, output);
+        if (x.Length != z.Length || y.Length != z.Length)
+        {
+            throw new ArgumentException($"{Name}: the float32 kernel takes runs of one length, got {x.Length}, {y.Length} and {z.Length}.");
+        }
+
+        tile.ApplyTile(x, y, z);
+        return true;
     }
 
-    /// <summary>Runs the kernel for a non-reduced dtype (bool, int32, int64, float32, float64).</summary>
-    protected abstract void Compute(Tensor x, Tensor y, Tensor output);
-
-    /// <summary>Runs a binary run-kernel over two broadcast operands.</summary>
-    protected static void Run<TX, TZ, TRun>(Tensor x, Tensor y, Tensor output)
-        where TRun : IBinaryRun<TX, TX, TZ>
-        => Broadcasting.Binary<TX, TX, TZ, TRun>(x.Read<TX>(), x.Shape.Dims, y.Read<TX>(), y.Shape.Dims, output.Write<TZ>(), output.Shape.Dims);
+    /// <summary>Runs a binary run-kernel over the two broadcast operands of <paramref name="o"/>.</summary>
+    protected static void Broadcast<T, TZ, TRun>(in Operands<T> o, Span<TZ> z)
+        where T : unmanaged
+        where TRun : IBinaryRun<T, T, TZ>
+        => Broadcasting.Binary<T, T, TZ, TRun>(o.In(0), o.Input(0).Shape.Dims, o.In(1), o.Input(1).Shape.Dims, z, o.Output.Shape.Dims);
 }
 
 /// <summary>A broadcasting binary op over int32, int64 and the floating dtypes.</summary>
-internal abstract class NumericBinaryOp<TKernel> : ElementwiseBinaryOp
+internal abstract class NumericBinaryOp<TKernel> : ElementwiseBinaryOp,
+    IBinaryTile<float, float>, IBinaryTile<double, double>, IBinaryTile<int, int>, IBinaryTile<long, long>
     where TKernel : INumericBinaryKernel
 {
     protected NumericBinaryOp(string name)
@@ -86,20 +82,43 @@ internal abstract class NumericBinaryOp<TKernel> : ElementwiseBinaryOp
     {
     }
 
-    protected override void Compute(Tensor x, Tensor y, Tensor output)
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+        => DTypeDispatch.Numeric(default(Body), inputs, output, inputs[0].DType);
+
+    public void ApplyTile(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<float> x, float y, Span<float> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(float x, ReadOnlySpan<float> y, Span<float> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<double> x, double y, Span<double> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(double x, ReadOnlySpan<double> y, Span<double> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<int> x, int y, Span<int> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(int x, ReadOnlySpan<int> y, Span<int> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<long> x, ReadOnlySpan<long> y, Span<long> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<long> x, long y, Span<long> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(long x, ReadOnlySpan<long> y, Span<long> z) => TKernel.Apply(x, y, z);
+
+    private readonly struct Body : INumericBody
     {
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: Run<int, int, NumericRun<int, TKernel>>(x, y, output); break;
-            case DTypeCode.Int64: Run<long, long, NumericRun<long, TKernel>>(x, y, output); break;
-            case DTypeCode.Float32: Run<float, float, NumericRun<float, TKernel>>(x, y, output); break;
-            default: Run<double, double, NumericRun<double, TKernel>>(x, y, output); break;
-        }
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T>
+            => Broadcast<T, T, NumericRun<T, TKernel>>(o, o.Out);
     }
 }
 
 /// <summary>A broadcasting binary op over the floating dtypes only.</summary>
-internal abstract class FloatBinaryOp<TKernel> : ElementwiseBinaryOp
+internal abstract class FloatBinaryOp<TKernel> : ElementwiseBinaryOp, IBinaryTile<float, float>, IBinaryTile<double, double>
     where TKernel : IFloatBinaryKernel
 {
     protected FloatBinaryOp(string name)
@@ -107,21 +126,32 @@ internal abstract class FloatBinaryOp<TKernel> : ElementwiseBinaryOp
     {
     }
 
-    protected override void Compute(Tensor x, Tensor y, Tensor output)
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+        => DTypeDispatch.Float(default(Body), inputs, output, inputs[0].DType);
+
+    public void ApplyTile(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<float> x, float y, Span<float> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(float x, ReadOnlySpan<float> y, Span<float> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<double> x, double y, Span<double> z) => TKernel.Apply(x, y, z);
+
+    public void ApplyTile(double x, ReadOnlySpan<double> y, Span<double> z) => TKernel.Apply(x, y, z);
+
+    private readonly struct Body : IFloatBody
     {
-        if (x.DType.Code == DTypeCode.Float32)
-        {
-            Run<float, float, FloatRun<float, TKernel>>(x, y, output);
-        }
-        else
-        {
-            Run<double, double, FloatRun<double, TKernel>>(x, y, output);
-        }
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            => Broadcast<T, T, FloatRun<T, TKernel>>(o, o.Out);
     }
 }
 
 /// <summary>A broadcasting comparison producing bool, over every dtype (bool compares as 0/1).</summary>
-internal abstract class ComparisonOp<TKernel> : ElementwiseBinaryOp
+internal abstract class ComparisonOp<TKernel> : ElementwiseBinaryOp,
+    IBinaryTile<float, bool>, IBinaryTile<double, bool>, IBinaryTile<int, bool>, IBinaryTile<long, bool>, IBinaryTile<bool, bool>
     where TKernel : IComparisonKernel
 {
     protected ComparisonOp(string name, DTypeSet supported)
@@ -136,20 +166,47 @@ internal abstract class ComparisonOp<TKernel> : ElementwiseBinaryOp
         // No gradient (a bool result): every slot stays null.
     }
 
-    protected override void Compute(Tensor x, Tensor y, Tensor output)
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+        => DTypeDispatch.NumericOrBool(default(Body), inputs, output, inputs[0].DType);
+
+    public void ApplyTile(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<bool> z) => ComparisonRun<float, TKernel>.RunRun(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<float> x, float y, Span<bool> z) => ComparisonRun<float, TKernel>.RunScalar(x, y, z);
+
+    public void ApplyTile(float x, ReadOnlySpan<float> y, Span<bool> z) => ComparisonRun<float, TKernel>.ScalarRun(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<bool> z) => ComparisonRun<double, TKernel>.RunRun(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<double> x, double y, Span<bool> z) => ComparisonRun<double, TKernel>.RunScalar(x, y, z);
+
+    public void ApplyTile(double x, ReadOnlySpan<double> y, Span<bool> z) => ComparisonRun<double, TKernel>.ScalarRun(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<bool> z) => ComparisonRun<int, TKernel>.RunRun(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<int> x, int y, Span<bool> z) => ComparisonRun<int, TKernel>.RunScalar(x, y, z);
+
+    public void ApplyTile(int x, ReadOnlySpan<int> y, Span<bool> z) => ComparisonRun<int, TKernel>.ScalarRun(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<long> x, ReadOnlySpan<long> y, Span<bool> z) => ComparisonRun<long, TKernel>.RunRun(x, y, z);
+
+    public void ApplyTile(ReadOnlySpan<long> x, long y, Span<bool> z) => ComparisonRun<long, TKernel>.RunScalar(x, y, z);
+
+    public void ApplyTile(long x, ReadOnlySpan<long> y, Span<bool> z) => ComparisonRun<long, TKernel>.ScalarRun(x, y, z);
+
+    // bool compares as its 0/1 byte.
+    public void ApplyTile(ReadOnlySpan<bool> x, ReadOnlySpan<bool> y, Span<bool> z)
+        => ComparisonRun<byte, TKernel>.RunRun(MemoryMarshal.Cast<bool, byte>(x), MemoryMarshal.Cast<bool, byte>(y), z);
+
+    public void ApplyTile(ReadOnlySpan<bool> x, bool y, Span<bool> z)
+        => ComparisonRun<byte, TKernel>.RunScalar(MemoryMarshal.Cast<bool, byte>(x), y ? (byte)1 : (byte)0, z);
+
+    public void ApplyTile(bool x, ReadOnlySpan<bool> y, Span<bool> z)
+        => ComparisonRun<byte, TKernel>.ScalarRun(x ? (byte)1 : (byte)0, MemoryMarshal.Cast<bool, byte>(y), z);
+
+    private readonly struct Body : INumericBody
     {
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Bool:
-                Broadcasting.Binary<byte, byte, bool, ComparisonRun<byte, TKernel>>(
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<bool, byte>(x.Read<bool>()), x.Shape.Dims,
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<bool, byte>(y.Read<bool>()), y.Shape.Dims,
-                    output.Write<bool>(), output.Shape.Dims);
-                break;
-            case DTypeCode.Int32: Run<int, bool, ComparisonRun<int, TKernel>>(x, y, output); break;
-            case DTypeCode.Int64: Run<long, bool, ComparisonRun<long, TKernel>>(x, y, output); break;
-            case DTypeCode.Float32: Run<float, bool, ComparisonRun<float, TKernel>>(x, y, output); break;
-            default: Run<double, bool, ComparisonRun<double, TKernel>>(x, y, output); break;
-        }
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T>
+            => Broadcast<T, bool, ComparisonRun<T, TKernel>>(o, o.OutAs<bool>());
     }
 }

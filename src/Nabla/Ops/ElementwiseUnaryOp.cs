@@ -3,8 +3,11 @@ using Nabla.Kernels;
 namespace Nabla;
 
 /// <summary>
-/// An elementwise op of one input with the output's shape. Subclasses state one derivative
-/// <c>f'(x)</c> (ARCHITECTURE.md P5) and the base class turns it into the gradient <c>upstream * f'(x)</c>.
+/// An elementwise op of one input with the output's shape. Subclasses state their kernel as tiles
+/// (<see cref="IUnaryTile{TIn, TOut}"/> for each element type they compute in: the kernel families below do it from
+/// a kernel struct) and one derivative <c>f'(x)</c> (ARCHITECTURE.md P5), which the base class turns into the
+/// gradient <c>upstream * f'(x)</c>. <see cref="Forward"/> runs the tiles, so the fusion pass and the eager path
+/// compute with the same code.
 /// </summary>
 internal abstract class ElementwiseUnaryOp : Op
 {
@@ -18,6 +21,31 @@ internal abstract class ElementwiseUnaryOp : Op
 
     /// <summary>The output dtype for an input dtype (the same, except for predicates such as IsNan).</summary>
     protected virtual DType OutputDType(DType input) => input;
+
+    /// <summary>Runs the op's tile kernel over the input (float16/bfloat16 widened tile by tile).</summary>
+    public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) => DTypeDispatch.Elementwise(this, inputs[0], output);
+
+    /// <summary>
+    /// The graph's fusion entry point: applies the op's float32 kernel to one span, <c>y[i] = f(x[i])</c>, with one
+    /// call per span (never per element). <paramref name="x"/> and <paramref name="y"/> have one length and may be
+    /// the same span. Returns false, writing nothing, when the op has no float32-to-float32 kernel (integer-only ops,
+    /// predicates such as IsNan). The op's float32 tile is the very kernel its eager <see cref="Forward"/> runs.
+    /// </summary>
+    internal virtual bool TryApplyFloat32(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (this is not IUnaryTile<float, float> tile || !Supported.Contains(DType.Float32))
+        {
+            return false;
+        }
+
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException($"{Name}: the float32 kernel takes spans of one length, got {x.Length} and {y.Length}.");
+        }
+
+        tile.ApplyTile(x, y);
+        return true;
+    }
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
@@ -41,7 +69,8 @@ internal abstract class ElementwiseUnaryOp : Op
 }
 
 /// <summary>An elementwise op over int32, int64 and the floating dtypes, computed by <typeparamref name="TKernel"/>.</summary>
-internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp
+internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp,
+    IUnaryTile<float, float>, IUnaryTile<double, double>, IUnaryTile<int, int>, IUnaryTile<long, long>
     where TKernel : INumericUnaryKernel
 {
     protected NumericUnaryOp(string name)
@@ -49,22 +78,17 @@ internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp
     {
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: UnaryDriver.Numeric<int, TKernel>((int[])x.Buffer, (int[])output.Buffer, x.Size); break;
-            case DTypeCode.Int64: UnaryDriver.Numeric<long, TKernel>((long[])x.Buffer, (long[])output.Buffer, x.Size); break;
-            case DTypeCode.Float32: UnaryDriver.Numeric<float, TKernel>((float[])x.Buffer, (float[])output.Buffer, x.Size); break;
-            case DTypeCode.Float64: UnaryDriver.Numeric<double, TKernel>((double[])x.Buffer, (double[])output.Buffer, x.Size); break;
-            default: UnaryDriver.NumericReduced<TKernel>(x.Buffer, output.Buffer, x.DType, x.Size); break;
-        }
-    }
+    public void ApplyTile(ReadOnlySpan<float> x, Span<float> y) => TKernel.Apply(x, y);
+
+    public void ApplyTile(ReadOnlySpan<double> x, Span<double> y) => TKernel.Apply(x, y);
+
+    public void ApplyTile(ReadOnlySpan<int> x, Span<int> y) => TKernel.Apply(x, y);
+
+    public void ApplyTile(ReadOnlySpan<long> x, Span<long> y) => TKernel.Apply(x, y);
 }
 
 /// <summary>An elementwise op over the floating dtypes only, computed by <typeparamref name="TKernel"/>.</summary>
-internal abstract class FloatUnaryOp<TKernel> : ElementwiseUnaryOp
+internal abstract class FloatUnaryOp<TKernel> : ElementwiseUnaryOp, IUnaryTile<float, float>, IUnaryTile<double, double>
     where TKernel : IFloatUnaryKernel
 {
     protected FloatUnaryOp(string name)
@@ -72,14 +96,7 @@ internal abstract class FloatUnaryOp<TKernel> : ElementwiseUnaryOp
     {
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Float32: UnaryDriver.Float<float, TKernel>((float[])x.Buffer, (float[])output.Buffer, x.Size); break;
-            case DTypeCode.Float64: UnaryDriver.Float<double, TKernel>((double[])x.Buffer, (double[])output.Buffer, x.Size); break;
-            default: UnaryDriver.FloatReduced<TKernel>(x.Buffer, output.Buffer, x.DType, x.Size); break;
-        }
-    }
+    public void ApplyTile(ReadOnlySpan<float> x, Span<float> y) => TKernel.Apply(x, y);
+
+    public void ApplyTile(ReadOnlySpan<double> x, Span<double> y) => TKernel.Apply(x, y);
 }

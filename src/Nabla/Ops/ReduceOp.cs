@@ -119,25 +119,13 @@ internal abstract class ReduceOp : Op
     /// <summary>The output dtype (the input's, except for ArgMax-like ops).</summary>
     protected virtual DType OutputDType(DType input) => input;
 
-    /// <summary>Runs a reduce kernel over the input into the output.</summary>
-    protected void Reduce<T, TKernel>(Tensor x, Tensor output)
+    /// <summary>Runs a reduce kernel over <paramref name="x"/> (of <paramref name="shape"/>) into <paramref name="output"/>.</summary>
+    protected void Reduce<T, TKernel>(ReadOnlySpan<T> x, Shape shape, Span<T> output)
         where TKernel : IReduceKernel<T>
     {
-        Span<bool> mask = x.Rank <= MaxStackRank ? stackalloc bool[x.Rank] : new bool[x.Rank];
-        FillReducedMask(mask, x.Shape);
-        Reduction.Run<T, TKernel>(x.Read<T>(), x.Shape.Dims, mask, output.Write<T>());
-    }
-
-    /// <summary>Runs a float reduce kernel over a float16/bfloat16 input, widened to float32.</summary>
-    protected void ReduceWidened<TKernel>(Tensor x, Tensor output)
-        where TKernel : IReduceKernel<float>
-    {
-        float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-        float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(output.Size, 1));
-        Reduction.Run<float, TKernel>(wide.AsSpan(0, x.Size), x.Shape.Dims, ReducedMask(x.Rank, x.Shape), result.AsSpan(0, output.Size));
-        ReducedPrecision.Narrow(result.AsSpan(0, output.Size), output.Buffer, output.DType, output.Size);
-        ReducedPrecision.Return(wide);
-        System.Buffers.ArrayPool<float>.Shared.Return(result);
+        Span<bool> mask = shape.Rank <= MaxStackRank ? stackalloc bool[shape.Rank] : new bool[shape.Rank];
+        FillReducedMask(mask, shape);
+        Reduction.Run<T, TKernel>(x, shape.Dims, mask, output);
     }
 }
 
@@ -173,8 +161,8 @@ internal readonly struct NumericReduceKernel<T, TFamily> : IReduceKernel<T>
 }
 
 /// <summary>
-/// A reduction over the numeric dtypes whose kernel is a <see cref="INumericReduceFamily"/>: switches on the dtype
-/// once (float16/bfloat16 are reduced in float32); subclasses state only the gradient.
+/// A reduction over the numeric dtypes whose kernel is a <see cref="INumericReduceFamily"/>, dispatched on the dtype
+/// once by <see cref="DTypeDispatch"/> (float16/bfloat16 are reduced in float32); subclasses state only the gradient.
 /// </summary>
 internal abstract class NumericReduceOp<TFamily> : ReduceOp
     where TFamily : INumericReduceFamily
@@ -185,16 +173,13 @@ internal abstract class NumericReduceOp<TFamily> : ReduceOp
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+        => DTypeDispatch.Numeric(new Body(this), inputs, output, inputs[0].DType);
+
+    private readonly struct Body(NumericReduceOp<TFamily> op) : INumericBody
     {
-        Tensor x = inputs[0];
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: Reduce<int, NumericReduceKernel<int, TFamily>>(x, output); break;
-            case DTypeCode.Int64: Reduce<long, NumericReduceKernel<long, TFamily>>(x, output); break;
-            case DTypeCode.Float32: Reduce<float, NumericReduceKernel<float, TFamily>>(x, output); break;
-            case DTypeCode.Float64: Reduce<double, NumericReduceKernel<double, TFamily>>(x, output); break;
-            default: ReduceWidened<NumericReduceKernel<float, TFamily>>(x, output); break;
-        }
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T>
+            => op.Reduce<T, NumericReduceKernel<T, TFamily>>(o.In(0), o.Input(0).Shape, o.Out);
     }
 }
 

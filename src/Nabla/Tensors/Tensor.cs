@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nabla;
 
@@ -66,8 +67,27 @@ public partial class Tensor
     /// </summary>
     internal object? RecordedBy { get; set; }
 
-    /// <summary>The storage array (<c>T[]</c> of the dtype's CLR type; it may be longer than <see cref="Size"/>).</summary>
+    /// <summary>
+    /// The storage array (<c>T[]</c> of the dtype's CLR type; it may be longer than <see cref="Size"/>, e.g. an
+    /// arena buffer reused across graph steps). Ops never read it: they see spans of exactly <see cref="Size"/>
+    /// elements (<see cref="Read{T}"/>, <see cref="Write{T}"/>, <see cref="ReadBytes"/>, DTypeDispatch's operands), or
+    /// share it with <see cref="Alias"/> (an architecture test checks this).
+    /// </summary>
     internal Array Buffer => _buffer;
+
+    /// <summary>The elements' bytes (<see cref="Size"/> elements), for kernels that move elements without reading them.</summary>
+    internal ReadOnlySpan<byte> ReadBytes()
+        => MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(_buffer), Size * DType.Size);
+
+    /// <summary>The elements' bytes, writable: for filling a freshly allocated output only.</summary>
+    internal Span<byte> WriteBytes()
+        => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_buffer), Size * DType.Size);
+
+    /// <summary>
+    /// A new tensor sharing this one's (never written) storage with another shape of the same size and optionally
+    /// another dtype of the same element size: what Reshape, Identity and StopGradient return instead of a copy.
+    /// </summary>
+    internal Tensor Alias(Shape shape, DType dtype, bool isWeak = false) => new(_buffer, shape, dtype, Size, isWeak);
 
     /// <summary>The elements as a read-only span; <typeparamref name="T"/> must be the dtype's storage type.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,6 +21,21 @@ public class IndexingTests
         new("t[..]", t => t[..], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [3, 4]),
         new("t[1..1]", t => t[1..1], [], [0, 4]),
         new("t[0][^2]", t => t[0][^2], [2], []),
+        new("t[::2]", t => t[TensorIndex.Slice(step: 2)], [0, 1, 2, 3, 8, 9, 10, 11], [2, 4]),
+        new("t[:, ::-1]", t => t[.., TensorIndex.Slice(step: -1)], [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8], [3, 4]),
+        new("t[-1::-2, 1::2]", t => t[TensorIndex.Slice(-1, null, -2), TensorIndex.Slice(1, null, 2)], [9, 11, 1, 3], [2, 2]),
+        new("t[1:3, 3:0:-2]", t => t[TensorIndex.Slice(1, 3), TensorIndex.Slice(3, 0, -2)], [7, 5, 11, 9], [2, 2]),
+        new("t[5:10] (clamped, empty)", t => t[TensorIndex.Slice(5, 10)], [], [0, 4]),
+        new("t[-100:100:3] (clamped)", t => t[TensorIndex.Slice(-100, 100, 3)], [0, 1, 2, 3], [1, 4]),
+        new("t[newaxis]", t => t[Tf.NewAxis], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [1, 3, 4]),
+        new("t[:, newaxis, 1]", t => t[.., Tf.NewAxis, 1], [1, 5, 9], [3, 1]),
+        new("t[..., 0]", t => t[Tf.Ellipsis, 0], [0, 4, 8], [3]),
+        new("t[1, ...]", t => t[1, Tf.Ellipsis], [4, 5, 6, 7], [4]),
+        new("t[..., newaxis]", t => t[Tf.Ellipsis, Tf.NewAxis], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [3, 4, 1]),
+        new("t[1:0:-1, ..., newaxis]", t => t[TensorIndex.Slice(1, 0, -1), Tf.Ellipsis, Tf.NewAxis], [4, 5, 6, 7], [1, 4, 1]),
+        new("strided_slice masks", t => Tf.StridedSlice(t, [0, 3], [0, 0], [1, -2], beginMask: 1, endMask: 1), [3, 1, 7, 5, 11, 9], [3, 2]),
+        new("strided_slice shrink", t => Tf.StridedSlice(t, [1, 0], [2, 4], [1, 2], shrinkAxisMask: 1), [4, 6], [2]),
+        new("strided_slice ellipsis newaxis shrink", t => Tf.StridedSlice(t, [0, 0, -1], [0, 0, 0], [1, 1, 1], ellipsisMask: 1, newAxisMask: 2, shrinkAxisMask: 4), [3, 7, 11], [3, 1]),
     ];
 
     public static TheoryData<string, string> NamesAndDTypes()
@@ -90,6 +105,8 @@ public class IndexingTests
         { "Range 1..5 is out of range for axis 1", t => t[.., 1..5] },
         { "Range 2..1 is out of range for axis 0", t => t[2..1] },
         { "Too many indices (3) for a tensor of shape (3, 4)", t => t[0, 0, 0] },
+        { "Too many indices (3) for a tensor of shape (3, 4)", t => t[Tf.NewAxis, 0, Tf.Ellipsis, 0, 0] },
+        { "Index 5 is out of range for axis 0 of size 3", t => Tf.StridedSlice(t, [5], [6], shrinkAxisMask: 1) },
     };
 
     [Theory]
@@ -117,5 +134,33 @@ public class IndexingTests
         Assert.Equal("1..3", c.ToString());
         Assert.Equal(a, (TensorIndex)2);
         Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void TensorIndex_SliceNewAxisEllipsis_PrintAsPythonAndCompare()
+    {
+        Assert.Equal("1::2", TensorIndex.Slice(1, null, 2).ToString());
+        Assert.Equal("::-1", TensorIndex.Slice(step: -1).ToString());
+        Assert.Equal("newaxis", Tf.NewAxis.ToString());
+        Assert.Equal("...", Tf.Ellipsis.ToString());
+        Assert.Equal(TensorIndex.Slice(1, 3), TensorIndex.Slice(1, 3, 1));
+        Assert.NotEqual(TensorIndex.Slice(1, 3), (TensorIndex)(1..3));
+        Assert.NotEqual(Tf.NewAxis, Tf.Ellipsis);
+        Assert.False(TensorIndex.Slice(1, 3).IsRange);
+    }
+
+    [Fact]
+    public void StridedSlicing_BadSpecs_ThrowNamingTheProblem()
+    {
+        Tensor t = Tf.Zeros([3, 4]);
+        var twoEllipses = Assert.Throws<ArgumentException>(() => t[Tf.Ellipsis, 0, Tf.Ellipsis]);
+        Assert.Contains("Multiple ellipses", twoEllipses.Message, StringComparison.Ordinal);
+        Assert.Contains("(3, 4)", twoEllipses.Message, StringComparison.Ordinal);
+        var zeroStep = Assert.Throws<ArgumentException>(() => TensorIndex.Slice(step: 0));
+        Assert.Contains("zero", zeroStep.Message, StringComparison.Ordinal);
+        var lengths = Assert.Throws<ArgumentException>(() => Tf.StridedSlice(t, [0], [1, 2]));
+        Assert.Contains("StridedSlice", lengths.Message, StringComparison.Ordinal);
+        var zeroStride = Assert.Throws<ArgumentException>(() => Tf.StridedSlice(t, [0], [1], [0]));
+        Assert.Contains("strides[0] must be non-zero", zeroStride.Message, StringComparison.Ordinal);
     }
 }

@@ -20,7 +20,7 @@ public class StridedInputTests
         Sliced,
     }
 
-    private sealed record Row(string Name, int[][] Shapes, Func<Tensor[], Tensor> F, double Low = -2, double High = 2, bool Differentiable = true);
+    internal sealed record Row(string Name, int[][] Shapes, Func<Tensor[], Tensor> F, double Low = -2, double High = 2, bool Differentiable = true);
 
     private static readonly int[] s_gatherIndices = [2, 0, 2, 1];
 
@@ -94,7 +94,12 @@ public class StridedInputTests
         new("Linalg Inv", [[3, 3]], x => Tf.Linalg.Inv(Tf.Add(x[0], Tf.Multiply(Tf.Eye(3, dtype: x[0].DType), 4.0)))),
         new("Linalg Svd values", [[3, 4]], x => Tf.Linalg.Svd(x[0]).S),
         new("Linalg DiagPart k=1", [[3, 4]], x => Tf.Linalg.DiagPart(x[0], 1)),
+        new("Strided slice step -2 with new axis", [[3, 4]], x => x[0][TensorIndex.Slice(step: -2), Tf.NewAxis]),
+        new("Einsum abc,cd->abd", [[2, 3, 4], [4, 2]], x => Tf.Einsum("abc,cd->abd", x[0], x[1])),
     ];
+
+    /// <summary>The rows, one per op family shape: also the catalog that graph mode's traced-versus-eager tests run.</summary>
+    internal static IReadOnlyList<Row> Rows => s_rows;
 
     private static readonly DType[] s_forwardDTypes = [DType.Float64, DType.Float32];
 

@@ -132,6 +132,12 @@ public abstract class RecurrentLayer : Layer
     public Tensor[] ApplyWithStates(Tensor inputs, IReadOnlyList<Tensor>? initialState = null, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (KerasTensors.IsKerasTensor(inputs) && mask is null)
+        {
+            // On Keras tensors: a node of the functional graph whose outputs are the output and the states.
+            return SymbolicCall.Apply(this, [inputs, .. initialState ?? []], (xs, t) => ApplyWithStates(xs[0], xs.Count > 1 ? [.. xs.Skip(1)] : null, t));
+        }
+
         mask ??= Backend.GetKerasMask(inputs);
         inputs = CastInputs(inputs);
         Tensor[] states = [];

@@ -104,6 +104,11 @@ internal sealed class GraphExecutor
                     values[i] = Read(arena, i, ((VariableReadOp)op).Variable);
                     break;
                 case StepKind.Alias:
+                    if (arena.Fixed[i] is not null && op is CheckValuesOp checks)
+                    {
+                        checks.Check(span[0]);
+                    }
+
                     values[i] = arena.Fixed[i] ?? op.Evaluate(span, plan.Specs[i]);
                     break;
                 case StepKind.Compute:

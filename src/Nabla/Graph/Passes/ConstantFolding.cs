@@ -8,8 +8,8 @@ namespace Nabla;
 internal static class ConstantFolding
 {
     // Results larger than this stay computed at run time: folding would keep a large buffer alive in the graph to
-    // save a cheap op (a broadcast of a scalar to an activation's shape).
-    private const int MaxFoldedElements = 1 << 16;
+    // save a cheap op (a broadcast of a scalar to an activation's shape). Tracing keeps values known up to the same size.
+    internal const int MaxFoldedElements = 1 << 16;
 
     public static void Run(FuncGraph graph)
     {

@@ -34,6 +34,8 @@ internal static class Rewrite
     }
 
     /// <summary>Whether a pass may evaluate or merge the node: a pure op, not a graph input, constant, variable access, random draw or side effect.</summary>
-    public static bool IsPure(GraphNode node)
-        => node.Op is not (PlaceholderOp or ConstantOp or IGraphStateful or IGraphSideEffect or GraphOp);
+    public static bool IsPure(GraphNode node) => IsPure(node.Op);
+
+    /// <summary>Whether the op computes the same output from the same inputs, with no effect beyond it.</summary>
+    public static bool IsPure(Op op) => op is not (PlaceholderOp or ConstantOp or IGraphStateful or IGraphSideEffect or GraphOp);
 }

@@ -45,7 +45,7 @@ public static partial class Tf
         }
 
         // A constant is a strong tensor of its own, never the caller's (possibly weak) object.
-        return ReferenceEquals(t, value) || t.IsWeak ? new Tensor(t.Buffer, t.Shape, t.DType) : t;
+        return ReferenceEquals(t, value) || t.IsWeak ? t.Alias(t.Shape, t.DType) : t;
     }
 
     /// <summary>A constant from a flat span of elements and a shape (row-major).</summary>

@@ -13,7 +13,6 @@ public static partial class Tf
     public static Tensor OneHot(Tensor indices, int depth, double onValue = 1, double offValue = 0, int axis = -1, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        indices = indices.ReadForOp();
         DType d = dtype ?? DType.Float32;
         if (!indices.DType.IsInteger)
         {
@@ -32,47 +31,7 @@ public static partial class Tf
                 $"OneHot: axis {axis} must be -1 or in [0, {rank}] for indices of shape {indices.Shape} ({indices.DType}).", nameof(axis));
         }
 
-        int at = axis == -1 ? rank : axis;
-        var dims = new int[rank + 1];
-        int outer = 1, inner = 1;
-        for (int i = 0, j = 0; i <= rank; i++)
-        {
-            if (i == at)
-            {
-                dims[i] = depth;
-                continue;
-            }
-
-            dims[i] = indices.Shape[j];
-            if (i < at)
-            {
-                outer *= dims[i];
-            }
-            else
-            {
-                inner *= dims[i];
-            }
-
-            j++;
-        }
-
-        var shape = Shape.FromOwnedArray(dims);
-        var values = new double[shape.Size];
-        Array.Fill(values, offValue);
-        for (int o = 0; o < outer; o++)
-        {
-            for (int i = 0; i < inner; i++)
-            {
-                int flat = (o * inner) + i;
-                long index = indices.DType == DType.Int32 ? indices.Read<int>()[flat] : indices.Read<long>()[flat];
-                if (index >= 0 && index < depth)
-                {
-                    values[(((o * depth) + (int)index) * inner) + i] = onValue;
-                }
-            }
-        }
-
-        return FromDoubles(values, shape, d);
+        return new OneHotOp(depth, onValue, offValue, axis == -1 ? rank : axis, d).Call(indices);
     }
 
     /// <summary>A new tensor of <paramref name="dtype"/> converted from float64 values.</summary>

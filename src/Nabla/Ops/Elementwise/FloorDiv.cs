@@ -29,10 +29,10 @@ internal sealed class FloorDivOp : NumericBinaryOp<FloorDivOp.Kernel>
     {
     }
 
-    protected override void Compute(Tensor x, Tensor y, Tensor output)
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
-        IntegerDivision.CheckDivisor(Name, x, y);
-        base.Compute(x, y, output);
+        IntegerDivision.CheckDivisor(Name, inputs[0], inputs[1]);
+        base.Forward(inputs, output);
     }
 
     internal readonly struct Kernel : INumericBinaryKernel

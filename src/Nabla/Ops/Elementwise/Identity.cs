@@ -21,7 +21,7 @@ internal sealed class IdentityOp : Op
 
     public override int AliasedInput => 0;
 
-    public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec) => new(inputs[0].Buffer, spec.Shape, spec.DType);
+    public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec) => inputs[0].Alias(spec.Shape, spec.DType);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("Identity aliases its input's buffer in Evaluate.");

@@ -12,7 +12,7 @@ public static partial class Tf
 }
 
 /// <summary>IsNan and IsFinite: bool-valued tests of floating elements, without a gradient.</summary>
-internal sealed class FloatPredicateOp : ElementwiseUnaryOp
+internal sealed class FloatPredicateOp : ElementwiseUnaryOp, IUnaryTile<float, bool>, IUnaryTile<double, bool>
 {
     public static readonly FloatPredicateOp IsNanInstance = new("IsNan", nan: true);
     public static readonly FloatPredicateOp IsFiniteInstance = new("IsFinite", nan: false);
@@ -24,26 +24,10 @@ internal sealed class FloatPredicateOp : ElementwiseUnaryOp
 
     protected override DType OutputDType(DType input) => DType.Bool;
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        Span<bool> z = output.Write<bool>();
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Float16: Test(x.Read<Half>(), z); break;
-            case DTypeCode.Float32: Test(x.Read<float>(), z); break;
-            case DTypeCode.Float64: Test(x.Read<double>(), z); break;
-            default:
-                ReadOnlySpan<BFloat16> b = x.Read<BFloat16>();
-                for (int i = 0; i < b.Length; i++)
-                {
-                    float v = b[i].ToSingle();
-                    z[i] = _nan ? float.IsNaN(v) : float.IsFinite(v);
-                }
+    // float16 and bfloat16 arrive widened to float: widening keeps NaN and infinities.
+    public void ApplyTile(ReadOnlySpan<float> x, Span<bool> y) => Test(x, y);
 
-                break;
-        }
-    }
+    public void ApplyTile(ReadOnlySpan<double> x, Span<bool> y) => Test(x, y);
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => null;
 

@@ -32,7 +32,7 @@ internal sealed class LogicalAndOp : LogicalBinaryOp<LogicalAndOp.Run>
 }
 
 /// <summary>A broadcasting op over two bool tensors computed on their 0/1 bytes (no gradient).</summary>
-internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp
+internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp, IBinaryTile<bool, bool>
     where TRun : IBinaryRun<byte, byte, byte>
 {
     protected LogicalBinaryOp(string name)
@@ -56,9 +56,27 @@ internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp
         // No gradient (a bool result): every slot stays null.
     }
 
-    protected sealed override void Compute(Tensor x, Tensor y, Tensor output)
-        => Broadcasting.Binary<byte, byte, byte, TRun>(
-            MemoryMarshal.Cast<bool, byte>(x.Read<bool>()), x.Shape.Dims,
-            MemoryMarshal.Cast<bool, byte>(y.Read<bool>()), y.Shape.Dims,
-            MemoryMarshal.Cast<bool, byte>(output.Write<bool>()), output.Shape.Dims);
+    public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+        => DTypeDispatch.NumericOrBool(default(Body), inputs, output, DType.Bool);
+
+    public void ApplyTile(ReadOnlySpan<bool> x, ReadOnlySpan<bool> y, Span<bool> z) => TRun.RunRun(Bytes(x), Bytes(y), Bytes(z));
+
+    public void ApplyTile(ReadOnlySpan<bool> x, bool y, Span<bool> z) => TRun.RunScalar(Bytes(x), y ? (byte)1 : (byte)0, Bytes(z));
+
+    public void ApplyTile(bool x, ReadOnlySpan<bool> y, Span<bool> z) => TRun.ScalarRun(x ? (byte)1 : (byte)0, Bytes(y), Bytes(z));
+
+    private static ReadOnlySpan<byte> Bytes(ReadOnlySpan<bool> x) => MemoryMarshal.Cast<bool, byte>(x);
+
+    private static Span<byte> Bytes(Span<bool> x) => MemoryMarshal.Cast<bool, byte>(x);
+
+    // Bools dispatch as their bytes, so T is byte here.
+    private readonly struct Body : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, System.Numerics.INumber<T>
+            => Broadcasting.Binary<byte, byte, byte, TRun>(
+                MemoryMarshal.Cast<T, byte>(o.In(0)), o.Input(0).Shape.Dims,
+                MemoryMarshal.Cast<T, byte>(o.In(1)), o.Input(1).Shape.Dims,
+                MemoryMarshal.Cast<T, byte>(o.Out), o.Output.Shape.Dims);
+    }
 }

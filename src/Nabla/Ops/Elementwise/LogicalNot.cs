@@ -10,29 +10,19 @@ public static partial class Tf
     public static Tensor LogicalNot(Tensor x) => LogicalNotOp.Instance.Call(x);
 }
 
-internal sealed class LogicalNotOp : Op
+internal sealed class LogicalNotOp : ElementwiseUnaryOp, IUnaryTile<bool, bool>
 {
     public static readonly LogicalNotOp Instance = new();
 
     private LogicalNotOp()
-        : base("LogicalNot")
+        : base("LogicalNot", DTypeSet.BoolOnly)
     {
-    }
-
-    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
-    {
-        Tensor x = inputs[0];
-        DTypeRules.Require(Name, x.DType, DTypeSet.BoolOnly, x.Shape);
-        return new TensorSpec(x.Shape, DType.Bool);
     }
 
     // bool storage is one byte holding 0 or 1, so XOR with 1 negates it.
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-        => TensorPrimitives.Xor(
-            MemoryMarshal.Cast<bool, byte>(inputs[0].Read<bool>()), (byte)1, MemoryMarshal.Cast<bool, byte>(output.Write<bool>()));
+    public void ApplyTile(ReadOnlySpan<bool> x, Span<bool> y)
+        => TensorPrimitives.Xor(MemoryMarshal.Cast<bool, byte>(x), (byte)1, MemoryMarshal.Cast<bool, byte>(y));
 
-    // No gradient (a bool result): every slot stays null.
-    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-    {
-    }
+    // No gradient (a bool result).
+    protected override Tensor? Derivative(Tensor x, Tensor y) => null;
 }

@@ -25,17 +25,6 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
     {
         Tensor p = inputs[0];
         Tensor indices = inputs[1];
-        int dim = p.Shape.Dims[axis];
-        long[] idx = IndexRuns.Read(indices);
-        for (int i = 0; i < idx.Length; i++)
-        {
-            if (idx[i] < 0 || idx[i] >= dim)
-            {
-                throw new IndexOutOfRangeException(
-                    $"GatherV2: indices[{i}] = {idx[i]} is not in [0, {dim}) for params of shape {p.Shape} on axis {axis} [Op:GatherV2].");
-            }
-        }
-
         var dims = new List<int>(p.Rank + indices.Rank);
         dims.AddRange(p.Shape.Dims[..axis]);
         dims.AddRange(indices.Shape.Dims);
@@ -48,6 +37,17 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
         Tensor p = inputs[0];
         long[] idx = IndexRuns.Read(inputs[1]);
         Split(p.Shape, axis, out int outer, out int dim, out int inner);
+
+        // Checked when the values exist (at run time when traced, as TensorFlow's kernel checks them).
+        for (int i = 0; i < idx.Length; i++)
+        {
+            if (idx[i] < 0 || idx[i] >= dim)
+            {
+                throw new IndexOutOfRangeException(
+                    $"GatherV2: indices[{i}] = {idx[i]} is not in [0, {dim}) for params of shape {p.Shape} on axis {axis} [Op:GatherV2].");
+            }
+        }
+
         var offsets = new int[outer * idx.Length];
         for (int o = 0, r = 0; o < outer; o++)
         {

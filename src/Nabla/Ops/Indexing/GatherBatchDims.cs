@@ -45,33 +45,37 @@ public static partial class Tf
 
         long batches = Product(p[..bd]), middle = Product(p[bd..a]), tail = Product(p[(a + 1)..]), perBatch = Product(q[bd..]);
         int n = p[a];
-        long[] idx = IndexRuns.Read(indices);
-        var rows = new long[batches * middle * perBatch];
-        for (long b = 0, r = 0; b < batches; b++)
+        Tensor checkedIndices = new CheckValuesOp("GatherV2", values =>
         {
-            for (long m = 0; m < middle; m++)
+            // Against the index's own axis: a flat row would otherwise wrap into a neighbouring batch element.
+            long[] idx = IndexRuns.Read(values);
+            for (int i = 0; i < idx.Length; i++)
             {
-                for (long i = 0; i < perBatch; i++, r++)
+                if (idx[i] < 0 || idx[i] >= n)
                 {
-                    long index = idx[(b * perBatch) + i];
-                    if (index < 0 || index >= n)
-                    {
-                        throw new IndexOutOfRangeException(
-                            $"GatherV2: indices[{(b * perBatch) + i}] = {index} is not in [0, {n}) for params of shape {@params.Shape} " +
-                            $"on axis {a} with batch_dims {bd} [Op:GatherV2].");
-                    }
-
-                    rows[r] = (((b * middle) + m) * n) + index;
+                    throw new IndexOutOfRangeException(
+                        $"GatherV2: indices[{i}] = {idx[i]} is not in [0, {n}) for params of shape {@params.Shape} " +
+                        $"on axis {a} with batch_dims {bd} [Op:GatherV2].");
                 }
             }
+        }).Call(indices);
+
+        // The flat row of (b, m, i) is (b·middle + m)·n + indices[b, i]: a constant start per (b, m) plus the index.
+        var starts = new long[batches * middle];
+        for (long r = 0; r < starts.Length; r++)
+        {
+            starts[r] = r * n;
         }
 
+        Tensor rowStarts = Constant(starts, [checked((int)batches), checked((int)middle), 1]);
+        Tensor batchIndices = Reshape(Cast(checkedIndices, DType.Int64), [checked((int)batches), 1, checked((int)perBatch)]);
+        Tensor rows = Reshape(Add(rowStarts, batchIndices), [-1]);
         var outDims = new int[a + (indices.Rank - bd) + (@params.Rank - a - 1)];
         p[..a].CopyTo(outDims);
         q[bd..].CopyTo(outDims.AsSpan(a));
         p[(a + 1)..].CopyTo(outDims.AsSpan(a + indices.Rank - bd));
         Tensor flatParams = Reshape(@params, [checked((int)(batches * middle * n)), checked((int)tail)]);
-        Tensor gathered = Gather(flatParams, Constant(rows, [rows.Length]), 0);
+        Tensor gathered = Gather(flatParams, rows, 0);
         return Reshape(gathered, outDims);
     }
 

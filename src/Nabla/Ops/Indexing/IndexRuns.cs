@@ -90,28 +90,23 @@ internal static class IndexRuns
 
     /// <summary>Copies run r of <paramref name="src"/> (at <c>srcOffsets[r]</c>, or r·inner) to <c>dstOffsets[r]</c> (or r·inner).</summary>
     public static void Copy(Tensor src, int[]? srcOffsets, Tensor dst, int[]? dstOffsets, int count, int inner)
-    {
-        switch (src.DType.Size)
-        {
-            case 1: Copy(src.Read<byte>(), srcOffsets, dst.Write<byte>(), dstOffsets, count, inner); break;
-            case 2: Copy(src.Read<short>(), srcOffsets, dst.Write<short>(), dstOffsets, count, inner); break;
-            case 4: Copy(src.Read<int>(), srcOffsets, dst.Write<int>(), dstOffsets, count, inner); break;
-            default: Copy(src.Read<long>(), srcOffsets, dst.Write<long>(), dstOffsets, count, inner); break;
-        }
-    }
+        => DTypeDispatch.BySize(new CopyBody(srcOffsets, dstOffsets, count, inner), new ReadOnlySpan<Tensor>(in src), dst, dst.DType);
 
     /// <summary>Zeroes <paramref name="dst"/> and adds run r of <paramref name="src"/> (at r·inner) into <c>dstOffsets[r]</c>.</summary>
-    /// <remarks>A negative offset drops its row of <paramref name="src"/>.</remarks>
+    /// <remarks>A negative offset drops its row of <paramref name="src"/>. float16/bfloat16 are summed in float32.</remarks>
     public static void ZeroAndAdd(Tensor src, Tensor dst, int[] dstOffsets, int inner)
+        => DTypeDispatch.Numeric(new AddBody(dstOffsets, inner), new ReadOnlySpan<Tensor>(in src), dst, dst.DType);
+
+    private readonly struct CopyBody(int[]? srcOffsets, int[]? dstOffsets, int count, int inner) : IElementBody
     {
-        switch (dst.DType.Code)
-        {
-            case DTypeCode.Int32: Add(src.Read<int>(), dst.Write<int>(), dstOffsets, inner); break;
-            case DTypeCode.Int64: Add(src.Read<long>(), dst.Write<long>(), dstOffsets, inner); break;
-            case DTypeCode.Float32: Add(src.Read<float>(), dst.Write<float>(), dstOffsets, inner); break;
-            case DTypeCode.Float64: Add(src.Read<double>(), dst.Write<double>(), dstOffsets, inner); break;
-            default: throw new ArgumentException($"Scatter-add does not support {dst.DType} (shape {dst.Shape}).");
-        }
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged => Copy(o.In(0), srcOffsets, o.Out, dstOffsets, count, inner);
+    }
+
+    private readonly struct AddBody(int[] dstOffsets, int inner) : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T> => Add(o.In(0), o.Out, dstOffsets, inner);
     }
 
     private static void Copy<T>(ReadOnlySpan<T> src, int[]? srcOffsets, Span<T> dst, int[]? dstOffsets, int count, int inner)

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -66,27 +65,32 @@ internal sealed class SegmentExtremumOp(string name, int numSegments) : Op(name)
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
-        Tensor data = inputs[0];
         long[] ids = IndexRuns.Read(inputs[1]);
         int inner = numSegments == 0 ? 0 : output.Size / numSegments;
-        switch (data.DType.Code)
+        DTypeDispatch.Numeric(new Body(this, ids, inner), inputs, output, inputs[0].DType);
+    }
+
+    private readonly struct Body(SegmentExtremumOp op, long[] ids, int inner) : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T>
+            => op.Fold(o.In(0), ids, inner, o.Out, Empty<T>(o.DType, op.IsMax));
+
+        // An empty segment is the dtype's lowest (max) or largest (min) value. float16/bfloat16 are folded in
+        // float32, so their own finite limits (exact in float32) are used: they narrow back to themselves.
+        private static T Empty<T>(DType dtype, bool max)
+            where T : unmanaged, INumber<T>
         {
-            case DTypeCode.Int32: Fold(data.Read<int>(), ids, inner, output.Write<int>(), IsMax ? int.MinValue : int.MaxValue); break;
-            case DTypeCode.Int64: Fold(data.Read<long>(), ids, inner, output.Write<long>(), IsMax ? long.MinValue : long.MaxValue); break;
-            case DTypeCode.Float32: Fold(data.Read<float>(), ids, inner, output.Write<float>(), IsMax ? float.MinValue : float.MaxValue); break;
-            case DTypeCode.Float64: Fold(data.Read<double>(), ids, inner, output.Write<double>(), IsMax ? double.MinValue : double.MaxValue); break;
-            default:
-                {
-                    // The reduced dtypes' own limits (exact in float32), so that an empty segment narrows to them.
-                    float limit = data.DType == DType.Float16 ? (float)Half.MaxValue : (float)BFloat16.FromRawValue(0x7F7F);
-                    float[] wide = ReducedPrecision.Widen(data.Buffer, data.DType, data.Size);
-                    float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(output.Size);
-                    Fold<float>(wide.AsSpan(0, data.Size), ids, inner, result.AsSpan(0, output.Size), IsMax ? -limit : limit);
-                    ReducedPrecision.Narrow(result.AsSpan(0, output.Size), output.Buffer, output.DType, output.Size);
-                    System.Buffers.ArrayPool<float>.Shared.Return(result);
-                    ReducedPrecision.Return(wide);
-                    break;
-                }
+            switch (dtype.Code)
+            {
+                case DTypeCode.Int32: return T.CreateTruncating(max ? int.MinValue : int.MaxValue);
+                case DTypeCode.Int64: return T.CreateTruncating(max ? long.MinValue : long.MaxValue);
+                case DTypeCode.Float32: return T.CreateTruncating(max ? float.MinValue : float.MaxValue);
+                case DTypeCode.Float64: return T.CreateTruncating(max ? double.MinValue : double.MaxValue);
+                default:
+                    float limit = dtype == DType.Float16 ? (float)Half.MaxValue : (float)BFloat16.FromRawValue(0x7F7F);
+                    return T.CreateTruncating(max ? -limit : limit);
+            }
         }
     }
 

@@ -43,22 +43,23 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
         dims.AddRange(data.Shape.Dims[..axis]);
         dims.Add(numSegments);
         dims.AddRange(data.Shape.Dims[(axis + ids.Rank)..]);
-        long[] idx = IndexRuns.Read(ids);
-        for (int i = 0; i < idx.Length; i++)
-        {
-            if ((idx[i] < 0 && !dropNegative) || idx[i] >= numSegments)
-            {
-                throw new IndexOutOfRangeException(
-                    $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {numSegments}) (data of shape {data.Shape}) [Op:UnsortedSegmentSum].");
-            }
-        }
-
         return new TensorSpec(Shape.FromOwnedArray(dims.ToArray()), data.DType);
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         long[] idx = IndexRuns.Read(inputs[1]);
+
+        // Checked when the values exist (when the graph runs, if traced), as TensorFlow's kernel checks them.
+        for (int i = 0; i < idx.Length; i++)
+        {
+            if ((idx[i] < 0 && !dropNegative) || idx[i] >= numSegments)
+            {
+                throw new IndexOutOfRangeException(
+                    $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {numSegments}) (data of shape {inputs[0].Shape}) [Op:UnsortedSegmentSum].");
+            }
+        }
+
         GatherOp.Split(output.Shape, axis, out int outer, out int dim, out int inner);
         var offsets = new int[outer * idx.Length];
         for (int o = 0, r = 0; o < outer; o++)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -74,28 +75,7 @@ internal sealed class MatMulOp : Op
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor a = inputs[0], b = inputs[1];
-        switch (a.DType.Code)
-        {
-            case DTypeCode.Float32: Run(a.Read<float>(), b.Read<float>(), output.Write<float>(), a.Shape, b.Shape, output.Shape); break;
-            case DTypeCode.Float64: Run(a.Read<double>(), b.Read<double>(), output.Write<double>(), a.Shape, b.Shape, output.Shape); break;
-            case DTypeCode.Int32: Run(a.Read<int>(), b.Read<int>(), output.Write<int>(), a.Shape, b.Shape, output.Shape); break;
-            case DTypeCode.Int64: Run(a.Read<long>(), b.Read<long>(), output.Write<long>(), a.Shape, b.Shape, output.Shape); break;
-            default:
-                {
-                    float[] wa = ReducedPrecision.Widen(a.Buffer, a.DType, a.Size);
-                    float[] wb = ReducedPrecision.Widen(b.Buffer, b.DType, b.Size);
-                    float[] wc = System.Buffers.ArrayPool<float>.Shared.Rent(output.Size);
-                    Run(wa.AsSpan(0, a.Size), wb.AsSpan(0, b.Size), wc.AsSpan(0, output.Size), a.Shape, b.Shape, output.Shape);
-                    ReducedPrecision.Narrow(wc.AsSpan(0, output.Size), output.Buffer, output.DType, output.Size);
-                    ReducedPrecision.Return(wa);
-                    ReducedPrecision.Return(wb);
-                    System.Buffers.ArrayPool<float>.Shared.Return(wc);
-                    break;
-                }
-        }
-    }
+        => DTypeDispatch.Numeric(new Body(this), inputs, output, inputs[0].DType);
 
     // TensorFlow's _BatchMatMulV2Grad: each transpose combination reuses MatMul's own flags, so no explicit
     // transpose is materialised. Broadcast batch dimensions are summed back by the tape.
@@ -125,6 +105,13 @@ internal sealed class MatMulOp : Op
 
         result[0] = da;
         result[1] = db;
+    }
+
+    private readonly struct Body(MatMulOp op) : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T>
+            => op.Run(o.In(0), o.In(1), o.Out, o.Input(0).Shape, o.Input(1).Shape, o.Output.Shape);
     }
 
     /// <summary>One GEMM per output matrix; broadcast batch dimensions map to input matrices by offset arithmetic.</summary>

@@ -58,39 +58,25 @@ public static partial class Tf
 internal sealed class MaxAbsOp(int[]? axes, bool keepDims) : ReduceOp("NormInf", DTypeSet.Floating, axes, keepDims)
 {
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+        => DTypeDispatch.Float(new Body(ReducedMask(inputs[0].Rank, inputs[0].Shape)), inputs, output, inputs[0].DType);
+
+    // |x| into a pooled buffer, then the max reduction.
+    private readonly struct Body(bool[] mask) : IFloatBody
     {
-        Tensor x = inputs[0];
-        switch (x.DType.Code)
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
-            case DTypeCode.Float32:
-                {
-                    float[] abs = System.Buffers.ArrayPool<float>.Shared.Rent(x.Size);
-                    System.Numerics.Tensors.TensorPrimitives.Abs(x.Read<float>(), abs.AsSpan(0, x.Size));
-                    Reduction.Run<float, Kernel<float>>(abs.AsSpan(0, x.Size), x.Shape.Dims, ReducedMask(x.Rank, x.Shape), output.Write<float>());
-                    System.Buffers.ArrayPool<float>.Shared.Return(abs);
-                    break;
-                }
-
-            case DTypeCode.Float64:
-                {
-                    double[] abs = System.Buffers.ArrayPool<double>.Shared.Rent(x.Size);
-                    System.Numerics.Tensors.TensorPrimitives.Abs(x.Read<double>(), abs.AsSpan(0, x.Size));
-                    Reduction.Run<double, Kernel<double>>(abs.AsSpan(0, x.Size), x.Shape.Dims, ReducedMask(x.Rank, x.Shape), output.Write<double>());
-                    System.Buffers.ArrayPool<double>.Shared.Return(abs);
-                    break;
-                }
-
-            default:
-                {
-                    float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                    System.Numerics.Tensors.TensorPrimitives.Abs(wide.AsSpan(0, x.Size), wide.AsSpan(0, x.Size));
-                    float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(System.Math.Max(output.Size, 1));
-                    Reduction.Run<float, Kernel<float>>(wide.AsSpan(0, x.Size), x.Shape.Dims, ReducedMask(x.Rank, x.Shape), result.AsSpan(0, output.Size));
-                    ReducedPrecision.Narrow(result.AsSpan(0, output.Size), output.Buffer, output.DType, output.Size);
-                    ReducedPrecision.Return(wide);
-                    System.Buffers.ArrayPool<float>.Shared.Return(result);
-                    break;
-                }
+            ReadOnlySpan<T> x = o.In(0);
+            T[] abs = System.Buffers.ArrayPool<T>.Shared.Rent(x.Length);
+            try
+            {
+                System.Numerics.Tensors.TensorPrimitives.Abs(x, abs.AsSpan(0, x.Length));
+                Reduction.Run<T, Kernel<T>>(abs.AsSpan(0, x.Length), o.Input(0).Shape.Dims, mask, o.Out);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<T>.Shared.Return(abs);
+            }
         }
     }
 

@@ -60,7 +60,7 @@ internal sealed class AvgPoolOp(PoolAttrs attrs) : Op("AvgPool")
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) =>
-        WindowKernels.Dispatch(new Kernel(attrs.Geometry(Name, inputs[0]), Backward: false), inputs[0], null, output);
+        WindowKernels.Dispatch(new Kernel(attrs.Geometry(Name, inputs[0]), Backward: false), inputs, output);
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => result[0] = new AvgPoolGradOp(inputs[0].Shape.ToArray(), attrs).Call(upstream);
@@ -132,7 +132,7 @@ internal sealed class AvgPoolGradOp(int[] origInputShape, PoolAttrs attrs) : Op(
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) =>
-        WindowKernels.Dispatch(new AvgPoolOp.Kernel(Geometry(inputs[0]), Backward: true), inputs[0], null, output);
+        WindowKernels.Dispatch(new AvgPoolOp.Kernel(Geometry(inputs[0]), Backward: true), inputs, output);
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => result[0] = new AvgPoolOp(attrs).Call(upstream);

@@ -53,7 +53,7 @@ internal sealed class Conv2DOp(WindowAttrs attrs) : Op("Conv2D")
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         Window2D g = Geometry(inputs[0], inputs[1]);
-        WindowKernels.Dispatch(new Kernel(g, inputs[1].Shape[3]), inputs[0], inputs[1], output);
+        WindowKernels.Dispatch(new Kernel(g, inputs[1].Shape[3]), inputs, output);
     }
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)

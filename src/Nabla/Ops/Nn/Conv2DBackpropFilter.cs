@@ -41,7 +41,7 @@ internal sealed class Conv2DBackpropFilterOp(int[] filterSizes, WindowAttrs attr
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         Window2D g = Geometry(inputs[0], inputs[1]);
-        WindowKernels.Dispatch(new Kernel(g, filterSizes[3]), inputs[0], inputs[1], output);
+        WindowKernels.Dispatch(new Kernel(g, filterSizes[3]), inputs, output);
     }
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)

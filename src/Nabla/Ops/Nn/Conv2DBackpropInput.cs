@@ -42,7 +42,7 @@ internal sealed class Conv2DBackpropInputOp(int[] inputSizes, WindowAttrs attrs)
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         Window2D g = Geometry(inputs[0], inputs[1]);
-        WindowKernels.Dispatch(new Kernel(g, inputs[0].Shape[3]), inputs[0], inputs[1], output);
+        WindowKernels.Dispatch(new Kernel(g, inputs[0].Shape[3]), inputs, output);
     }
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)

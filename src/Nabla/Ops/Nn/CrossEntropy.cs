@@ -33,7 +33,6 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(labels);
             ArgumentNullException.ThrowIfNull(logits);
-            labels = labels.ReadForOp();
             if (!labels.DType.IsInteger)
             {
                 throw new ArgumentException(
@@ -48,20 +47,30 @@ public static partial class Tf
                     $"without its last dimension ({labels.DType}, {logits.DType}).");
             }
 
+            labels = RequireLabelsInRange(labels, logits);
             int classes = logits.Shape[^1];
-            for (int i = 0; i < labels.Size; i++)
-            {
-                long label = labels.DType == DType.Int32 ? labels.Read<int>()[i] : labels.Read<long>()[i];
-                if (label < 0 || label >= classes)
-                {
-                    throw new ArgumentException(
-                        $"SparseSoftmaxCrossEntropyWithLogits: received a label value of {label} which is outside the valid range " +
-                        $"of [0, {classes}). Label values: labels {labels.Shape} {labels.DType}, logits {logits.Shape} {logits.DType}.");
-                }
-            }
-
             Tensor oneHot = OneHot(labels, classes, dtype: logits.DType);
             return Negative(ReduceSum(Multiply(oneHot, LogSoftmax(logits)), -1));
+        }
+
+        // The labels must index a class: checked on the values when they exist (eagerly now, traced each run).
+        private static Tensor RequireLabelsInRange(Tensor labels, Tensor logits)
+        {
+            TensorSpec logitsSpec = new(logits.Shape, logits.DType);
+            return new CheckValuesOp("SparseSoftmaxCrossEntropyWithLogits", values =>
+            {
+                int classes = logitsSpec.Shape[^1];
+                for (int i = 0; i < values.Size; i++)
+                {
+                    long label = values.DType == DType.Int32 ? values.Read<int>()[i] : values.Read<long>()[i];
+                    if (label < 0 || label >= classes)
+                    {
+                        throw new ArgumentException(
+                            $"SparseSoftmaxCrossEntropyWithLogits: received a label value of {label} which is outside the valid range " +
+                            $"of [0, {classes}). Label values: labels {values.Shape} {values.DType}, logits {logitsSpec.Shape} {logitsSpec.DType}.");
+                    }
+                }
+            }).Call(labels);
         }
 
         /// <summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -15,24 +14,12 @@ public static partial class Tf
     }
 }
 
-internal sealed class LeakyReluOp(double alpha) : ElementwiseUnaryOp("LeakyRelu", DTypeSet.Floating)
+internal sealed class LeakyReluOp(double alpha)
+    : ElementwiseUnaryOp("LeakyRelu", DTypeSet.Floating), IUnaryTile<float, float>, IUnaryTile<double, double>
 {
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Float32: Apply(x.Read<float>(), output.Write<float>(), (float)alpha); break;
-            case DTypeCode.Float64: Apply(x.Read<double>(), output.Write<double>(), alpha); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Span<float> values = wide.AsSpan(0, x.Size);
-                Apply<float>(values, values, (float)alpha);
-                ReducedPrecision.Narrow(values, output.Buffer, output.DType, x.Size);
-                ReducedPrecision.Return(wide);
-                break;
-        }
-    }
+    public void ApplyTile(ReadOnlySpan<float> x, Span<float> y) => Apply(x, y, (float)alpha);
+
+    public void ApplyTile(ReadOnlySpan<double> x, Span<double> y) => Apply(x, y, alpha);
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Where(Tf.Greater(x, 0), Tf.OnesLike(x), alpha);
 

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -78,7 +77,7 @@ internal sealed class MaxPoolOp(PoolAttrs attrs) : Op("MaxPool")
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) =>
-        WindowKernels.Dispatch(new Kernel(attrs.Geometry(Name, inputs[0])), inputs[0], null, output);
+        WindowKernels.Dispatch(new Kernel(attrs.Geometry(Name, inputs[0])), inputs, output);
 
     // The upstream is scatter-added onto the argmax positions: a segment sum (whose own gradient is a gather),
     // so higher orders work; the argmax itself is piecewise constant.
@@ -146,21 +145,18 @@ internal sealed class MaxPoolArgmaxOp(PoolAttrs attrs, bool includeBatch) : Op("
     {
         Tensor x = inputs[0];
         Window2D g = attrs.Geometry(Name, x);
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Float32: Run(x.Read<float>(), output.Write<long>(), g); break;
-            case DTypeCode.Float64: Run(x.Read<double>(), output.Write<long>(), g); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Run<float>(wide.AsSpan(0, x.Size), output.Write<long>(), g);
-                ReducedPrecision.Return(wide);
-                break;
-        }
+        DTypeDispatch.Float(new ArgmaxBody(this, g), inputs, output, x.DType);
     }
 
     // No gradient (integer indices): every slot stays null.
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
+    }
+
+    private readonly struct ArgmaxBody(MaxPoolArgmaxOp op, Window2D g) : IFloatBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, IFloatingPointIeee754<T> => op.Run(o.In(0), o.OutAs<long>(), g);
     }
 
     private void Run<T>(ReadOnlySpan<T> x, Span<long> index, Window2D g)

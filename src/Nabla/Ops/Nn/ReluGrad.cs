@@ -42,17 +42,7 @@ internal sealed class ReluGradOp : Op
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Array g = inputs[0].Buffer, x = inputs[1].Buffer, y = output.Buffer;
-        int count = output.Size;
-        switch (output.DType.Code)
-        {
-            case DTypeCode.Int32: ParallelFor.Run(count, new Body<int>((int[])g, (int[])x, (int[])y)); break;
-            case DTypeCode.Int64: ParallelFor.Run(count, new Body<long>((long[])g, (long[])x, (long[])y)); break;
-            case DTypeCode.Float32: ParallelFor.Run(count, new Body<float>((float[])g, (float[])x, (float[])y)); break;
-            default: ParallelFor.Run(count, new Body<double>((double[])g, (double[])x, (double[])y)); break;
-        }
-    }
+        => DTypeDispatch.Numeric(default(Body), inputs, output, output.DType);
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => result[0] = needsGradient[0] ? Instance.Call(upstream, inputs[1]) : null;
@@ -79,10 +69,25 @@ internal sealed class ReluGradOp : Op
         }
     }
 
-    private readonly struct Body<T>(T[] g, T[] x, T[] y) : IRangeBody
+    // Large tensors are split over the cores; the spans are pinned for the chunks.
+    private readonly unsafe struct Body : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T>
+        {
+            fixed (T* g = o.In(0))
+            fixed (T* x = o.In(1))
+            fixed (T* y = o.Out)
+            {
+                ParallelFor.Run(o.Output.Size, new Chunk<T>(g, x, y));
+            }
+        }
+    }
+
+    private readonly unsafe struct Chunk<T>(T* g, T* x, T* y) : IRangeBody
         where T : unmanaged, INumber<T>
     {
         public void Invoke(int start, int end)
-            => Apply<T>(g.AsSpan(start, end - start), x.AsSpan(start, end - start), y.AsSpan(start, end - start));
+            => Apply<T>(new ReadOnlySpan<T>(g + start, end - start), new ReadOnlySpan<T>(x + start, end - start), new Span<T>(y + start, end - start));
     }
 }

@@ -49,21 +49,7 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
             inner *= dims[i];
         }
 
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Float32: Run(x.Read<float>(), output.Write<float>(), outer, dims[a], inner, log); break;
-            case DTypeCode.Float64: Run(x.Read<double>(), output.Write<double>(), outer, dims[a], inner, log); break;
-            default:
-                {
-                    float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                    float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(x.Size);
-                    Run<float>(wide.AsSpan(0, x.Size), result.AsSpan(0, x.Size), outer, dims[a], inner, log);
-                    ReducedPrecision.Narrow(result.AsSpan(0, x.Size), output.Buffer, output.DType, output.Size);
-                    ReducedPrecision.Return(wide);
-                    System.Buffers.ArrayPool<float>.Shared.Return(result);
-                    break;
-                }
-        }
+        DTypeDispatch.Float(new Body(outer, dims[a], inner, log), inputs, output, x.DType);
     }
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
@@ -77,6 +63,12 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
 
         // d softmax: (g - sum(g * y)) * y.
         result[0] = Tf.Multiply(Tf.Subtract(upstream, Tf.ReduceSum(Tf.Multiply(upstream, output), axis, keepdims: true)), output);
+    }
+
+    private readonly struct Body(int outer, int n, int inner, bool log) : IFloatBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, IFloatingPointIeee754<T> => SoftmaxOp.Run(o.In(0), o.Out, outer, n, inner, log);
     }
 
     /// <summary>The kernel on spans: x and y are [outer, n, inner] row-major.</summary>

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -19,36 +17,10 @@ internal static class WindowKernels
     /// <summary>Upper bound on the elements of one im2col scratch matrix: images are processed in chunks below it.</summary>
     private const int ChunkElements = 1 << 21;
 
-    /// <summary>Runs <paramref name="kernel"/> in the output's dtype; float16/bfloat16 compute in float32.</summary>
-    public static void Dispatch<TKernel>(TKernel kernel, Tensor a, Tensor? b, Tensor output)
-        where TKernel : IWindowKernel
-    {
-        switch (output.DType.Code)
-        {
-            case DTypeCode.Float32:
-                kernel.Run(a.Read<float>(), b is null ? default : b.Read<float>(), output.Write<float>());
-                break;
-            case DTypeCode.Float64:
-                kernel.Run(a.Read<double>(), b is null ? default : b.Read<double>(), output.Write<double>());
-                break;
-            default:
-                {
-                    float[] wa = ReducedPrecision.Widen(a.Buffer, a.DType, a.Size);
-                    float[]? wb = b is null ? null : ReducedPrecision.Widen(b.Buffer, b.DType, b.Size);
-                    float[] wc = ArrayPool<float>.Shared.Rent(output.Size);
-                    kernel.Run<float>(wa.AsSpan(0, a.Size), wb is null ? default : wb.AsSpan(0, b!.Size), wc.AsSpan(0, output.Size));
-                    ReducedPrecision.Narrow(wc.AsSpan(0, output.Size), output.Buffer, output.DType, output.Size);
-                    ReducedPrecision.Return(wa);
-                    if (wb is not null)
-                    {
-                        ReducedPrecision.Return(wb);
-                    }
-
-                    ArrayPool<float>.Shared.Return(wc);
-                    break;
-                }
-        }
-    }
+    /// <summary>Runs <paramref name="kernel"/> in the output's dtype through <see cref="DTypeDispatch"/> (float16/bfloat16 compute in float32).</summary>
+    public static void Dispatch<TKernel>(TKernel kernel, ReadOnlySpan<Tensor> inputs, Tensor output)
+        where TKernel : struct, IWindowKernel
+        => DTypeDispatch.Float(new Body<TKernel>(kernel), inputs, output, output.DType);
 
     /// <summary>How many images fit in one im2col chunk (at least one).</summary>
     public static int ImagesPerChunk(in Window2D g) =>
@@ -151,5 +123,13 @@ internal static class WindowKernels
         {
             Kernels.Gemm.Multiply(MemoryMarshal.Cast<T, double>(a), MemoryMarshal.Cast<T, double>(b), MemoryMarshal.Cast<T, double>(c), m, n, k, transposeA, transposeB);
         }
+    }
+
+    private readonly struct Body<TKernel>(TKernel kernel) : IFloatBody
+        where TKernel : struct, IWindowKernel
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            => kernel.Run(o.In(0), o.Count > 1 ? o.In(1) : default, o.Out);
     }
 }

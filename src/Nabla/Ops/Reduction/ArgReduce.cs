@@ -1,5 +1,4 @@
 using System.Numerics;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -53,34 +52,33 @@ internal sealed class ArgReduceOp : Op
         Tensor x = inputs[0];
         (int outer, int length, int inner) = ReduceAxes.Split(x.Shape, Axes.Normalize(Name, _axis, x.Rank, x.Shape));
         int[] index = System.Buffers.ArrayPool<int>.Shared.Rent(output.Size);
-        Span<int> idx = index.AsSpan(0, output.Size);
-        switch (x.DType.Code)
+        try
         {
-            case DTypeCode.Int32: Scan(x.Read<int>(), outer, length, inner, idx); break;
-            case DTypeCode.Int64: Scan(x.Read<long>(), outer, length, inner, idx); break;
-            case DTypeCode.Float32: Scan(x.Read<float>(), outer, length, inner, idx); break;
-            case DTypeCode.Float64: Scan(x.Read<double>(), outer, length, inner, idx); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Scan<float>(wide.AsSpan(0, x.Size), outer, length, inner, idx);
-                ReducedPrecision.Return(wide);
-                break;
-        }
-
-        if (_outputType == DType.Int32)
-        {
-            idx.CopyTo(output.Write<int>());
-        }
-        else
-        {
-            Span<long> y = output.Write<long>();
-            for (int i = 0; i < idx.Length; i++)
+            DTypeDispatch.Numeric(new Body(this, outer, length, inner, index), inputs, output, x.DType);
+            Span<int> idx = index.AsSpan(0, output.Size);
+            if (_outputType == DType.Int32)
             {
-                y[i] = idx[i];
+                idx.CopyTo(output.Write<int>());
+            }
+            else
+            {
+                Span<long> y = output.Write<long>();
+                for (int i = 0; i < idx.Length; i++)
+                {
+                    y[i] = idx[i];
+                }
             }
         }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(index);
+        }
+    }
 
-        System.Buffers.ArrayPool<int>.Shared.Return(index);
+    private readonly struct Body(ArgReduceOp op, int outer, int length, int inner, int[] index) : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T> => op.Scan(o.In(0), outer, length, inner, index.AsSpan(0, o.Output.Size));
     }
 
     // No gradient (integer indices): every slot stays null.

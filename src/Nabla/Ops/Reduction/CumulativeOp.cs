@@ -1,5 +1,4 @@
 using System.Numerics;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -42,22 +41,13 @@ internal abstract class CumulativeOp<TKernel>(string name, int axis, bool exclus
     {
         Tensor x = inputs[0];
         (int outer, int length, int inner) = ReduceAxes.Split(x.Shape, Axes.Normalize(Name, axis, x.Rank, x.Shape));
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: Scan(x.Read<int>(), outer, length, inner, output.Write<int>()); break;
-            case DTypeCode.Int64: Scan(x.Read<long>(), outer, length, inner, output.Write<long>()); break;
-            case DTypeCode.Float32: Scan(x.Read<float>(), outer, length, inner, output.Write<float>()); break;
-            case DTypeCode.Float64: Scan(x.Read<double>(), outer, length, inner, output.Write<double>()); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Span<float> w = wide.AsSpan(0, x.Size);
-                float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(x.Size);
-                Scan<float>(w, outer, length, inner, result.AsSpan(0, x.Size));
-                ReducedPrecision.Narrow(result.AsSpan(0, x.Size), output.Buffer, output.DType, x.Size);
-                System.Buffers.ArrayPool<float>.Shared.Return(result);
-                ReducedPrecision.Return(wide);
-                break;
-        }
+        DTypeDispatch.Numeric(new Body(this, outer, length, inner), inputs, output, x.DType);
+    }
+
+    private readonly struct Body(CumulativeOp<TKernel> op, int outer, int length, int inner) : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T> => op.Scan(o.In(0), outer, length, inner, o.Out);
     }
 
     // Whole rows along the axis: row k of the result is row k-1 of the result combined with row k (inclusive) or

@@ -17,7 +17,7 @@ public static partial class Tf
 
 internal sealed class ReduceAnyOp(int[]? axes, bool keepDims) : ReduceOp("Any", DTypeSet.BoolOnly, axes, keepDims)
 {
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) => Reduce<bool, Kernel>(inputs[0], output);
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) => Reduce<bool, Kernel>(inputs[0].Read<bool>(), inputs[0].Shape, output.Write<bool>());
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {

@@ -1,5 +1,3 @@
-using Nabla.Kernels;
-
 namespace Nabla;
 
 /// <summary>Shared helpers of the reduction and scan ops: upfront validation for composites and axis splitting.</summary>
@@ -54,23 +52,5 @@ internal static class ReduceAxes
         }
 
         return count;
-    }
-
-    /// <summary>Widens a float16/bfloat16 tensor, runs a float reduction into a float buffer, transforms, narrows.</summary>
-    public static void RunWidened<TKernel>(Tensor x, bool[] mask, Tensor output, float scale)
-        where TKernel : IReduceKernel<float>
-    {
-        float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-        float[] result = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(output.Size, 1));
-        Span<float> r = result.AsSpan(0, output.Size);
-        Reduction.Run<float, TKernel>(wide.AsSpan(0, x.Size), x.Shape.Dims, mask, r);
-        if (scale != 1f)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(r, scale, r);
-        }
-
-        ReducedPrecision.Narrow(r, output.Buffer, output.DType, output.Size);
-        ReducedPrecision.Return(wide);
-        System.Buffers.ArrayPool<float>.Shared.Return(result);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Nabla;
@@ -19,33 +20,7 @@ public static partial class Tf
 internal sealed class ReduceMeanOp(int[]? axes, bool keepDims) : ReduceOp("Mean", DTypeSet.Numeric, axes, keepDims)
 {
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        Tensor x = inputs[0];
-        int count = ReduceAxes.ReducedCount(x.Shape, ReducedMask(x.Rank, x.Shape));
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32:
-                Reduce<int, NumericReduceKernel<int, ReduceSumOp.Kernel>>(x, output);
-                DivideInts(output.Write<int>(), count);
-                break;
-            case DTypeCode.Int64:
-                Reduce<long, NumericReduceKernel<long, ReduceSumOp.Kernel>>(x, output);
-                DivideInts(output.Write<long>(), count);
-                break;
-            case DTypeCode.Float32:
-                Reduce<float, NumericReduceKernel<float, ReduceSumOp.Kernel>>(x, output);
-                TensorPrimitives.Divide(output.Write<float>(), count, output.Write<float>());
-                break;
-            case DTypeCode.Float64:
-                Reduce<double, NumericReduceKernel<double, ReduceSumOp.Kernel>>(x, output);
-                TensorPrimitives.Divide(output.Write<double>(), count, output.Write<double>());
-                break;
-            default:
-                // Summed in float32 and divided before narrowing, so a large sum does not overflow float16.
-                ReduceAxes.RunWidened<NumericReduceKernel<float, ReduceSumOp.Kernel>>(x, ReducedMask(x.Rank, x.Shape), output, count == 0 ? float.NaN : 1f / count);
-                break;
-        }
-    }
+        => DTypeDispatch.Numeric(new Body(this), inputs, output, inputs[0].DType);
 
     // Each element contributes 1/count of itself to its mean.
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
@@ -56,19 +31,30 @@ internal sealed class ReduceMeanOp(int[]? axes, bool keepDims) : ReduceOp("Mean"
         result[0] = Tf.Divide(g, (double)Math.Max(count, 1));
     }
 
-    // C#'s integer division truncates toward zero, as C++'s (and so TensorFlow's) does; an empty mean stays 0.
-    private static void DivideInts<T>(Span<T> values, int count)
-        where T : System.Numerics.IBinaryInteger<T>
+    // The sum, then the division by the count (float16/bfloat16 are summed and divided in float32 before narrowing,
+    // so a large sum does not overflow). C#'s integer division truncates toward zero, as C++'s (and so TensorFlow's)
+    // does; an empty integer mean stays 0, an empty floating one is NaN (0 / 0).
+    private readonly struct Body(ReduceMeanOp op) : INumericBody
     {
-        if (count <= 1)
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T>
         {
-            return;
-        }
-
-        T c = T.CreateTruncating(count);
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] /= c;
+            Shape shape = o.Input(0).Shape;
+            Span<T> y = o.Out;
+            op.Reduce<T, NumericReduceKernel<T, ReduceSumOp.Kernel>>(o.In(0), shape, y);
+            int count = ReduceAxes.ReducedCount(shape, op.ReducedMask(shape.Rank, shape));
+            if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+            {
+                TensorPrimitives.Divide<T>(y, T.CreateTruncating(count), y);
+            }
+            else if (count > 1)
+            {
+                T c = T.CreateTruncating(count);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    y[i] /= c;
+                }
+            }
         }
     }
 }

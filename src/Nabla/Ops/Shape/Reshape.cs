@@ -79,7 +79,7 @@ internal sealed class ReshapeOp(int[] requested) : Op("Reshape")
     public override int AliasedInput => 0;
 
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)
-        => new(inputs[0].Buffer, spec.Shape, spec.DType);
+        => inputs[0].Alias(spec.Shape, spec.DType);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => throw new System.Diagnostics.UnreachableException("Reshape aliases its input's buffer in Evaluate.");

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -39,28 +38,18 @@ internal sealed class SortIndicesOp(string name, bool descending, int k) : Op(na
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+        => DTypeDispatch.Numeric(new Body(this, inputs[0].Shape.Dims[^1]), inputs, output, inputs[0].DType);
+
+    private readonly struct Body(SortIndicesOp op, int n) : INumericBody
     {
-        Tensor x = inputs[0];
-        int n = x.Shape.Dims[^1];
-        Span<int> result = output.Write<int>();
-        switch (x.DType.Code)
-        {
-            case DTypeCode.Int32: SortRows((int[])x.Buffer, x.Size, n, result); break;
-            case DTypeCode.Int64: SortRows((long[])x.Buffer, x.Size, n, result); break;
-            case DTypeCode.Float32: SortRows((float[])x.Buffer, x.Size, n, result); break;
-            case DTypeCode.Float64: SortRows((double[])x.Buffer, x.Size, n, result); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                SortRows(wide, x.Size, n, result);
-                ReducedPrecision.Return(wide);
-                break;
-        }
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, INumber<T> => op.SortRows(o.In(0), n, o.OutAs<int>());
     }
 
-    private void SortRows<T>(T[] values, int size, int n, Span<int> result)
+    private unsafe void SortRows<T>(ReadOnlySpan<T> values, int n, Span<int> result)
         where T : unmanaged, INumber<T>
     {
-        int rows = n == 0 ? 0 : size / n;
+        int rows = n == 0 ? 0 : values.Length / n;
         int kept = result.Length / System.Math.Max(rows, 1);
         int[] order = System.Buffers.ArrayPool<int>.Shared.Rent(n);
         Span<int> positions = order.AsSpan(0, n);
@@ -72,20 +61,25 @@ internal sealed class SortIndicesOp(string name, bool descending, int k) : Op(na
             }
 
             // Keys are unique (the position breaks ties), so the unstable introsort gives the stable order.
-            positions.Sort(new RowComparer<T>(values, r * n, descending));
+            fixed (T* row = values.Slice(r * n, n))
+            {
+                positions.Sort(new RowComparer<T>(row, descending));
+            }
+
             positions[..kept].CopyTo(result.Slice(r * kept, kept));
         }
 
         System.Buffers.ArrayPool<int>.Shared.Return(order);
     }
 
-    private readonly struct RowComparer<T>(T[] values, int offset, bool descending) : IComparer<int>
+    // Reads the row through a pointer: a comparer is a plain struct, which cannot hold a span.
+    private readonly unsafe struct RowComparer<T>(T* row, bool descending) : IComparer<int>
         where T : unmanaged, INumber<T>
     {
         public int Compare(int a, int b)
         {
-            T va = values[offset + a];
-            T vb = values[offset + b];
+            T va = row[a];
+            T vb = row[b];
             bool nanA = T.IsNaN(va), nanB = T.IsNaN(vb);
             int order = nanA || nanB ? nanA.CompareTo(nanB) : va.CompareTo(vb);
             if (descending)

@@ -1,5 +1,3 @@
-using Nabla.Kernels;
-
 namespace Nabla;
 
 public static partial class Tf
@@ -52,35 +50,38 @@ internal sealed class UniqueIndexOp(DType indexType) : Op("Unique")
     {
         Tensor x = inputs[0];
         int[] ranks = System.Buffers.ArrayPool<int>.Shared.Rent(x.Size);
-        Span<int> r = ranks.AsSpan(0, x.Size);
-        switch (x.DType.Code)
+        try
         {
-            case DTypeCode.Bool: Rank(x.Read<bool>(), r); break;
-            case DTypeCode.Int32: Rank(x.Read<int>(), r); break;
-            case DTypeCode.Int64: Rank(x.Read<long>(), r); break;
-            case DTypeCode.Float32: Rank(x.Read<float>(), r); break;
-            case DTypeCode.Float64: Rank(x.Read<double>(), r); break;
-            default:
-                float[] wide = ReducedPrecision.Widen(x.Buffer, x.DType, x.Size);
-                Rank<float>(wide.AsSpan(0, x.Size), r);
-                ReducedPrecision.Return(wide);
-                break;
-        }
-
-        if (indexType == DType.Int32)
-        {
-            r.CopyTo(output.Write<int>());
-        }
-        else
-        {
-            Span<long> y = output.Write<long>();
-            for (int i = 0; i < r.Length; i++)
+            Span<int> r = ranks.AsSpan(0, x.Size);
+            DTypeDispatch.NumericOrBool(new Body(ranks), inputs, output, x.DType);
+            if (indexType == DType.Int32)
             {
-                y[i] = r[i];
+                r.CopyTo(output.Write<int>());
+            }
+            else
+            {
+                Span<long> y = output.Write<long>();
+                for (int i = 0; i < r.Length; i++)
+                {
+                    y[i] = r[i];
+                }
             }
         }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(ranks);
+        }
+    }
 
-        System.Buffers.ArrayPool<int>.Shared.Return(ranks);
+    // Bools rank as their 0/1 bytes, float16/bfloat16 as their (exact) float32 values.
+    private readonly struct Body(int[] ranks) : INumericBody
+    {
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, System.Numerics.INumber<T>
+        {
+            ReadOnlySpan<T> x = o.In(0);
+            Rank(x, ranks.AsSpan(0, x.Length));
+        }
     }
 
     private static void Rank<T>(ReadOnlySpan<T> x, Span<int> ranks)

@@ -175,30 +175,23 @@ internal sealed class RecurrentSequenceOp : Op
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        if (output.DType == DType.Float32)
-        {
-            Run<float>(inputs, output);
-        }
-        else
-        {
-            Run<double>(inputs, output);
-        }
-    }
+        => DTypeDispatch.Float(new Body(this), inputs, output, output.DType);
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => RecurrentSequenceGradient.Compute(this, inputs, output, upstream, needsGradient, result);
 
-    private void Run<T>(ReadOnlySpan<Tensor> inputs, Tensor output)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private readonly struct Body(RecurrentSequenceOp op) : IFloatBody
     {
-        Tensor xw = inputs[0];
-        int units = inputs[1].Shape[0];
-        ReadOnlySpan<T> bias = HasBias ? inputs[2 + StateCount].Read<T>() : default;
-        ReadOnlySpan<bool> mask = HasMask ? inputs[^1].Read<bool>() : default;
-        ReadOnlySpan<T> c0 = StateCount == 2 ? inputs[3].Read<T>() : default;
-        RecurrentKernels.Run(Cell, xw.Read<T>(), inputs[1].Read<T>(), bias, inputs[2].Read<T>(), c0, mask, output.Write<T>(),
-            xw.Shape[0], xw.Shape[1], units);
+        public void Run<T>(in Operands<T> o)
+            where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            Shape xw = o.Input(0).Shape;
+            int units = o.Input(1).Shape[0];
+            ReadOnlySpan<T> bias = op.HasBias ? o.In(2 + op.StateCount) : default;
+            ReadOnlySpan<bool> mask = op.HasMask ? o.InAs<bool>(o.Count - 1) : default;
+            ReadOnlySpan<T> c0 = op.StateCount == 2 ? o.In(3) : default;
+            RecurrentKernels.Run(op.Cell, o.In(0), o.In(1), bias, o.In(2), c0, mask, o.Out, xw[0], xw[1], units);
+        }
     }
 
     private void Check(bool condition, string message)

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using Nabla.Distributed.Collectives;
+
+namespace Nabla.Distributed.Benchmarks;
+
+/// <summary>The all-reduce sweep, with the C baseline's sizes, repetitions and timing rule (benchmarks/distributed/allreduce.c).</summary>
+internal static class AllReduceBenchmark
+{
+    public static void Run(MultiWorkerMirroredStrategy strategy, long maxBytes)
+    {
+        Collectives.Collectives collectives = strategy.CollectivesForBenchmarks;
+        float[] data = new float[maxBytes / 4];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = i % 7 * 0.25f;
+        }
+
+        foreach (string variant in new[] { "managed-buffer", "managed-buffer-unchecked", "strategy-tensor" })
+        {
+            for (long bytes = 1024; bytes <= maxBytes; bytes *= 4)
+            {
+                int count = (int)(bytes / 4);
+                int repetitions = (int)Math.Clamp((256L << 20) / bytes, 5, 2000);
+                Tensor tensor = Tf.Constant(data.AsSpan(0, count), new Shape(count));
+                strategy.Barrier();
+                long start = 0;
+                for (int i = -3; i < repetitions; i++)
+                {
+                    if (i == 0)
+                    {
+                        start = Stopwatch.GetTimestamp();
+                    }
+
+                    switch (variant)
+                    {
+                        case "managed-buffer":
+                            collectives.AllReduceSum(data.AsSpan(0, count), Purpose.User, "benchmark");
+                            break;
+                        case "managed-buffer-unchecked":
+                            collectives.AllReduceSum(data.AsSpan(0, count), Purpose.User, "benchmark", checkAgreement: false);
+                            break;
+                        default:
+                            tensor = strategy.AllReduce(tensor);
+                            break;
+                    }
+
+                    if (i % 16 == 0)
+                    {
+                        for (int k = 0; k < count; k += 1024)
+                        {
+                            data[k] = 1;
+                        }
+
+                        if (variant == "strategy-tensor")
+                        {
+                            tensor = Tf.Constant(data.AsSpan(0, count), new Shape(count));
+                        }
+                    }
+                }
+
+                double microseconds = Stopwatch.GetElapsedTime(start).TotalMicroseconds / repetitions;
+                if (strategy.IsChief)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant} {bytes} {microseconds:0.00}"));
+                }
+            }
+        }
+    }
+}

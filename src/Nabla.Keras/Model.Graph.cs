@@ -1,0 +1,102 @@
+using Nabla.Keras.Distribute;
+using Nabla.Keras.Optimizers;
+
+namespace Nabla.Keras;
+
+public partial class Model
+{
+    private PolymorphicFunction<Func<Tensor, Tensor, (Tensor, Tensor)>>? _trainFunction;
+    private PolymorphicFunction<Func<Tensor, Tensor, (Tensor, Tensor)>>? _testFunction;
+    private PolymorphicFunction<Func<Tensor, Tensor>>? _predictFunction;
+
+    /// <summary>
+    /// Whether <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c> and <see cref="TrainOnBatch"/> run their
+    /// steps eagerly, op by op (Keras's <c>run_eagerly</c>). False by default: each step is a traced
+    /// <see cref="Tf.Function{T1, T2, TResult}(Func{T1, T2, TResult}, TensorSpec[], bool, string)"/>, traced once per
+    /// batch shape (the last, smaller batch of an epoch traces once more) and run as an optimized graph. Steps run
+    /// eagerly anyway under <see cref="Tf.Config.RunFunctionsEagerly"/> and under a distribution strategy; a subclass
+    /// that overrides <see cref="TrainStep"/> runs its own code.
+    /// </summary>
+    public bool RunEagerly { get; set; }
+
+    /// <summary>Forgets the traced steps (a new optimizer, loss or metrics make new graphs).</summary>
+    private void ResetTracedSteps()
+    {
+        _trainFunction = null;
+        _testFunction = null;
+        _predictFunction = null;
+    }
+
+    // Steps are traced unless run eagerly or distributed (the strategy's collectives run eagerly between steps). A
+    // subclass overriding TrainStep runs its own code, traced only where it calls the base.
+    private bool TracesSteps => !RunEagerly && (DistributeStrategy ?? Distribution.Current) is null;
+
+    /// <summary>One training step's loss (penalties included) and predictions, traced unless run eagerly.</summary>
+    private (Tensor Loss, Tensor Predictions) RunTrainStep(Tensor x, Tensor y, Optimizer optimizer, Losses.Loss loss)
+    {
+        if (!TracesSteps)
+        {
+            return ComputeTrainStep(x, y, optimizer, loss);
+        }
+
+        optimizer.PrepareTracedStep();
+        _trainFunction ??= Tf.Function((Tensor bx, Tensor by) => ComputeTrainStep(bx, by, optimizer, loss), name: "train_function");
+        return _trainFunction.Invoke(x, y);
+    }
+
+    /// <summary>One evaluation step's loss (penalties included) and predictions, traced unless run eagerly.</summary>
+    private (Tensor Loss, Tensor Predictions) RunTestStep(Tensor x, Tensor y, Losses.Loss loss)
+    {
+        if (!TracesSteps)
+        {
+            return ComputeTestStep(x, y, loss);
+        }
+
+        _testFunction ??= Tf.Function((Tensor bx, Tensor by) => ComputeTestStep(bx, by, loss), name: "test_function");
+        return _testFunction.Invoke(x, y);
+    }
+
+    /// <summary>One prediction step, traced unless run eagerly.</summary>
+    private Tensor RunPredictStep(Tensor x)
+    {
+        if (!TracesSteps)
+        {
+            return Apply(x, training: false);
+        }
+
+        _predictFunction ??= Tf.Function((Tensor bx) => Apply(bx, training: false), name: "predict_function");
+        return _predictFunction.Invoke(x);
+    }
+
+    // Forward in training mode, loss plus penalties, gradients, update: the body of TrainStep as tensors.
+    private (Tensor Loss, Tensor Predictions) ComputeTrainStep(Tensor x, Tensor y, Optimizer optimizer, Losses.Loss loss)
+    {
+        Tensor value;
+        Tensor yPred;
+        var tape = new GradientTape();
+        using (tape)
+        {
+            yPred = Apply(x, training: true);
+            value = loss.Call(y, yPred);
+            if (value.Rank > 0)
+            {
+                value = Tf.ReduceMean(value);
+            }
+
+            value = AddRegularizationLosses(value);
+        }
+
+        IReadOnlyList<Variable> variables = TrainableVariables;
+        Tensor?[] gradients = tape.Gradient(value, [.. variables]);
+        optimizer.ApplyGradients(gradients, variables);
+        return (value, yPred);
+    }
+
+    private (Tensor Loss, Tensor Predictions) ComputeTestStep(Tensor x, Tensor y, Losses.Loss loss)
+    {
+        Tensor yPred = Apply(x, training: false);
+        Tensor value = loss.Call(y, yPred);
+        value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
+        return (value, yPred);
+    }
+}
