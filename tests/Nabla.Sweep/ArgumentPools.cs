@@ -95,7 +95,6 @@ internal static class ArgumentPools
         new("-1", () => (TensorIndex)(-1)),
         new("int.MaxValue", () => (TensorIndex)int.MaxValue),
         new("int.MinValue", () => (TensorIndex)int.MinValue),
-        new("Slice(step 0)", () => TensorIndex.Slice(null, null, 0)),
         new("Slice(min,max,-1)", () => TensorIndex.Slice(int.MinValue, int.MaxValue, -1)),
         new("Slice(min,max,int.MinValue)", () => TensorIndex.Slice(int.MinValue, int.MaxValue, int.MinValue)),
         new("NewAxis", () => TensorIndex.NewAxis),
@@ -110,7 +109,7 @@ internal static class ArgumentPools
         new("[..., ...]", () => new[] { TensorIndex.Ellipsis, TensorIndex.Ellipsis }),
         new("[NewAxis x300]", () => Enumerable.Repeat(TensorIndex.NewAxis, 300).ToArray()),
         new("[0,0,0]", () => new TensorIndex[] { 0, 0, 0 }),
-        new("[Slice(step 0), -1]", () => new[] { TensorIndex.Slice(null, null, 0), -1 }),
+        new("[Slice(min,max,int.MinValue), -1]", () => new[] { TensorIndex.Slice(int.MinValue, int.MaxValue, int.MinValue), -1 }),
     ];
 
     private static readonly Candidate[] s_unaryFunctions =

@@ -69,7 +69,7 @@ internal static class CaseRunner
             }
             catch (Exception exception)
             {
-                return Classify(exception, sweepCase.Target);
+                return Classify(exception, sweepCase.Target, arguments);
             }
 
             made.Add(result);
@@ -107,7 +107,7 @@ internal static class CaseRunner
         return value;
     }
 
-    private static (string, string) Classify(Exception exception, MethodBase target)
+    private static (string, string) Classify(Exception exception, MethodBase target, object?[] arguments)
     {
         if (exception.Message.Contains(UserException, StringComparison.Ordinal) || exception.InnerException?.Message.Contains(UserException, StringComparison.Ordinal) == true)
         {
@@ -130,8 +130,20 @@ internal static class CaseRunner
             return ("message", $"parameter name '{name}' is not one of {SweepCases.Name(target)}'s: " + Describe(exception));
         }
 
+        // A null check must name the argument that was null (Atan2 once named y for a null x).
+        if (exception is ArgumentNullException { ParamName: { } nullName } &&
+            Array.FindIndex(target.GetParameters(), p => p.Name == nullName) is int position and >= 0 &&
+            arguments[position] is { } given && !ContainsNull(given))
+        {
+            return ("message", $"null check names '{nullName}', which was not null: " + Describe(exception));
+        }
+
         return ("clean", string.Empty);
     }
+
+    // A list with a null element is rightly named by the list's parameter.
+    private static bool ContainsNull(object value)
+        => value is System.Collections.IEnumerable items and not string && items.Cast<object?>().Any(item => item is null);
 
     private static bool NamesAParameter(MethodBase target, string name)
         => target.GetParameters().Any(p => p.Name == name) || (target.IsSpecialName && name == "value");

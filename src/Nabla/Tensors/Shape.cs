@@ -127,7 +127,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <summary>Wraps an array the caller promises never to modify again.</summary>
     internal static Shape FromOwnedArray(int[] dims)
     {
-        CheckRank(dims.Length, nameof(dims));
+        CheckRank(dims.Length, paramName: null); // an op's output shape: no parameter of the caller's to name
         return new(dims, false);
     }
 
@@ -141,7 +141,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 
     // Every shape is made through a constructor, Partial or FromOwnedArray, so this one check bounds the rank
     // everywhere: the formatter, broadcasting and the kernels' per-axis loops can then never run away.
-    private static void CheckRank(int rank, string paramName)
+    private static void CheckRank(int rank, string? paramName)
     {
         if (rank > MaxRank)
         {
@@ -158,6 +158,16 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     {
         long size = 1;
         bool tooLarge = false;
+        foreach (int d in dims)
+        {
+            if (d < 0)
+            {
+                // Only an op's own arithmetic can get here (constructors refuse negative dimensions): never let a
+                // wrapped dimension reach an allocation.
+                throw new ArgumentException($"Shape {Format(dims)} has a negative dimension.");
+            }
+        }
+
         foreach (int d in dims)
         {
             if (d == 0)

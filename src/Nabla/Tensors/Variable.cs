@@ -139,7 +139,11 @@ public class Variable : Tensor
 
     private Tensor Checked(Tensor value, string operation)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        if (value is null)
+        {
+            throw new ArgumentNullException(null, $"Cannot {operation} null to variable '{Name}'.");
+        }
+
         if (value.IsWeak)
         {
             value = DTypeRules.ConvertWeak(value, DType, operation);
