@@ -44,12 +44,7 @@ public partial class Model
     {
         CheckData("Fit", x, y);
         CheckBatchSize("Fit", batchSize);
-        RequireCompiled("training");
-        if (epochs < 0 || initialEpoch < 0 || verbose is < 0 or > 2)
-        {
-            throw new ArgumentException(
-                $"Fit: epochs and initialEpoch must be non-negative and verbose 0, 1 or 2, got {epochs}, {initialEpoch} and {verbose}.");
-        }
+        CheckFitArguments(epochs, initialEpoch, verbose);
 
         // Keras's autocasting, once for the whole set rather than per batch: a double[,] trains a float32 model.
         (Tensor[] trainX, Tensor[] trainY, Tensor[]? valX, Tensor[]? valY) = SplitValidation(CastInputs(x), y, validationSplit, validationData);
@@ -64,28 +59,8 @@ public partial class Model
         }
 
         using IDisposable? distributed = strategy is null ? null : Distribution.Enter(strategy);
-        var history = new History();
-        var all = new List<Callback>();
-        TextWriter? writer = verbose == 0 || strategy is { WorkerIndex: not 0 } ? null : output ?? Console.Out;
-        if (writer is not null)
-        {
-            bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
-            all.Add(new ProgbarLogger(writer, isTerminal && verbose == 1));
-        }
-
-        all.AddRange(callbacks ?? []);
-        all.Add(history);
-        var parameters = new TrainingParameters(epochs, steps, verbose);
-        foreach (Callback c in all)
-        {
-            c.SetModel(this);
-            c.SetParams(parameters);
-        }
-
-        var list = new CallbackList(all);
-        History = history;
-        ProgressWriter = writer;
-        StopTraining = false;
+        CallbackList list = BeginFit(new TrainingParameters(epochs, steps, verbose), callbacks, output, interactive, out History history,
+            printProgress: strategy is not { WorkerIndex: not 0 });
 #pragma warning disable CA5394 // Shuffling training data is not security sensitive.
         // Without a seed, the shuffle seed is drawn from Tf.Random, so Tf.Random.SetSeed makes Fit reproducible.
         int shuffleSeed = seed ?? (shuffle ? (int)Tf.Random.Uniform([], 0, int.MaxValue, DType.Float64).Item<double>() : 0);
@@ -158,6 +133,44 @@ public partial class Model
         list.TrainEnd(logs);
         ProgressWriter = null;
         return history;
+    }
+
+    // Keras's checks of fit's common arguments (the model must be compiled).
+    private void CheckFitArguments(int epochs, int initialEpoch, int verbose)
+    {
+        RequireCompiled("training");
+        if (epochs < 0 || initialEpoch < 0 || verbose is < 0 or > 2)
+        {
+            throw new ArgumentException(
+                $"Fit: epochs and initialEpoch must be non-negative and verbose 0, 1 or 2, got {epochs}, {initialEpoch} and {verbose}.");
+        }
+    }
+
+    // The callbacks of a Fit: the progress bar (unless silent), the user's, then the History; each told the model and the run's parameters.
+    private CallbackList BeginFit(TrainingParameters parameters, IEnumerable<Callback>? callbacks, TextWriter? output, bool? interactive,
+        out History history, bool printProgress = true)
+    {
+        history = new History();
+        var all = new List<Callback>();
+        TextWriter? writer = parameters.Verbose == 0 || !printProgress ? null : output ?? Console.Out;
+        if (writer is not null)
+        {
+            bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
+            all.Add(new ProgbarLogger(writer, isTerminal && parameters.Verbose == 1));
+        }
+
+        all.AddRange(callbacks ?? []);
+        all.Add(history);
+        foreach (Callback c in all)
+        {
+            c.SetModel(this);
+            c.SetParams(parameters);
+        }
+
+        History = history;
+        ProgressWriter = writer;
+        StopTraining = false;
+        return new CallbackList(all);
     }
 
     // The metrics of all workers under a strategy: means over each worker's samples so far, weighted by their count.

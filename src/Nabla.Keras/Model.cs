@@ -241,10 +241,17 @@ public partial class Model : Layer
         }
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = new EvaluationResult(evaluate(), returnDict);
+        Dictionary<string, double> logs = evaluate();
+        return EvaluationSummary(logs, (x[0].Shape[0] + batchSize - 1) / batchSize, started, verbose, returnDict, output);
+    }
+
+    // Evaluate's result, and Keras's one-line report of it when verbose (by the chief only, under a strategy).
+    private EvaluationResult EvaluationSummary(Dictionary<string, double> logs, int steps, long started, int verbose, bool returnDict,
+        TextWriter? output)
+    {
+        var result = new EvaluationResult(logs, returnDict);
         if (verbose > 0 && (DistributeStrategy ?? Distribution.Current) is null or { WorkerIndex: 0 })
         {
-            int steps = (x[0].Shape[0] + batchSize - 1) / batchSize;
             double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             (output ?? Console.Out).WriteLine(Callbacks.ProgbarLogger.SummaryLine(steps, seconds, result.ToDictionary()));
         }
@@ -285,6 +292,15 @@ public partial class Model : Layer
         }
 
         return strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), samples);
+    }
+
+    // One evaluation batch (Keras's test_step): inference-mode predictions, the loss with its penalties, the metrics.
+    private void TestStep(Tensor x, Tensor y, Loss loss)
+    {
+        Tensor yPred = Apply(x, training: false);
+        Tensor value = loss.Call(y, yPred);
+        value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
+        UpdateMetrics(ToDouble(value), y, yPred, x.Rank > 0 ? x.Shape[0] : 1);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Nabla.Data;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Losses;
 using Nabla.Keras.Optimizers;
@@ -145,5 +146,37 @@ public class TracedStepsTests
         model.Compile(new Adam(0.01), new SparseCategoricalCrossentropy(fromLogits: true));
         model.Fit(x[..64], y[..64], epochs: 2, batchSize: 32, verbose: 0);
         Assert.Equal(afterFirst + 1, counter.Calls);
+    }
+
+    [Fact]
+    public void FitOnADataset_Traced_RunsTheLayersCodeOncePerBatchShape_AndMatchesTheTensorOverload()
+    {
+        (Tensor x, Tensor y) = ThreeClasses();
+        (Sequential model, CountingLayer counter) = Build();
+        (Sequential tensors, _) = Build();
+        tensors.SetWeights([.. model.Weights.Select(w => Tf.Constant(w.ToArray<float>(), w.Shape))]);
+        model.Compile(new SGD(0.1), new SparseCategoricalCrossentropy(fromLogits: true));
+        tensors.Compile(new SGD(0.1), new SparseCategoricalCrossentropy(fromLogits: true));
+        int afterBuild = counter.Calls;
+        Dataset<(Tensor, Tensor)> batches = Dataset.FromTensorSlices(x, y).Batch(32);
+        History history = model.Fit(batches, epochs: 3, verbose: 0);
+
+        // The dataset's batches of 32 and 4 take the same traced train step as Fit on tensors: two traces for 12 steps.
+        Assert.Equal(afterBuild + 2, counter.Calls);
+        History expected = tensors.Fit(x, y, epochs: 3, batchSize: 32, verbose: 0, shuffle: false);
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            Assert.Equal(expected.Loss[epoch], history.Loss[epoch], 1e-5);
+        }
+
+        // Evaluate and Predict on the dataset trace once per batch shape too (two shapes each), then reuse the graphs.
+        int afterFit = counter.Calls;
+        double loss = model.EvaluateMetrics(batches)["loss"];
+        model.Predict(batches);
+        Assert.Equal(afterFit + 4, counter.Calls);
+        model.EvaluateMetrics(batches);
+        model.Predict(batches);
+        Assert.Equal(afterFit + 4, counter.Calls);
+        Assert.Equal(tensors.EvaluateMetrics(x, y)["loss"], loss, 1e-5);
     }
 }

@@ -64,9 +64,9 @@ public abstract class Callback
 
 /// <summary>What <see cref="Model.Fit(Tensor, Tensor, int, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> tells its callbacks about the run (Keras's <c>callback.params</c>).</summary>
 /// <param name="Epochs">The number of epochs asked for.</param>
-/// <param name="Steps">The number of batches per epoch.</param>
+/// <param name="Steps">The number of batches per epoch; null when unknown (a dataset whose length is known only by iterating it).</param>
 /// <param name="Verbose">The verbosity (0 silent, 1 progress bar, 2 one line per epoch).</param>
-public sealed record TrainingParameters(int Epochs, int Steps, int Verbose);
+public sealed record TrainingParameters(int Epochs, int? Steps, int Verbose);
 
 /// <summary>Calls a list of callbacks in order.</summary>
 internal sealed class CallbackList(IReadOnlyList<Callback> callbacks)

@@ -19,7 +19,8 @@ public sealed class ProgbarLogger : Callback
     private readonly double _interval;
     private readonly Stopwatch _clock = new();
     private int _epochs;
-    private int _target;
+    private int _target;   // 0 when the number of steps is unknown
+    private int _seen;
     private int _previousWidth;
     private double _lastUpdate;
 
@@ -47,6 +48,7 @@ public sealed class ProgbarLogger : Callback
     {
         _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}/{_epochs}"));
         _previousWidth = 0;
+        _seen = 0;
         _lastUpdate = double.NegativeInfinity;
         _clock.Restart();
     }
@@ -56,7 +58,8 @@ public sealed class ProgbarLogger : Callback
     {
         ArgumentNullException.ThrowIfNull(logs);
         int current = batch + 1;
-        if (_interactive && current < _target)
+        _seen = current;
+        if (_interactive && (_target <= 0 || current < _target))
         {
             Update(current, logs, finalize: false);
         }
@@ -66,6 +69,11 @@ public sealed class ProgbarLogger : Callback
     public override void OnEpochEnd(int epoch, IDictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
+        if (_target <= 0)
+        {
+            _target = _seen;   // as Keras: an unknown step count is learned from the first epoch
+        }
+
         Update(_target, logs, finalize: true);
         _writer.Flush();
     }
@@ -125,6 +133,11 @@ public sealed class ProgbarLogger : Callback
 
     private static string Count(int current, int target)
     {
+        if (target <= 0)
+        {
+            return current.ToString(CultureInfo.InvariantCulture).PadLeft(7) + "/Unknown";   // Keras's count without a target
+        }
+
         string digits = Math.Max(target, 1).ToString(CultureInfo.InvariantCulture);
         return current.ToString(CultureInfo.InvariantCulture).PadLeft(digits.Length) + "/" + digits;
     }
@@ -153,13 +166,13 @@ public sealed class ProgbarLogger : Callback
         }
 
         _lastUpdate = now;
-        string bar = Bar(current, _target);
+        string bar = _target > 0 ? Bar(current, _target) : Count(current, 0);
         var info = new StringBuilder();
         if (finalize)
         {
             info.Append(string.Create(CultureInfo.InvariantCulture, $" - {now:0}s")).Append(FormatTimePerStep(perStep));
         }
-        else
+        else if (_target > 0)
         {
             info.Append(" - ETA: ").Append(FormatEta(perStep * (_target - current)));
         }

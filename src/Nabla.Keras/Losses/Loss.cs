@@ -49,6 +49,9 @@ public abstract class Loss
     [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Keras's name (loss.__call__).")]
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        (yTrue, yPred) = SqueezeOrExpandToSameRank(yTrue, yPred);
         Tensor values = Compute(yTrue, yPred);
         if (sampleWeight is not null)
         {
@@ -88,6 +91,28 @@ public abstract class Loss
         "log_cosh" or "logcosh" or "LogCosh" => new LogCosh(),
         _ => throw new ArgumentException($"Could not interpret loss identifier: '{name}'.", nameof(name)),
     };
+
+    /// <summary>
+    /// Keras's <c>squeeze_or_expand_to_same_rank</c>, applied to targets and predictions before every built-in loss
+    /// and metric: when the ranks differ by one and the higher-rank side ends in an axis of 1, a rank-1 other side
+    /// gains that axis (targets of shape (n) against predictions of shape (n, 1) become (n, 1)) and a higher-rank
+    /// other side loses it from the first one. Anything else is left as it is (so the shapes are then checked, never
+    /// broadcast to (n, n)).
+    /// </summary>
+    internal static (Tensor X1, Tensor X2) SqueezeOrExpandToSameRank(Tensor x1, Tensor x2)
+    {
+        if (x1.Rank == x2.Rank + 1 && x1.Shape[x1.Rank - 1] == 1)
+        {
+            return x2.Rank == 1 ? (x1, Tf.ExpandDims(x2, -1)) : (Tf.Squeeze(x1, [x1.Rank - 1]), x2);
+        }
+
+        if (x2.Rank == x1.Rank + 1 && x2.Shape[x2.Rank - 1] == 1)
+        {
+            return x1.Rank == 1 ? (Tf.ExpandDims(x1, -1), x2) : (x1, Tf.Squeeze(x2, [x2.Rank - 1]));
+        }
+
+        return (x1, x2);
+    }
 
     /// <summary>values · sampleWeight after Keras's rank alignment (a trailing axis of 1 on either side is squeezed).</summary>
     private Tensor Weighted(Tensor values, Tensor sampleWeight)

@@ -25,6 +25,8 @@ public class MeanMetricWrapper : Metric
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
+        // Keras's metric functions align the ranks first: (n) targets against (n, 1) predictions compare per sample.
+        (yTrue, yPred) = Losses.Loss.SqueezeOrExpandToSameRank(yTrue, yPred);
         _mean.UpdateState(_fn(yTrue, yPred), sampleWeight);
     }
 

@@ -71,6 +71,25 @@ internal static class DTypeRules
             throw new ArgumentException($"Cannot convert {shown} to EagerTensor of dtype bool in {op}.");
         }
 
+        if (dtype.IsNarrowInteger && value.DType != DType.Bool)
+        {
+            // TensorFlow refuses a Python number out of a narrow dtype's range (uint8 + 300) rather than wrapping it.
+            (double min, double max) = dtype.Code switch
+            {
+                DTypeCode.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+                DTypeCode.UInt8 => (byte.MinValue, byte.MaxValue),
+                _ => ((double)short.MinValue, (double)short.MaxValue),
+            };
+            foreach (double d in ConvertDirect(value, DType.Float64).Read<double>())
+            {
+                if (d < min || d > max)
+                {
+                    throw new ArgumentException(
+                        $"Cannot convert {d.ToString(System.Globalization.CultureInfo.InvariantCulture)} to EagerTensor of dtype {dtype} in {op}: it is out of range [{min}, {max}].");
+                }
+            }
+        }
+
         if (dtype.IsInteger && value.DType.IsFloating)
         {
             Tensor asDouble = ConvertDirect(value, DType.Float64);
@@ -222,7 +241,10 @@ internal readonly record struct DTypeSet(int Mask)
     // Computed once: ops built per call (reductions with axes) read these in their constructors.
     public static DTypeSet Floating { get; } = Of(DType.Float16, DType.BFloat16, DType.Float32, DType.Float64);
 
-    public static DTypeSet Numeric { get; } = Floating | Of(DType.Int32, DType.Int64);
+    public static DTypeSet Numeric { get; } = Floating | Of(DType.Int8, DType.UInt8, DType.Int16, DType.Int32, DType.Int64);
+
+    // The dtypes of TensorFlow's CPU MatMul, Einsum and random integers: no 8- or 16-bit integers.
+    public static DTypeSet WideNumeric { get; } = Floating | Of(DType.Int32, DType.Int64);
 
     public static DTypeSet All { get; } = Numeric | Of(DType.Bool);
 
