@@ -86,7 +86,7 @@ public sealed partial class GradientTape
         if (value is not (UnconnectedGradients.None or UnconnectedGradients.Zero))
         {
             throw new ArgumentException(
-                $"Unknown value for unconnectedGradients (TensorFlow's unconnected_gradients): '{value}'.");
+                $"Unknown value for unconnected_gradients: '{value}' (the unconnectedGradients argument).");
         }
     }
 
