@@ -59,8 +59,8 @@ internal static class BranchTracer
             var outputs = new SymbolicTensor[results.Length];
             for (int i = 0; i < outputs.Length; i++)
             {
-                ArgumentNullException.ThrowIfNull(results[i], name);
-                outputs[i] = tracing.ToGraph(results[i]);
+                outputs[i] = tracing.ToGraph(results[i] ?? throw new InvalidOperationException(
+                    $"The {name} function of '{outer.Graph.Name}' returned null as its tensor {i}."));
             }
 
             graph.SetOutputs(outputs);

@@ -27,7 +27,7 @@ public static partial class Tf
         ArgumentNullException.ThrowIfNull(pred);
         ArgumentNullException.ThrowIfNull(trueFn);
         ArgumentNullException.ThrowIfNull(falseFn);
-        ControlFlow.RequireBoolScalar("cond", "pred", pred);
+        ControlFlow.RequireBoolScalar("cond", "pred", pred, nameof(pred));
         if (ExecutionContext.Current is TracingContext tracing)
         {
             // A variable becomes a read when the graph runs; a concrete tensor a constant whose value is known now.
@@ -54,6 +54,7 @@ public static partial class Tf
     {
         ArgumentNullException.ThrowIfNull(cond);
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(loopVar);
         return WhileLoop(vars => cond(vars[0]), vars => [body(vars[0])], [loopVar], maximumIterations)[0];
     }
 
@@ -90,14 +91,14 @@ public static partial class Tf
         for (int iteration = 0; maximumIterations is not { } most || iteration < most; iteration++)
         {
             Tensor go = cond(vars);
-            ControlFlow.RequireBoolScalar("while_loop", "cond's result", go);
+            ControlFlow.RequireBoolScalar("while_loop", "cond's result", go, nameof(cond));
             if (!go.Item<bool>())
             {
                 break;
             }
 
             Tensor[] next = body(vars);
-            ControlFlow.RequireSameStructure("while_loop", "the body's result", vars, next);
+            ControlFlow.RequireSameStructure("while_loop", "the body's result", vars, next, nameof(body));
             vars = next;
         }
 
