@@ -46,6 +46,18 @@ internal static class TensorBytes
         {
             tensor.CopyTo(MemoryMarshal.Cast<byte, Half>(destination));
         }
+        else if (dtype == DType.Int8)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, sbyte>(destination));
+        }
+        else if (dtype == DType.UInt8)
+        {
+            tensor.CopyTo(destination);
+        }
+        else if (dtype == DType.Int16)
+        {
+            tensor.CopyTo(MemoryMarshal.Cast<byte, short>(destination));
+        }
         else if (dtype == DType.BFloat16)
         {
             tensor.CopyTo(MemoryMarshal.Cast<byte, BFloat16>(destination));
@@ -82,6 +94,21 @@ internal static class TensorBytes
         if (dtype == DType.Float16)
         {
             return Tf.Constant(MemoryMarshal.Cast<byte, Half>(bytes), shape);
+        }
+
+        if (dtype == DType.Int8)
+        {
+            return Tf.Constant(MemoryMarshal.Cast<byte, sbyte>(bytes), shape);
+        }
+
+        if (dtype == DType.UInt8)
+        {
+            return Tf.Constant(bytes, shape);
+        }
+
+        if (dtype == DType.Int16)
+        {
+            return Tf.Constant(MemoryMarshal.Cast<byte, short>(bytes), shape);
         }
 
         return dtype == DType.BFloat16

@@ -105,6 +105,9 @@ public static class SafeTensors
 
         return entry.DType.Name switch
         {
+            "int8" => Tf.Constant(MemoryMarshal.Cast<byte, sbyte>(bytes), entry.Shape),
+            "uint8" => Tf.Constant(bytes, entry.Shape),
+            "int16" => Tf.Constant(MemoryMarshal.Cast<byte, short>(bytes), entry.Shape),
             "int32" => Tf.Constant(MemoryMarshal.Cast<byte, int>(bytes), entry.Shape),
             "int64" => Tf.Constant(MemoryMarshal.Cast<byte, long>(bytes), entry.Shape),
             "float16" => Tf.Constant(MemoryMarshal.Cast<byte, Half>(bytes), entry.Shape),
@@ -175,6 +178,9 @@ public static class SafeTensors
     private static ReadOnlySpan<byte> Bytes(Tensor tensor) => tensor.DType.Name switch
     {
         "bool" => MemoryMarshal.AsBytes<bool>(tensor.ToArray<bool>()),
+        "int8" => MemoryMarshal.AsBytes<sbyte>(tensor.ToArray<sbyte>()),
+        "uint8" => tensor.ToArray<byte>(),
+        "int16" => MemoryMarshal.AsBytes<short>(tensor.ToArray<short>()),
         "int32" => MemoryMarshal.AsBytes<int>(tensor.ToArray<int>()),
         "int64" => MemoryMarshal.AsBytes<long>(tensor.ToArray<long>()),
         "float16" => MemoryMarshal.AsBytes<Half>(tensor.ToArray<Half>()),

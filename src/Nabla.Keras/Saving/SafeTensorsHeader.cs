@@ -46,6 +46,21 @@ internal sealed class SafeTensorsHeader
             return "BOOL";
         }
 
+        if (dtype == DType.Int8)
+        {
+            return "I8";
+        }
+
+        if (dtype == DType.UInt8)
+        {
+            return "U8";
+        }
+
+        if (dtype == DType.Int16)
+        {
+            return "I16";
+        }
+
         if (dtype == DType.Int32)
         {
             return "I32";
@@ -73,6 +88,9 @@ internal sealed class SafeTensorsHeader
     public static DType? FromTag(string tag) => tag switch
     {
         "BOOL" => DType.Bool,
+        "I8" => DType.Int8,
+        "U8" => DType.UInt8,
+        "I16" => DType.Int16,
         "I32" => DType.Int32,
         "I64" => DType.Int64,
         "F16" => DType.Float16,
@@ -187,7 +205,7 @@ internal sealed class SafeTensorsHeader
 
         string tag = dtypeElement.GetString()!;
         DType dtype = FromTag(tag)
-            ?? throw Invalid(path, $"tensor '{name}' has dtype \"{tag}\", which Nabla does not support (BOOL, I32, I64, F16, BF16, F32, F64)");
+            ?? throw Invalid(path, $"tensor '{name}' has dtype \"{tag}\", which Nabla does not support (BOOL, I8, U8, I16, I32, I64, F16, BF16, F32, F64)");
         long[] dims = ReadIntegers(value, "shape", name, path, expectedCount: null);
         long[] offsets = ReadIntegers(value, "data_offsets", name, path, expectedCount: 2);
         long elements = 1;

@@ -7,7 +7,8 @@ namespace Nabla.IO;
 internal readonly record struct NpyDType(string Descr, DType DType, int ItemSize, bool BigEndian)
 {
     /// <summary>
-    /// The descr Nabla writes for <paramref name="dtype"/>, as NumPy writes it: <c>|b1</c>, <c>&lt;i4</c>, <c>&lt;i8</c>,
+    /// The descr Nabla writes for <paramref name="dtype"/>, as NumPy writes it: <c>|b1</c>, <c>|i1</c>, <c>|u1</c>,
+    /// <c>&lt;i2</c>, <c>&lt;i4</c>, <c>&lt;i8</c>,
     /// <c>&lt;f2</c>, <c>&lt;f4</c>, <c>&lt;f8</c>; bfloat16 as <c>&lt;V2</c>, the two raw bytes that <c>ml_dtypes</c>'s
     /// bfloat16 arrays are saved as (NumPy has no bfloat16 of its own; <c>np.load(...).view(ml_dtypes.bfloat16)</c>
     /// restores them).
@@ -15,6 +16,9 @@ internal readonly record struct NpyDType(string Descr, DType DType, int ItemSize
     public static string DescrOf(DType dtype) => dtype.Code switch
     {
         DTypeCode.Bool => "|b1",
+        DTypeCode.Int8 => "|i1",
+        DTypeCode.UInt8 => "|u1",
+        DTypeCode.Int16 => "<i2",
         DTypeCode.Int32 => "<i4",
         DTypeCode.Int64 => "<i8",
         DTypeCode.Float16 => "<f2",
@@ -25,7 +29,7 @@ internal readonly record struct NpyDType(string Descr, DType DType, int ItemSize
     };
 
     /// <summary>Parses a descr into the Nabla dtype it holds; <paramref name="source"/> names the file in errors.</summary>
-    /// <exception cref="NotSupportedException">For NumPy types Nabla has no dtype for (unsigned, complex, strings, objects...).</exception>
+    /// <exception cref="NotSupportedException">For NumPy types Nabla has no dtype for (uint16 and wider unsigned, complex, strings, objects...).</exception>
     public static NpyDType Parse(string descr, string source)
     {
         if (descr.Length >= 3 && descr[0] is '<' or '>' or '|' or '=')
@@ -34,6 +38,9 @@ internal readonly record struct NpyDType(string Descr, DType DType, int ItemSize
             DType? dtype = descr[1..] switch
             {
                 "b1" => DType.Bool,
+                "i1" => DType.Int8,
+                "u1" => DType.UInt8,
+                "i2" => DType.Int16,
                 "i4" => DType.Int32,
                 "i8" => DType.Int64,
                 "f2" => DType.Float16,
@@ -49,6 +56,6 @@ internal readonly record struct NpyDType(string Descr, DType DType, int ItemSize
         }
 
         throw new NotSupportedException(
-            $"NumPy: {source} holds dtype '{descr}', which Nabla has no dtype for (it reads b1, i4, i8, f2, f4, f8 in either byte order, and V2 as bfloat16).");
+            $"NumPy: {source} holds dtype '{descr}', which Nabla has no dtype for (it reads b1, i1, u1, i2, i4, i8, f2, f4, f8 in either byte order, and V2 as bfloat16).");
     }
 }

@@ -7,7 +7,9 @@ namespace Nabla.Kernels;
 
 /// <summary>
 /// Element conversions between every pair of storage types. Numbers convert with saturation and truncation
-/// toward zero (TensorFlow's Cast), bool reads as 0/1 and writes as "not zero", bfloat16 goes through float.
+/// toward zero, bool reads as 0/1 and writes as "not zero", bfloat16 goes through float. Into int8, uint8 and
+/// int16 numbers wrap as TensorFlow's Cast does (C++'s static_cast: 256 and -1 become uint8 0 and 255); a float is
+/// truncated toward zero to an integer first (NaN becomes 0).
 /// </summary>
 internal static class Conversion
 {
@@ -22,6 +24,9 @@ internal static class Conversion
         switch (from.Code)
         {
             case DTypeCode.Bool: To(MemoryMarshal.Cast<bool, byte>(Span<bool>(source, start, count)), destination, to, start); break;
+            case DTypeCode.Int8: To(Span<sbyte>(source, start, count), destination, to, start); break;
+            case DTypeCode.UInt8: To(Span<byte>(source, start, count), destination, to, start); break;
+            case DTypeCode.Int16: To(Span<short>(source, start, count), destination, to, start); break;
             case DTypeCode.Int32: To(Span<int>(source, start, count), destination, to, start); break;
             case DTypeCode.Int64: To(Span<long>(source, start, count), destination, to, start); break;
             case DTypeCode.Float16: To(Span<Half>(source, start, count), destination, to, start); break;
@@ -107,6 +112,9 @@ internal static class Conversion
                 }
 
                 break;
+            case DTypeCode.Int8: Wrap(source, new Span<sbyte>((sbyte[])destination, start, n)); break;
+            case DTypeCode.UInt8: Wrap(source, new Span<byte>((byte[])destination, start, n)); break;
+            case DTypeCode.Int16: Wrap(source, new Span<short>((short[])destination, start, n)); break;
             case DTypeCode.Int32: TensorPrimitives.ConvertSaturating(source, new Span<int>((int[])destination, start, n)); break;
             case DTypeCode.Int64: TensorPrimitives.ConvertSaturating(source, new Span<long>((long[])destination, start, n)); break;
             case DTypeCode.Float16: TensorPrimitives.ConvertSaturating(source, new Span<Half>((Half[])destination, start, n)); break;
@@ -118,6 +126,23 @@ internal static class Conversion
                 NarrowToBFloat16(wide.AsSpan(0, n), new Span<BFloat16>((BFloat16[])destination, start, n));
                 System.Buffers.ArrayPool<float>.Shared.Return(wide);
                 break;
+        }
+    }
+
+    // Into a narrow integer: keep the low bits of the value (of its truncation toward zero, for a float), as TensorFlow.
+    private static void Wrap<TFrom, TTo>(ReadOnlySpan<TFrom> source, Span<TTo> destination)
+        where TFrom : unmanaged, INumberBase<TFrom>
+        where TTo : unmanaged, IBinaryInteger<TTo>
+    {
+        if (typeof(TFrom) != typeof(float) && typeof(TFrom) != typeof(double) && typeof(TFrom) != typeof(Half))
+        {
+            TensorPrimitives.ConvertTruncating(source, destination);
+            return;
+        }
+
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = TTo.CreateTruncating(long.CreateSaturating(source[i]));
         }
     }
 

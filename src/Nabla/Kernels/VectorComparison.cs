@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics;
 namespace Nabla.Kernels;
 
 /// <summary>
-/// The SIMD body of the comparison kernels: compares 32 elements per step with <see cref="Vector256"/> (one, four
-/// or eight vectors by element size), narrows the all-ones/all-zeros lane masks to bytes and stores them as
+/// The SIMD body of the comparison kernels: compares 32 elements per step with <see cref="Vector256"/> (one, two,
+/// four or eight vectors by element size), narrows the all-ones/all-zeros lane masks to bytes and stores them as
 /// 0/1 bools; a ragged tail is one more block overlapping the previous one, so runs of 32 or more are done
 /// entirely here. Callers finish shorter runs with the scalar predicate.
 /// </summary>
@@ -94,6 +94,13 @@ internal static class VectorComparison
         if (Unsafe.SizeOf<T>() == 1)
         {
             return TKernel.Invoke(Vector256.LoadUnsafe(ref x), Vector256.LoadUnsafe(ref y)).AsByte();
+        }
+
+        if (Unsafe.SizeOf<T>() == 2)
+        {
+            Vector256<short> h0 = Compare<T, TKernel>(ref x, ref y, 0).AsInt16();
+            Vector256<short> h1 = Compare<T, TKernel>(ref x, ref y, lanes).AsInt16();
+            return Vector256.Narrow(h0, h1).AsByte();
         }
 
         if (Unsafe.SizeOf<T>() == 4)

@@ -68,9 +68,10 @@ internal abstract class ElementwiseUnaryOp : Op
     protected abstract Tensor? Derivative(Tensor x, Tensor y);
 }
 
-/// <summary>An elementwise op over int32, int64 and the floating dtypes, computed by <typeparamref name="TKernel"/>.</summary>
+/// <summary>An elementwise op over the integer and floating dtypes, computed by <typeparamref name="TKernel"/>.</summary>
 internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp,
-    IUnaryTile<float, float>, IUnaryTile<double, double>, IUnaryTile<int, int>, IUnaryTile<long, long>
+    IUnaryTile<float, float>, IUnaryTile<double, double>, IUnaryTile<int, int>, IUnaryTile<long, long>,
+    IUnaryTile<sbyte, sbyte>, IUnaryTile<byte, byte>, IUnaryTile<short, short>
     where TKernel : INumericUnaryKernel
 {
     protected NumericUnaryOp(string name)
@@ -85,6 +86,12 @@ internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp,
     public void ApplyTile(ReadOnlySpan<int> x, Span<int> y) => TKernel.Apply(x, y);
 
     public void ApplyTile(ReadOnlySpan<long> x, Span<long> y) => TKernel.Apply(x, y);
+
+    public void ApplyTile(ReadOnlySpan<sbyte> x, Span<sbyte> y) => TKernel.Apply(x, y);
+
+    public void ApplyTile(ReadOnlySpan<byte> x, Span<byte> y) => TKernel.Apply(x, y);
+
+    public void ApplyTile(ReadOnlySpan<short> x, Span<short> y) => TKernel.Apply(x, y);
 }
 
 /// <summary>An elementwise op over the floating dtypes only, computed by <typeparamref name="TKernel"/>.</summary>

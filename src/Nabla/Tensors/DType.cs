@@ -6,6 +6,9 @@ namespace Nabla;
 internal enum DTypeCode : byte
 {
     Bool,
+    Int8,
+    UInt8,
+    Int16,
     Int32,
     Int64,
     Float16,
@@ -27,6 +30,18 @@ public readonly struct DType : IEquatable<DType>
     /// <summary>Booleans, stored as <see cref="bool"/>.</summary>
     public static DType Bool => new(DTypeCode.Bool);
 
+    /// <summary>8-bit signed integers, stored as <see cref="sbyte"/> (quantized data).</summary>
+    [SuppressMessage("Naming", "CA1720", Justification = "Names fixed by the API contract (TensorFlow's dtypes).")]
+    public static DType Int8 => new(DTypeCode.Int8);
+
+    /// <summary>8-bit unsigned integers, stored as <see cref="byte"/> (images arrive as bytes).</summary>
+    [SuppressMessage("Naming", "CA1720", Justification = "Names fixed by the API contract (TensorFlow's dtypes).")]
+    public static DType UInt8 => new(DTypeCode.UInt8);
+
+    /// <summary>16-bit signed integers, stored as <see cref="short"/>.</summary>
+    [SuppressMessage("Naming", "CA1720", Justification = "Names fixed by the API contract (TensorFlow's dtypes).")]
+    public static DType Int16 => new(DTypeCode.Int16);
+
     /// <summary>32-bit signed integers.</summary>
     [SuppressMessage("Naming", "CA1720", Justification = "Names fixed by the API contract (TensorFlow's dtypes).")]
     public static DType Int32 => new(DTypeCode.Int32);
@@ -47,10 +62,13 @@ public readonly struct DType : IEquatable<DType>
     /// <summary>IEEE double precision.</summary>
     public static DType Float64 => new(DTypeCode.Float64);
 
-    /// <summary>The TensorFlow name: <c>bool</c>, <c>int32</c>, <c>int64</c>, <c>float16</c>, <c>bfloat16</c>, <c>float32</c>, <c>float64</c>.</summary>
+    /// <summary>The TensorFlow name: <c>bool</c>, <c>int8</c>, <c>uint8</c>, <c>int16</c>, <c>int32</c>, <c>int64</c>, <c>float16</c>, <c>bfloat16</c>, <c>float32</c>, <c>float64</c>.</summary>
     public string Name => Code switch
     {
         DTypeCode.Bool => "bool",
+        DTypeCode.Int8 => "int8",
+        DTypeCode.UInt8 => "uint8",
+        DTypeCode.Int16 => "int16",
         DTypeCode.Int32 => "int32",
         DTypeCode.Int64 => "int64",
         DTypeCode.Float16 => "float16",
@@ -62,9 +80,9 @@ public readonly struct DType : IEquatable<DType>
     /// <summary>The size of one element in bytes.</summary>
     public int Size => Code switch
     {
-        DTypeCode.Bool => 1,
+        DTypeCode.Bool or DTypeCode.Int8 or DTypeCode.UInt8 => 1,
         DTypeCode.Int32 or DTypeCode.Float32 => 4,
-        DTypeCode.Float16 or DTypeCode.BFloat16 => 2,
+        DTypeCode.Int16 or DTypeCode.Float16 or DTypeCode.BFloat16 => 2,
         _ => 8,
     };
 
@@ -72,6 +90,9 @@ public readonly struct DType : IEquatable<DType>
     public Type ClrType => Code switch
     {
         DTypeCode.Bool => typeof(bool),
+        DTypeCode.Int8 => typeof(sbyte),
+        DTypeCode.UInt8 => typeof(byte),
+        DTypeCode.Int16 => typeof(short),
         DTypeCode.Int32 => typeof(int),
         DTypeCode.Int64 => typeof(long),
         DTypeCode.Float16 => typeof(Half),
@@ -83,8 +104,14 @@ public readonly struct DType : IEquatable<DType>
     /// <summary>True for float16, bfloat16, float32 and float64: the dtypes gradients flow through.</summary>
     public bool IsFloating => Code >= DTypeCode.Float16;
 
-    /// <summary>True for int32 and int64.</summary>
-    public bool IsInteger => Code is DTypeCode.Int32 or DTypeCode.Int64;
+    /// <summary>True for int8, uint8, int16, int32 and int64.</summary>
+    public bool IsInteger => Code is >= DTypeCode.Int8 and <= DTypeCode.Int64;
+
+    /// <summary>True for int32 and int64, the dtypes of indices (Gather, OneHot, sparse labels, Unique's out_idx).</summary>
+    internal bool IsIndex => Code is DTypeCode.Int32 or DTypeCode.Int64;
+
+    /// <summary>True for int8, uint8 and int16: stored narrow, with kernels for arithmetic, comparisons and reductions but not for MatMul or random numbers (as TensorFlow's CPU kernels).</summary>
+    internal bool IsNarrowInteger => Code is DTypeCode.Int8 or DTypeCode.UInt8 or DTypeCode.Int16;
 
     /// <summary>True for the integer and floating dtypes (everything but bool).</summary>
     public bool IsNumeric => Code != DTypeCode.Bool;
@@ -93,7 +120,7 @@ public readonly struct DType : IEquatable<DType>
     internal bool IsReducedPrecision => Code is DTypeCode.Float16 or DTypeCode.BFloat16;
 
     /// <summary>All dtypes, in promotion order.</summary>
-    public static IReadOnlyList<DType> All { get; } = [Bool, Int32, Int64, Float16, BFloat16, Float32, Float64];
+    public static IReadOnlyList<DType> All { get; } = [Bool, Int8, UInt8, Int16, Int32, Int64, Float16, BFloat16, Float32, Float64];
 
     /// <summary>The dtype whose storage type is <typeparamref name="T"/>.</summary>
     /// <exception cref="ArgumentException">When <typeparamref name="T"/> is not a tensor element type.</exception>
@@ -111,8 +138,11 @@ public readonly struct DType : IEquatable<DType>
         if (type == typeof(bool)) return Bool;
         if (type == typeof(Half)) return Float16;
         if (type == typeof(BFloat16)) return BFloat16;
+        if (type == typeof(sbyte)) return Int8;
+        if (type == typeof(byte)) return UInt8;
+        if (type == typeof(short)) return Int16;
         throw new ArgumentException(
-            $"Type {type} has no tensor dtype; use bool, int, long, Half, BFloat16, float or double.", nameof(type));
+            $"Type {type} has no tensor dtype; use bool, sbyte, byte, short, int, long, Half, BFloat16, float or double.", nameof(type));
     }
 
     /// <summary>The dtype whose storage type is <paramref name="type"/>, if it has one.</summary>

@@ -16,7 +16,7 @@ internal static class ScalarCache
     private const int Count = 256 + 16;
 
     private static readonly Tensor?[] s_weakInt32 = new Tensor?[Count];
-    private static readonly Tensor?[]?[] s_converted = new Tensor?[]?[8];
+    private static readonly Tensor?[]?[] s_converted = new Tensor?[]?[16]; // indexed by DTypeCode
 
     /// <summary>The weakly typed int32 scalar <paramref name="value"/>, shared for small values.</summary>
     public static Tensor WeakInt32(int value)

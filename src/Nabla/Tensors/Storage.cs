@@ -9,6 +9,9 @@ internal static class Storage
     public static Array Allocate(DType dtype, int size) => dtype.Code switch
     {
         DTypeCode.Bool => GC.AllocateUninitializedArray<bool>(size),
+        DTypeCode.Int8 => GC.AllocateUninitializedArray<sbyte>(size),
+        DTypeCode.UInt8 => GC.AllocateUninitializedArray<byte>(size),
+        DTypeCode.Int16 => GC.AllocateUninitializedArray<short>(size),
         DTypeCode.Int32 => GC.AllocateUninitializedArray<int>(size),
         DTypeCode.Int64 => GC.AllocateUninitializedArray<long>(size),
         DTypeCode.Float16 => GC.AllocateUninitializedArray<Half>(size),
@@ -19,7 +22,7 @@ internal static class Storage
 
     private static readonly Array[] s_empty =
         [Array.Empty<bool>(), Array.Empty<int>(), Array.Empty<long>(), Array.Empty<Half>(), Array.Empty<BFloat16>(),
-         Array.Empty<float>(), Array.Empty<double>()];
+         Array.Empty<float>(), Array.Empty<double>(), Array.Empty<sbyte>(), Array.Empty<byte>(), Array.Empty<short>()];
 
     /// <summary>The shared empty array of a dtype (the storage of symbolic tensors, which have no elements).</summary>
     public static Array Empty(DType dtype) => dtype.Code switch
@@ -30,6 +33,9 @@ internal static class Storage
         DTypeCode.Float16 => s_empty[3],
         DTypeCode.BFloat16 => s_empty[4],
         DTypeCode.Float32 => s_empty[5],
+        DTypeCode.Int8 => s_empty[7],
+        DTypeCode.UInt8 => s_empty[8],
+        DTypeCode.Int16 => s_empty[9],
         _ => s_empty[6],
     };
 
@@ -37,6 +43,9 @@ internal static class Storage
     public static Array AllocateZeroed(DType dtype, int size) => dtype.Code switch
     {
         DTypeCode.Bool => new bool[size],
+        DTypeCode.Int8 => new sbyte[size],
+        DTypeCode.UInt8 => new byte[size],
+        DTypeCode.Int16 => new short[size],
         DTypeCode.Int32 => new int[size],
         DTypeCode.Int64 => new long[size],
         DTypeCode.Float16 => new Half[size],

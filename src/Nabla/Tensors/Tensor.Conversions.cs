@@ -95,6 +95,9 @@ public partial class Tensor
         Array result = DType.Code switch
         {
             DTypeCode.Bool => NewArray<bool>(lengths),
+            DTypeCode.Int8 => NewArray<sbyte>(lengths),
+            DTypeCode.UInt8 => NewArray<byte>(lengths),
+            DTypeCode.Int16 => NewArray<short>(lengths),
             DTypeCode.Int32 => NewArray<int>(lengths),
             DTypeCode.Int64 => NewArray<long>(lengths),
             DTypeCode.Float16 => NewArray<Half>(lengths),

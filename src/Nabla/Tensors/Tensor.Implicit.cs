@@ -1,6 +1,7 @@
 namespace Nabla;
 
-// Generated shape: one implicit conversion per element type and rank (scalar, 1-D to 4-D arrays). 1-D
+// Generated shape: one implicit conversion per element type and rank (scalar, 1-D to 4-D arrays; the 8- and
+// 16-bit integers have arrays only, so a C# int literal never turns into a narrow scalar). 1-D
 // arrays take the typed FromVector path (no reflection on the array type); small ints are cached (ScalarCache).
 // Every tensor made this way is weakly typed (see Tensor.IsWeak): in an op it adopts the dtype of the
 // tensor beside it, as API.md specifies for C# values.
@@ -20,6 +21,42 @@ public partial class Tensor
 
     /// <summary>A weakly typed bool tensor with the array's shape.</summary>
     public static implicit operator Tensor(bool[,,,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed int8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(sbyte[] values) => FromVector(values, weak: true);
+
+    /// <summary>A weakly typed int8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(sbyte[,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed int8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(sbyte[,,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed int8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(sbyte[,,,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed uint8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(byte[] values) => FromVector(values, weak: true);
+
+    /// <summary>A weakly typed uint8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(byte[,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed uint8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(byte[,,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed uint8 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(byte[,,,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed int16 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(short[] values) => FromVector(values, weak: true);
+
+    /// <summary>A weakly typed int16 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(short[,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed int16 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(short[,,] values) => FromArray(values, weak: true);
+
+    /// <summary>A weakly typed int16 tensor with the array's shape.</summary>
+    public static implicit operator Tensor(short[,,,] values) => FromArray(values, weak: true);
 
     /// <summary>A weakly typed scalar tensor of dtype int32.</summary>
     public static implicit operator Tensor(int value) => ScalarCache.WeakInt32(value);

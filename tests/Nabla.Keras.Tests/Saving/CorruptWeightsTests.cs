@@ -125,7 +125,7 @@ public sealed class CorruptWeightsTests : IDisposable
     [InlineData("""{"x": {"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}}""", 8, "non-negative")]
     [InlineData("""{"x": {"dtype": "F32", "shape": [2], "data_offsets": [0]}}""", 8, "not 2")]
     [InlineData("""{"x": {"dtype": "F32", "shape": [2]}}""", 8, "data_offsets")]
-    [InlineData("""{"x": {"dtype": "U8", "shape": [8], "data_offsets": [0, 8]}}""", 8, "U8")]
+    [InlineData("""{"x": {"dtype": "U16", "shape": [4], "data_offsets": [0, 8]}}""", 8, "U16")]
     [InlineData("""{"x": {"shape": [2], "data_offsets": [0, 8]}}""", 8, "dtype")]
     [InlineData("""{"x": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "x": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}""", 8, "twice")]
     [InlineData("""{"x": 3}""", 0, "not a JSON object")]

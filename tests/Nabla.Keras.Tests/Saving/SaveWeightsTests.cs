@@ -77,6 +77,34 @@ public sealed class SaveWeightsTests : IDisposable
     }
 
     [Fact]
+    public void SafeTensors_NarrowIntegers_RoundTripWithTheirTags()
+    {
+        string path = PathOf("narrow.safetensors");
+        KeyValuePair<string, Tensor>[] tensors =
+        [
+            new("i8", Tf.Constant(new sbyte[,] { { -128, 127 }, { 0, -1 } })),
+            new("u8", Tf.Constant(new byte[] { 0, 200, 255 })),
+            new("i16", Tf.Constant(new short[] { short.MinValue, 12345, short.MaxValue })),
+        ];
+        SafeTensors.Save(path, tensors);
+        Assert.Equal(["I8", "U8", "I16"], ReadHeaderTags(path));
+        var loaded = SafeTensors.Load(path);
+        Assert.Equal(new sbyte[] { -128, 127, 0, -1 }, loaded[0].Value.ToArray<sbyte>());
+        Assert.Equal([2, 2], loaded[0].Value.Shape.ToArray());
+        Assert.Equal(new byte[] { 0, 200, 255 }, loaded[1].Value.ToArray<byte>());
+        Assert.Equal(new short[] { short.MinValue, 12345, short.MaxValue }, loaded[2].Value.ToArray<short>());
+    }
+
+    // The "dtype" tags of the header, read with System.Text.Json from the format's layout (8-byte length, JSON).
+    private static List<string> ReadHeaderTags(string path)
+    {
+        byte[] file = File.ReadAllBytes(path);
+        int length = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(file));
+        using JsonDocument header = JsonDocument.Parse(file.AsMemory(8, length));
+        return [.. header.RootElement.EnumerateObject().Where(p => p.Name != "__metadata__").Select(p => p.Value.GetProperty("dtype").GetString()!)];
+    }
+
+    [Fact]
     public void SafeTensorsLoad_AllDTypes_NamesShapesAndDTypes()
     {
         var source = new AllDTypes(seed: 3);

@@ -15,13 +15,13 @@ public class NumPyFixtureTests
     public static TheoryData<string, string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string, string>();
-        foreach (string dtype in (string[])["bool", "int32", "int64", "float16", "float32", "float64"])
+        foreach (string dtype in (string[])["bool", "int8", "uint8", "int16", "int32", "int64", "float16", "float32", "float64"])
         {
             foreach (string shape in (string[])["scalar", "0x3", "5", "2x3x4"])
             {
                 foreach (string order in (string[])["C", "F"])
                 {
-                    foreach (string endian in dtype == "bool" ? ["le"] : (string[])["le", "be"])
+                    foreach (string endian in dtype is "bool" or "int8" or "uint8" ? ["le"] : (string[])["le", "be"])
                     {
                         data.Add(dtype, shape, order, endian);
                     }
@@ -50,6 +50,9 @@ public class NumPyFixtureTests
 
     [Theory]
     [InlineData("bool")]
+    [InlineData("int8")]
+    [InlineData("uint8")]
+    [InlineData("int16")]
     [InlineData("int32")]
     [InlineData("int64")]
     [InlineData("float16")]
@@ -112,6 +115,9 @@ public class NumPyFixtureTests
         return dtype switch
         {
             "bool" => Tf.Constant(Enumerable.Range(0, size).Select(i => i * 7 % 23 % 3 == 0).ToArray(), shape),
+            "int8" => Tf.Constant(k.Select(v => (sbyte)(v * 11)).ToArray(), shape),
+            "uint8" => Tf.Constant(k.Select(v => (byte)((v + 11) * 11)).ToArray(), shape),
+            "int16" => Tf.Constant(k.Select(v => (short)(v * 2900)).ToArray(), shape),
             "int32" => Tf.Constant(k.Select(v => (int)(v * 100003)).ToArray(), shape),
             "int64" => Tf.Constant(k.Select(v => v * 1000000000007).ToArray(), shape),
             "float16" => Tf.Constant(k.Select(v => (Half)(v / 4.0)).ToArray(), shape),

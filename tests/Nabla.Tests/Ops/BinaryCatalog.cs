@@ -69,7 +69,7 @@ public sealed record BinarySpec(
 /// <summary>Every binary elementwise op with its double-precision reference.</summary>
 public static class BinaryCatalog
 {
-    public static readonly DType[] Numeric = [DType.Int32, DType.Int64, DType.Float16, DType.BFloat16, DType.Float32, DType.Float64];
+    public static readonly DType[] Numeric = [DType.Int8, DType.UInt8, DType.Int16, DType.Int32, DType.Int64, DType.Float16, DType.BFloat16, DType.Float32, DType.Float64];
     public static readonly DType[] Floating = [DType.Float16, DType.BFloat16, DType.Float32, DType.Float64];
     public static readonly DType[] All = [DType.Bool, .. Numeric];
     public static readonly DType[] BoolOnly = [DType.Bool];
@@ -92,7 +92,7 @@ public static class BinaryCatalog
         new("Subtract", "Sub", Tf.Subtract, (x, y) => x - y, Numeric, Domain.Wide, Domain.Wide, true, Same),
         new("Multiply", "Mul", Tf.Multiply, (x, y) => x * y, Numeric, Domain.Wide, Domain.Wide, true, Same),
         new("Divide", "RealDiv", Tf.Divide, (x, y) => x / y, Numeric, Domain.Wide, Domain.Divisor, true,
-            d => d.IsInteger ? DType.Float64 : d),
+            d => d.IsNarrowInteger ? DType.Float32 : d.IsInteger ? DType.Float64 : d),
         new("FloorDiv", "FloorDiv", Tf.FloorDiv, (x, y) => Math.Floor(x / y), Numeric, Domain.Wide, Domain.Divisor, false, Same),
         new("FloorMod", "FloorMod", Tf.FloorMod, FloorMod, Numeric, Domain.Wide, Domain.Divisor, true, Same),
         new("Pow", "Pow", Tf.Pow, Math.Pow, Numeric, new Domain(0.5, 2), new Domain(-2, 2), true, Same)
@@ -114,6 +114,19 @@ public static class BinaryCatalog
         new("LogicalAnd", "LogicalAnd", Tf.LogicalAnd, (x, y) => B(x != 0 && y != 0), BoolOnly, Domain.Bits, Domain.Bits, false, ToBool),
         new("LogicalOr", "LogicalOr", Tf.LogicalOr, (x, y) => B(x != 0 || y != 0), BoolOnly, Domain.Bits, Domain.Bits, false, ToBool),
     ];
+
+    /// <summary>
+    /// An exact integer result as an integer dtype holds it: two's-complement wraparound (C++'s, so TensorFlow's, integer
+    /// arithmetic); unchanged for other dtypes. The catalog's uint8 operands are the wrapped negatives (253..255), so
+    /// their sums and products overflow.
+    /// </summary>
+    public static double Wrap(double value, DType dtype) => dtype.Name switch
+    {
+        "int8" => unchecked((sbyte)(long)value),
+        "uint8" => unchecked((byte)(long)value),
+        "int16" => unchecked((short)(long)value),
+        _ => value,
+    };
 
     public static DType DTypeNamed(string name)
     {

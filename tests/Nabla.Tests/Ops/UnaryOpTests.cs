@@ -139,6 +139,17 @@ public class UnaryOpTests
         long[] expected = Array.ConvertAll(values, v => reference(v));
         Assert.Equal(Array.ConvertAll(expected, v => unchecked((int)v)), y32.ToArray<int>());
         Assert.Equal(expected, y64.ToArray<long>());
+
+        // The 8- and 16-bit integers compute in their own width, wrapping as TensorFlow's kernels (C++ arithmetic) do.
+        foreach (DType narrow in new[] { DType.Int8, DType.UInt8, DType.Int16 })
+        {
+            Tensor x = Tf.Cast(Tf.Constant(values, [values.Length]), narrow);
+            double[] read = AssertTensor.ToDoubles(x);
+            Tensor y = op(x);
+            Assert.Equal(narrow, y.DType);
+            double[] wrapped = Array.ConvertAll(read, v => BinaryCatalog.Wrap(reference((long)v), narrow));
+            Assert.Equal(wrapped, AssertTensor.ToDoubles(y));
+        }
     }
 
     [Theory]

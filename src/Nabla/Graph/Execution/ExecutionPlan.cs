@@ -26,6 +26,9 @@ internal enum StepKind : byte
 
     /// <summary>Any other op: its own Evaluate (a print).</summary>
     Evaluate,
+
+    /// <summary>A member of a fused group: computed by the group's root step (<see cref="ElementwiseFusion"/>), never stored.</summary>
+    Fused,
 }
 
 /// <summary>
@@ -40,15 +43,22 @@ internal sealed class ExecutionPlan
     {
         int n = nodes.Length;
         Nodes = nodes;
-        Inputs = inputs;
+        Inputs = (int[][])inputs.Clone(); // fusion rewrites a plan's own copy; the executor's arrays serve every plan
         Outputs = outputs;
         Kinds = new StepKind[n];
         Specs = new TensorSpec[n];
+        Ops = new Op[n];
         for (int i = 0; i < n; i++)
         {
+            Ops[i] = nodes[i].Op;
             Kinds[i] = KindOf(nodes[i].Op);
             Specs[i] = InferSpec(i, args);
-            MaxInputs = Math.Max(MaxInputs, inputs[i].Length);
+        }
+
+        ElementwiseFusion.Apply(this, Ops, Inputs, Kinds);
+        for (int i = 0; i < n; i++)
+        {
+            MaxInputs = Math.Max(MaxInputs, Inputs[i].Length);
         }
 
         Memory = MemoryPlanner.Plan(this);
@@ -81,7 +91,11 @@ internal sealed class ExecutionPlan
 
     public GraphNode[] Nodes { get; }
 
+    /// <summary>Per node: the node indices its step reads (a fused group's root reads the group's external inputs).</summary>
     public int[][] Inputs { get; }
+
+    /// <summary>Per node: the op its step runs (the node's own, or a fused group's kernel at the group's root).</summary>
+    public Op[] Ops { get; }
 
     public int[] Outputs { get; }
 

@@ -91,7 +91,7 @@ internal sealed class GraphExecutor
             }
 
             ReadOnlySpan<Tensor> span = scratch.AsSpan(0, inputs.Length);
-            Op op = plan.Nodes[i].Op;
+            Op op = plan.Ops[i];
             switch (kinds[i])
             {
                 case StepKind.Argument:
@@ -120,6 +120,8 @@ internal sealed class GraphExecutor
                     values[i] = Compute(((RandomOp)op).Redraw(), span, null, plan.Specs[i]);
                     saved?.Add(values[i]);
                     break;
+                case StepKind.Fused:
+                    break; // computed by its group's root, later
                 case StepKind.Assign:
                     Assign(((AssignVariableOp)op).Variable, span[0], plan.InPlaceTargets[inputs[0]] is not null);
                     values[i] = span[0];

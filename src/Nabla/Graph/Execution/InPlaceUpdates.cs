@@ -89,7 +89,7 @@ internal static class InPlaceUpdates
                     continue;
                 }
 
-                bool elementwiseAtK = step == k && plan.Nodes[k].Op is ElementwiseUnaryOp or ElementwiseBinaryOp
+                bool elementwiseAtK = step == k && MemoryPlanner.IsElementwise(plan.Ops[k])
                     && plan.Specs[input].Shape == plan.Specs[k].Shape;
                 if (!elementwiseAtK)
                 {

@@ -124,8 +124,7 @@ internal static class MemoryPlanner
 
     private static int? InPlaceSlot(ExecutionPlan plan, int i, int[] root, int[] rootLastUse, int[] slot, List<int> lengths, int size)
     {
-        Op op = plan.Nodes[i].Op;
-        if (op is not (ElementwiseUnaryOp or ElementwiseBinaryOp))
+        if (!IsElementwise(plan.Ops[i]))
         {
             return null;
         }
@@ -147,6 +146,9 @@ internal static class MemoryPlanner
 
         return null;
     }
+
+    /// <summary>Whether the op reads an input of the output's shape only at the index it writes (so it may write over it).</summary>
+    internal static bool IsElementwise(Op op) => op is ElementwiseUnaryOp or ElementwiseBinaryOp or FusedElementwiseOp;
 
     private static int CountOf(int[] inputs, int value)
     {

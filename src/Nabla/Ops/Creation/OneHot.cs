@@ -14,7 +14,7 @@ public static partial class Tf
     {
         ArgumentNullException.ThrowIfNull(indices);
         DType d = dtype ?? DType.Float32;
-        if (!indices.DType.IsInteger)
+        if (!indices.DType.IsIndex)
         {
             throw new ArgumentException($"OneHot: indices must be int32 or int64, got {indices.DType} of shape {indices.Shape}.", nameof(indices));
         }

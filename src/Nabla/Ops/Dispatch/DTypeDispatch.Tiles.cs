@@ -24,6 +24,9 @@ internal static unsafe partial class DTypeDispatch
             case DTypeCode.Float32: Tiles<float, float>(op, x, y); break;
             case DTypeCode.Float64 when toBool: Tiles<double, bool>(op, x, y); break;
             case DTypeCode.Float64: Tiles<double, double>(op, x, y); break;
+            case DTypeCode.Int8: Tiles<sbyte, sbyte>(op, x, y); break;
+            case DTypeCode.UInt8: Tiles<byte, byte>(op, x, y); break;
+            case DTypeCode.Int16: Tiles<short, short>(op, x, y); break;
             case DTypeCode.Int32: Tiles<int, int>(op, x, y); break;
             case DTypeCode.Int64: Tiles<long, long>(op, x, y); break;
             case DTypeCode.Bool: Tiles<bool, bool>(op, x, y); break;

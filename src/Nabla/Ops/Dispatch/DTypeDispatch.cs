@@ -8,7 +8,7 @@ namespace Nabla;
 internal interface INumericBody
 {
     /// <summary>
-    /// Runs the kernel with <typeparamref name="T"/> the storage type of the dispatched dtype: int, long, float,
+    /// Runs the kernel with <typeparamref name="T"/> the storage type of the dispatched dtype: sbyte, byte, short, int, long, float,
     /// double, float for float16/bfloat16 (widened), and byte for bool (<see cref="DTypeDispatch.NumericOrBool{TBody}"/> only).
     /// </summary>
     void Run<T>(in Operands<T> operands)
@@ -49,6 +49,9 @@ internal static partial class DTypeDispatch
         switch (dtype.Code)
         {
             case DTypeCode.Bool: throw NoKernel("numeric", dtype);
+            case DTypeCode.Int8: body.Run(new Operands<sbyte>(inputs, output, dtype, none)); break;
+            case DTypeCode.UInt8: body.Run(new Operands<byte>(inputs, output, dtype, none)); break;
+            case DTypeCode.Int16: body.Run(new Operands<short>(inputs, output, dtype, none)); break;
             case DTypeCode.Int32: body.Run(new Operands<int>(inputs, output, dtype, none)); break;
             case DTypeCode.Int64: body.Run(new Operands<long>(inputs, output, dtype, none)); break;
             case DTypeCode.Float32: body.Run(new Operands<float>(inputs, output, dtype, none)); break;

@@ -3,8 +3,9 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>
-    /// Converts <paramref name="x"/> to <paramref name="dtype"/>: floats to integers truncate toward zero and
-    /// saturate, numbers to bool test for non-zero. The gradient flows back only between floating dtypes.
+    /// Converts <paramref name="x"/> to <paramref name="dtype"/>: floats to int32/int64 truncate toward zero and
+    /// saturate; numbers to int8, uint8 and int16 wrap as TensorFlow's (floats truncated first: -1 and 256 become
+    /// uint8 255 and 0; use <c>Tf.ClipByValue</c> first to saturate); numbers to bool test for non-zero. The gradient flows back only between floating dtypes.
     /// </summary>
     /// <exception cref="ArgumentException">When a NaN or infinity would have to become an integer or bool.</exception>
     public static Tensor Cast(Tensor x, DType dtype)

@@ -28,8 +28,10 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
         base.ApplyDTypeRules(inputs);
         if (inputs[0].DType.IsInteger)
         {
-            inputs[0] = Tf.Cast(inputs[0], DType.Float64);
-            inputs[1] = Tf.Cast(inputs[1], DType.Float64);
+            // TensorFlow's truediv: 8- and 16-bit integers divide in float32, int32 and int64 in float64.
+            DType real = inputs[0].DType.IsNarrowInteger ? DType.Float32 : DType.Float64;
+            inputs[0] = Tf.Cast(inputs[0], real);
+            inputs[1] = Tf.Cast(inputs[1], real);
         }
     }
 

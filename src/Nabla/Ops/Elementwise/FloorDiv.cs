@@ -107,9 +107,9 @@ internal sealed class FloorDivOp : NumericBinaryOp<FloorDivOp.Kernel>
         private static T Divide<T>(T x, T y)
             where T : unmanaged, INumber<T>
         {
-            if (y == -T.One)
+            if (T.IsNegative(-T.One) && y == -T.One)
             {
-                return T.Zero - x;
+                return T.Zero - x;   // signed types only: for byte, -1 is 255
             }
 
             T q = x / y;

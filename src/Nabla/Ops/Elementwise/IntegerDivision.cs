@@ -11,6 +11,9 @@ internal static class IntegerDivision
     {
         bool zero = y.DType.Code switch
         {
+            DTypeCode.Int8 => y.Read<sbyte>().Contains((sbyte)0),
+            DTypeCode.UInt8 => y.Read<byte>().Contains((byte)0),
+            DTypeCode.Int16 => y.Read<short>().Contains((short)0),
             DTypeCode.Int32 => y.Read<int>().Contains(0),
             DTypeCode.Int64 => y.Read<long>().Contains(0L),
             _ => false,

@@ -12,7 +12,7 @@ internal static class IndexRuns
     /// <summary>Checks that <paramref name="indices"/> is int32 or int64.</summary>
     public static void RequireIndexDType(string op, Tensor indices, Shape other)
     {
-        if (!indices.DType.IsInteger)
+        if (!indices.DType.IsIndex)
         {
             throw new ArgumentException(
                 $"{op} expects int32 or int64 indices, got {indices.DType} of shape {indices.Shape} (params of shape {other}) [Op:{op}].");

@@ -83,6 +83,9 @@ internal sealed class SegmentExtremumOp(string name, int numSegments) : Op(name)
         {
             switch (dtype.Code)
             {
+                case DTypeCode.Int8: return T.CreateTruncating(max ? sbyte.MinValue : sbyte.MaxValue);
+                case DTypeCode.UInt8: return T.CreateTruncating(max ? byte.MinValue : byte.MaxValue);
+                case DTypeCode.Int16: return T.CreateTruncating(max ? short.MinValue : short.MaxValue);
                 case DTypeCode.Int32: return T.CreateTruncating(max ? int.MinValue : int.MaxValue);
                 case DTypeCode.Int64: return T.CreateTruncating(max ? long.MinValue : long.MaxValue);
                 case DTypeCode.Float32: return T.CreateTruncating(max ? float.MinValue : float.MaxValue);

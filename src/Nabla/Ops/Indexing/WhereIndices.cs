@@ -113,6 +113,9 @@ internal sealed class WhereIndicesOp : Op
         switch (c.DType.Code)
         {
             case DTypeCode.Bool: c.Read<bool>().CopyTo(m); break;
+            case DTypeCode.Int8: NonZero(c.Read<sbyte>(), m); break;
+            case DTypeCode.UInt8: NonZero(c.Read<byte>(), m); break;
+            case DTypeCode.Int16: NonZero(c.Read<short>(), m); break;
             case DTypeCode.Int32: NonZero(c.Read<int>(), m); break;
             case DTypeCode.Int64: NonZero(c.Read<long>(), m); break;
             case DTypeCode.Float32: NonZero(c.Read<float>(), m); break;

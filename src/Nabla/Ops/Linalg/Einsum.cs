@@ -33,7 +33,7 @@ public static partial class Tf
             }
         }
 
-        DTypeRules.Require("Einsum", inputs[0].DType, DTypeSet.Numeric, inputs[0].Shape);
+        DTypeRules.Require("Einsum", inputs[0].DType, DTypeSet.WideNumeric, inputs[0].Shape);
         EinsumEquation parsed = EinsumEquation.Parse(equation, inputs);
         var operands = new List<EinsumOperand>(inputs.Length);
         for (int i = 0; i < inputs.Length; i++)

@@ -48,7 +48,7 @@ internal sealed class MatMulOp : Op
                 "Reshape a vector to a (1, n) or (n, 1) matrix first.");
         }
 
-        DTypeRules.Require(Name, a.DType, DTypeSet.Numeric, a.Shape);
+        DTypeRules.Require(Name, a.DType, DTypeSet.WideNumeric, a.Shape);
         if (a.DType != b.DType)
         {
             throw new ArgumentException($"MatMul inputs must have the same dtype, got {a.DType} {a.Shape} and {b.DType} {b.Shape} [Op:MatMul].");

@@ -33,7 +33,7 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(labels);
             ArgumentNullException.ThrowIfNull(logits);
-            if (!labels.DType.IsInteger)
+            if (!labels.DType.IsIndex)
             {
                 throw new ArgumentException(
                     $"SparseSoftmaxCrossEntropyWithLogits: labels must be int32 or int64, got {labels.DType} of shape {labels.Shape} " +

@@ -19,7 +19,7 @@ public static partial class Tf
             ArgumentNullException.ThrowIfNull(logits);
             DType outputType = dtype ?? DType.Int64;
             DTypeRules.Require("Multinomial", logits.DType, DTypeSet.Floating, logits.Shape);
-            if (logits.Rank != 2 || logits.Shape.Dims[1] == 0 || numSamples < 0 || !outputType.IsInteger)
+            if (logits.Rank != 2 || logits.Shape.Dims[1] == 0 || numSamples < 0 || !outputType.IsIndex)
             {
                 throw new ArgumentException(
                     $"Multinomial: logits should be a matrix [batch, num_classes] with num_classes >= 1, num_samples >= 0 and an " +

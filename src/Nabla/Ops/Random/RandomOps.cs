@@ -74,7 +74,7 @@ internal sealed class RandomOp(RandomKind kind, Shape shape, DType dtype, double
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
-        DTypeRules.Require(Name, dtype, kind == RandomKind.Uniform ? DTypeSet.Numeric : DTypeSet.Floating, shape);
+        DTypeRules.Require(Name, dtype, kind == RandomKind.Uniform ? DTypeSet.WideNumeric : DTypeSet.Floating, shape);
         return new TensorSpec(shape, dtype);
     }
 

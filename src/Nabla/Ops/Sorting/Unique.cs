@@ -13,7 +13,7 @@ public static partial class Tf
     {
         ArgumentNullException.ThrowIfNull(x);
         DType indexType = outIdx ?? DType.Int32;
-        if (!indexType.IsInteger)
+        if (!indexType.IsIndex)
         {
             throw new ArgumentException($"Unique: out_idx must be int32 or int64, got {indexType} (x of shape {x.Shape}) [Op:Unique].", nameof(outIdx));
         }

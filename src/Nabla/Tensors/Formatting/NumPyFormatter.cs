@@ -120,6 +120,9 @@ internal static class NumPyFormatter
     private static string FormatScalar(Array data, DTypeCode code) => (code, data) switch
     {
         (DTypeCode.Bool, bool[] values) => values[0] ? "True" : "False",
+        (DTypeCode.Int8, sbyte[] values) => values[0].ToString(CultureInfo.InvariantCulture),
+        (DTypeCode.UInt8, byte[] values) => values[0].ToString(CultureInfo.InvariantCulture),
+        (DTypeCode.Int16, short[] values) => values[0].ToString(CultureInfo.InvariantCulture),
         (DTypeCode.Int32, int[] values) => values[0].ToString(CultureInfo.InvariantCulture),
         (DTypeCode.Int64, long[] values) => values[0].ToString(CultureInfo.InvariantCulture),
         (DTypeCode.Float16, Half[] values) => FloatFormat.FormatScalar((double)values[0], code),
@@ -137,6 +140,12 @@ internal static class NumPyFormatter
             case (DTypeCode.Bool, bool[] values):
                 // " True" keeps columns aligned with "False" (0-d arrays go through FormatScalar instead).
                 return i => values[i] ? " True" : "False";
+            case (DTypeCode.Int8, sbyte[] values):
+                return CreateIntegerFormat(i => values[i], shown);
+            case (DTypeCode.UInt8, byte[] values):
+                return CreateIntegerFormat(i => values[i], shown);
+            case (DTypeCode.Int16, short[] values):
+                return CreateIntegerFormat(i => values[i], shown);
             case (DTypeCode.Int32, int[] values):
                 return CreateIntegerFormat(i => values[i], shown);
             case (DTypeCode.Int64, long[] values):

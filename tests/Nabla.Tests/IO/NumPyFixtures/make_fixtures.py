@@ -6,13 +6,16 @@ Run from this folder with Debian's NumPy (apt-get install python3-numpy; these w
 The tests never run Python: they read the committed files. Every array's values follow a formula of the
 element's C-order flat index i, which the tests compute independently (NumPyFixtureTests.Expected):
     bool:            (i * 7) % 23 % 3 == 0
+    int8:            ((i * 7) % 23 - 11) * 11
+    uint8:           ((i * 7) % 23) * 11
+    int16:           ((i * 7) % 23 - 11) * 2900
     int32:           ((i * 7) % 23 - 11) * 100003
     int64:           ((i * 7) % 23 - 11) * 1000000000007
     float16/32/64:   ((i * 7) % 23 - 11) / 4
 """
 import numpy as np
 
-DTYPES = {"bool": "b1", "int32": "i4", "int64": "i8", "float16": "f2", "float32": "f4", "float64": "f8"}
+DTYPES = {"bool": "b1", "int8": "i1", "uint8": "u1", "int16": "i2", "int32": "i4", "int64": "i8", "float16": "f2", "float32": "f4", "float64": "f8"}
 SHAPES = {"scalar": (), "0x3": (0, 3), "5": (5,), "2x3x4": (2, 3, 4)}
 
 
@@ -21,6 +24,12 @@ def values(name, shape):
     k = (i * 7) % 23 - 11
     if name == "bool":
         v = (i * 7) % 23 % 3 == 0
+    elif name == "int8":
+        v = k * 11
+    elif name == "uint8":
+        v = ((i * 7) % 23) * 11
+    elif name == "int16":
+        v = k * 2900
     elif name == "int32":
         v = k * 100003
     elif name == "int64":
@@ -34,8 +43,8 @@ for name, code in DTYPES.items():
     for shape_name, shape in SHAPES.items():
         for order in ("C", "F"):
             for endian in ("<", ">"):
-                if name == "bool" and endian == ">":
-                    continue  # one byte: no byte order ('|b1')
+                if name in ("bool", "int8", "uint8") and endian == ">":
+                    continue  # one byte: no byte order ('|b1', '|i1', '|u1')
                 a = np.array(values(name, shape), dtype=np.dtype(endian + code), order=order)
                 if order == "F" and a.ndim > 1 and a.size > 0:
                     assert a.flags.f_contiguous and not a.flags.c_contiguous
