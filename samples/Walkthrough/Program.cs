@@ -388,6 +388,28 @@ Markdown("""
 
     // New weight & bias: Python's f-string shows a variable's repr; in C# {w:r} asks for it ({w} is its value)
     Console.WriteLine($"Weight {w:r} Bias {b:r}");
+
+    Extra("Graph mode, Nabla's own cell: the same training step as a Tf.Function, from the same initial weights");
+    // The step is traced once (x and y become graph constants) and the graph runs 1,000 times: same final weights.
+    var wGraph = new Variable(0.58207077f, trainable: true);
+    var bGraph = new Variable(0.6968186f, trainable: true);
+    var fitStep = Tf.Function(() =>
+    {
+        using var graphTape = new GradientTape();
+        Tensor loss = SimpleLoss((wGraph * x) + bGraph, y);
+        Tensor?[] gradients = graphTape.Gradient(loss, wGraph, bGraph);
+        wGraph.AssignSub(LearningRate * gradients[0]!);
+        bGraph.AssignSub(LearningRate * gradients[1]!);
+        return loss;
+    });
+    for (int i = 0; i < 1000; i++)
+    {
+        fitStep.Invoke();
+    }
+
+    Console.WriteLine(fitStep.GetConcreteFunction().Graph);
+    Console.WriteLine($"Weight {wGraph:r} Bias {bGraph:r}");
+    Console.WriteLine($"Same as eager: {wGraph.Item<float>() == w.Item<float>() && bGraph.Item<float>() == b.Item<float>()}");
 }
 
 Markdown("""

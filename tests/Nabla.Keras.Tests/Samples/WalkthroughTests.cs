@@ -51,6 +51,15 @@ public partial class WalkthroughTests
     }
 
     [Fact]
+    public void Walkthrough_GraphModeTrainingCell_PrintsItsGraph_AndEndsWithTheEagerWeights()
+    {
+        Item cell = Assert.Single(RunWalkthrough(), i => i.Kind == "extra" && i.Label!.Contains("same training step", StringComparison.Ordinal));
+        string output = string.Join("\n", cell.Outputs);
+        Assert.Contains("AssignVariableOp", output, StringComparison.Ordinal);
+        Assert.Contains("Same as eager: True", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Walkthrough_CodeCells_ShowTheirCSharpAndDefineTheNotebooksNames()
     {
         Dictionary<string, string> code = RunWalkthrough().Where(i => i.Kind == "cell").GroupBy(i => i.Label!)
