@@ -71,6 +71,28 @@ internal static class LayerTracker
         return (variables, layers);
     }
 
+    /// <summary>
+    /// The layer's fields that hold variables or layers (directly or in collections), by field name, in field order;
+    /// <c>Single</c> tells a field holding one layer from a collection of them.
+    /// </summary>
+    public static List<(string Field, List<Variable> Variables, List<Layer> Layers, bool Single)> NamedFields(Layer layer)
+    {
+        var result = new List<(string, List<Variable>, List<Layer>, bool)>();
+        foreach (FieldInfo field in FieldsOf(layer.GetType()))
+        {
+            var variables = new List<Variable>();
+            var layers = new List<Layer>();
+            object? value = field.GetValue(layer);
+            AddValue(value, variables, layers, depth: 0);
+            if (variables.Count > 0 || layers.Count > 0)
+            {
+                result.Add((field.Name, variables, layers, value is Layer));
+            }
+        }
+
+        return result;
+    }
+
     private static void Walk(Layer layer, List<Variable> variables, List<Layer> layers)
     {
         foreach (FieldInfo field in FieldsOf(layer.GetType()))

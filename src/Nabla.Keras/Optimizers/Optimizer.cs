@@ -262,6 +262,13 @@ public abstract class Optimizer
         return slot;
     }
 
+    /// <summary>The slot <paramref name="slotName"/> of <paramref name="variable"/> when it exists (saving reads optimizer state).</summary>
+    internal Variable? ExistingSlot(Variable variable, string slotName) =>
+        _slots.TryGetValue(variable, out Dictionary<string, Variable>? slots) && slots.TryGetValue(slotName, out Variable? slot) ? slot : null;
+
+    /// <summary>The slot, made now when it does not exist (loading assigns saved optimizer state to it).</summary>
+    internal Variable SlotForLoading(Variable variable, string slotName, double initialValue) => Slot(variable, slotName, initialValue);
+
     /// <summary>The exponential moving average update <c>slot = decay·slot + (1 - decay)·value</c>.</summary>
     private protected static void AssignMovingAverage(Variable slot, Tensor value, double decay)
         => slot.Assign((slot * decay) + (value * (1 - decay)));

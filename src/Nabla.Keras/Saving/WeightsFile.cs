@@ -18,7 +18,8 @@ public static partial class WeightsFile
     private const string GivenNamePrefix = "layer:";
 
     /// <summary>
-    /// Writes the values of <paramref name="layer"/>'s <see cref="Layer.Variables"/> to <paramref name="path"/> (safetensors).
+    /// Writes the values of <paramref name="layer"/>'s <see cref="Layer.Variables"/> to <paramref name="path"/>: in Keras 3's HDF5
+    /// layout when the name ends in <c>.weights.h5</c> (a compiled model's optimizer state included, as Keras), safetensors otherwise.
     /// The file is written beside the target and renamed over it: a crash never leaves half a file.
     /// </summary>
     /// <exception cref="ArgumentException">When two variables of one layer would get the same key.</exception>
@@ -26,6 +27,12 @@ public static partial class WeightsFile
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase))
+        {
+            KerasWeightsH5.Save(layer, path);   // Keras 3's HDF5 layout
+            return;
+        }
+
         WeightPaths paths = WeightPaths.Of(layer);
         IReadOnlyList<Variable> variables = layer.Variables;
         var tensors = new List<KeyValuePair<string, Tensor>>(variables.Count);
@@ -57,7 +64,8 @@ public static partial class WeightsFile
     }
 
     /// <summary>
-    /// Assigns the values saved by <see cref="SaveWeights"/> to <paramref name="layer"/>'s variables, matched by their
+    /// Assigns the values saved by <see cref="SaveWeights"/> to <paramref name="layer"/>'s variables (a name ending in <c>.h5</c>
+    /// reads Keras 3's <c>.weights.h5</c> or Keras 2's legacy HDF5 layout), matched by their
     /// place in the structure (a file written by another tool, or before structural keys, is matched by variable name).
     /// The whole file is validated first (its structure, every key, shape and dtype, and the names given explicitly on
     /// both sides): when anything is wrong nothing is assigned.
@@ -67,6 +75,13 @@ public static partial class WeightsFile
     public static void LoadWeights(this Layer layer, string path)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase))
+        {
+            KerasWeightsH5.Load(layer, path);   // Keras 3's .weights.h5, or Keras 2's legacy .h5 layout
+            return;
+        }
+
         byte[] file = SafeTensors.ReadAll(path);
         SafeTensorsHeader header = SafeTensorsHeader.Parse(file, path);
         IReadOnlyList<Variable> variables = layer.Variables;

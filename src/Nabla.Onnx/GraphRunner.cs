@@ -1,0 +1,115 @@
+using Nabla.Onnx.Protobuf;
+
+namespace Nabla.Onnx;
+
+/// <summary>
+/// Runs an ONNX graph's nodes in their (topological) order on Nabla tensors. In a traced function, a node whose
+/// inputs are all known values (initializers that are not variables, constants, static shapes) runs eagerly under
+/// <see cref="Tf.InitScope"/>, so the shape arithmetic that exporters write (Shape → Gather → Concat → Reshape)
+/// stays known and the ops that need host values (Reshape's shape, Slice's starts) can read it.
+/// </summary>
+internal sealed class GraphRunner
+{
+    private readonly GraphProto _graph;
+    private readonly IReadOnlyDictionary<string, Tensor> _initializers;
+    private readonly int _opset;
+    private readonly Dictionary<string, Tensor> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+
+    public GraphRunner(GraphProto graph, IReadOnlyDictionary<string, Tensor> initializers, int opset)
+    {
+        _graph = graph;
+        _initializers = initializers;
+        _opset = opset;
+    }
+
+    public Tensor[] Run(IReadOnlyList<string> inputNames, Tensor[] inputs, IReadOnlyList<string> outputNames)
+    {
+        foreach ((string name, Tensor value) in _initializers)
+        {
+            Set(name, value);
+        }
+
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            Set(inputNames[i], inputs[i]);
+        }
+
+        foreach (NodeProto node in _graph.Node)
+        {
+            RunNode(node);
+        }
+
+        var outputs = new Tensor[outputNames.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            outputs[i] = _values.TryGetValue(outputNames[i], out Tensor? t)
+                ? t
+                : throw new InvalidDataException($"The ONNX graph's output '{outputNames[i]}' is computed by no node.");
+        }
+
+        return outputs;
+    }
+
+    private void Set(string name, Tensor value)
+    {
+        _values[name] = value;
+        if (!value.IsSymbolic && value is not Variable)
+        {
+            _known.Add(name);
+        }
+        else
+        {
+            _known.Remove(name);
+        }
+    }
+
+    private void RunNode(NodeProto node)
+    {
+        var inputs = new Tensor?[node.Input.Count];
+        bool allKnown = true;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            string name = node.Input[i];
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            inputs[i] = _values.TryGetValue(name, out Tensor? t)
+                ? t
+                : throw new InvalidDataException($"ONNX node {node.OpType} '{node.Name}' reads '{name}', which no earlier node or input defines.");
+            allKnown &= _known.Contains(name);
+        }
+
+        OnnxOperators.TryGet(node.OpType, out Func<NodeContext, Tensor[]> run);
+        var context = new NodeContext(node, inputs, _opset);
+        Tensor[] outputs;
+        if (allKnown && !Tf.ExecutingEagerly() && !IsRandom(node.OpType))
+        {
+            using (Tf.InitScope())
+            {
+                outputs = run(context);
+            }
+        }
+        else
+        {
+            outputs = run(context);
+        }
+
+        for (int i = 0; i < node.Output.Count && i < outputs.Length; i++)
+        {
+            if (node.Output[i].Length > 0)
+            {
+                Set(node.Output[i], outputs[i]);
+            }
+        }
+
+        if (outputs.Length < node.Output.Count(o => o.Length > 0))
+        {
+            throw new NotSupportedException($"{context.What}: only its first {outputs.Length} output(s) are supported.");
+        }
+    }
+
+    private static bool IsRandom(string opType) => opType.StartsWith("Random", StringComparison.Ordinal) || opType is "Bernoulli" or "Dropout";
+}
