@@ -143,10 +143,14 @@ public static class OnnxTensors
                 return Tf.Constant(proto.DoubleData.ToArray(), shape);
             case "int32":
                 return Tf.Constant(proto.Int32Data.ToArray(), shape);
-            case "int8" or "uint8" or "int16":   // ONNX keeps them in int32_data, one value each
-                return Tf.Cast(Tf.Constant(proto.Int32Data.ToArray(), shape), dtype);
             case "bool":
                 return Tf.Constant(proto.Int32Data.Select(v => v != 0).ToArray(), shape);
+            case "int8":
+                return Tf.Constant(proto.Int32Data.Select(v => (sbyte)v).ToArray(), shape);
+            case "uint8":
+                return Tf.Constant(proto.Int32Data.Select(v => (byte)v).ToArray(), shape);
+            case "int16":
+                return Tf.Constant(proto.Int32Data.Select(v => (short)v).ToArray(), shape);
             case "float16":
                 return Tf.Constant(proto.Int32Data.Select(v => BitConverter.UInt16BitsToHalf((ushort)v)).ToArray(), shape);
             default:

@@ -167,7 +167,7 @@ public class OnnxModelTests
     {
         byte[] bytes = Model(
             [Node("Resize", ["x"], ["y"]), Node("NoSuchOp", ["y"], ["z"]), Node("Relu", ["z"], ["out"])],
-            [Value("x", Uint16, 2)],
+            [Value("x", Unsigned16, 2)],
             [Value("out", Float, 2)]);
         var e = Assert.Throws<NotSupportedException>(() => Load(bytes));
         Assert.Contains("operator Resize", e.Message, StringComparison.Ordinal);
