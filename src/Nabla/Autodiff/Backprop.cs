@@ -212,13 +212,13 @@ internal partial struct Backprop : IDisposable
         if (given.DType != target.DType)
         {
             throw new ArgumentException(
-                $"Output gradient of dtype {given.DType} does not match its target of dtype {target.DType}.", nameof(given));
+                $"Output gradient of dtype {given.DType} does not match its target of dtype {target.DType} (outputGradients of GradientTape.Gradient).");
         }
 
         if (given.Shape != target.Shape)
         {
             throw new ArgumentException(
-                $"Output gradient of shape {given.Shape} does not match its target of shape {target.Shape}.", nameof(given));
+                $"Output gradient of shape {given.Shape} does not match its target of shape {target.Shape} (outputGradients of GradientTape.Gradient).");
         }
 
         return given;

@@ -14,8 +14,8 @@ public sealed partial class GradientTape
     /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
     public Tensor? Gradient(Tensor target, Tensor source, UnconnectedGradients unconnectedGradients = UnconnectedGradients.None)
     {
-        ArgumentNullException.ThrowIfNull(target, "targets");
-        ArgumentNullException.ThrowIfNull(source, "sources");
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(source);
         if (unconnectedGradients != UnconnectedGradients.None)
         {
             return Gradient([target], [source], null, unconnectedGradients)[0];
@@ -35,7 +35,11 @@ public sealed partial class GradientTape
 
     /// <summary>One gradient of <paramref name="target"/> per source, null for sources it does not depend on.</summary>
     /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
-    public Tensor?[] Gradient(Tensor target, params Tensor[] sources) => Gradient([target], sources);
+    public Tensor?[] Gradient(Tensor target, params Tensor[] sources)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Gradient([target], sources);
+    }
 
     /// <summary>
     /// The gradient of the sum of <paramref name="targets"/> (each weighted by its entry of
@@ -82,7 +86,7 @@ public sealed partial class GradientTape
         if (value is not (UnconnectedGradients.None or UnconnectedGradients.Zero))
         {
             throw new ArgumentException(
-                $"Unknown value for unconnected_gradients: '{value}'", nameof(value));
+                $"Unknown value for unconnected_gradients: '{value}' (the unconnectedGradients argument).");
         }
     }
 

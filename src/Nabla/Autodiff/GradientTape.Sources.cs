@@ -18,7 +18,7 @@ public sealed partial class GradientTape
     public Tensor?[] Gradient(
         Tensor target, IEnumerable<Tensor> sources, Tensor? outputGradient = null, UnconnectedGradients unconnectedGradients = UnconnectedGradients.None)
     {
-        ArgumentNullException.ThrowIfNull(target, "targets");
+        ArgumentNullException.ThrowIfNull(target);
         return Gradient([target], ListOf(sources), outputGradient is null ? null : [outputGradient], unconnectedGradients);
     }
 
@@ -66,13 +66,14 @@ public sealed partial class GradientTape
     }
 
     // A list is used as it is (no copy for a model's variables); any other sequence is read once, in order.
-    private static IReadOnlyList<Tensor> ListOf(IEnumerable<Tensor> sources)
+    // paramName: the caller's public parameter (tensors for Watch, sources for Gradient), not this helper's.
+    private static IReadOnlyList<Tensor> ListOf(IEnumerable<Tensor> sources, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(sources))] string? paramName = null)
     {
-        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(sources, paramName);
         IReadOnlyList<Tensor> list = sources as IReadOnlyList<Tensor> ?? [.. sources];
         for (int i = 0; i < list.Count; i++)
         {
-            ArgumentNullException.ThrowIfNull(list[i], nameof(sources));
+            ArgumentNullException.ThrowIfNull(list[i], paramName);
         }
 
         return list;

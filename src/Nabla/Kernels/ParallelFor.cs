@@ -140,7 +140,16 @@ internal static class ParallelFor
         where TBody : struct, IRangeBody
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(chunks, s_maxDegree) };
-        Parallel.For(0, chunks, options, i => RunChunk(length, chunks, itemBounds, body, i));
+        try
+        {
+            Parallel.For(0, chunks, options, i => RunChunk(length, chunks, itemBounds, body, i));
+        }
+        catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count >= 1)
+        {
+            // The team path rethrows a chunk's own exception; so does this path (the first one, with its stack),
+            // so a caller sees the same ArgumentException whichever path ran, never an AggregateException.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(aggregate.InnerExceptions[0]);
+        }
     }
 
     private static void RunChunk<TBody>(int length, int chunks, bool itemBounds, TBody body, int index)

@@ -90,7 +90,7 @@ internal abstract class Op
     /// </summary>
     public Tensor Call(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        ThrowIfNullInput(x, 0);
         Span<Tensor> inputs = new(ref x);
         ApplyDTypeRules(inputs);
         return ExecutionContext.Current.Execute(this, inputs);
@@ -99,8 +99,8 @@ internal abstract class Op
     /// <summary>Runs the op (dtype rules, then dispatch; inputs on the stack, as for one input).</summary>
     public Tensor Call(Tensor x, Tensor y)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
+        ThrowIfNullInput(x, 0);
+        ThrowIfNullInput(y, 1);
         TwoInputs inputs = default;
         inputs[0] = x;
         inputs[1] = y;
@@ -114,12 +114,26 @@ internal abstract class Op
         ArgumentNullException.ThrowIfNull(inputs);
         for (int i = 0; i < inputs.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(inputs[i], nameof(inputs));
+            ThrowIfNullInput(inputs[i], i);
         }
 
         ApplyDTypeRules(inputs);
         return ExecutionContext.Current.Execute(this, inputs);
     }
+
+    // The op does not know the public method's parameter names, so a null input is reported by the op's name and
+    // position (the parameter name left unset rather than naming an internal variable such as "x" for a public "a").
+    private void ThrowIfNullInput(Tensor input, int index)
+    {
+        if (input is null)
+        {
+            ThrowNullInput(index);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowNullInput(int index) =>
+        throw new ArgumentNullException(null, $"{Name}: input #{index} (zero-based) is null; every tensor argument must be a tensor [Op:{Name}].");
 
     /// <inheritdoc/>
     public override string ToString() => Name;

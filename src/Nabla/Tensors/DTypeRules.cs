@@ -105,7 +105,40 @@ internal static class DTypeRules
 
         // A C# value is a constant: convert its elements directly rather than dispatching a Cast op. Only when
         // a tape records may the value have been watched (then the Cast must be on the tape).
-        return TapeStack.AnyRecording ? Tf.Cast(value, dtype) : ConvertDirect(value, dtype);
+        Tensor converted = TapeStack.AnyRecording ? Tf.Cast(value, dtype) : ConvertDirect(value, dtype);
+        if (dtype.IsInteger && value.DType != DType.Bool)
+        {
+            RequireInRange(value, converted, dtype, op);
+        }
+
+        return converted;
+    }
+
+    // A C# long (or double) beyond the integer dtype's range would be clamped or wrapped by Cast; TensorFlow refuses
+    // it ("Cannot convert 1099511627776 to EagerTensor of dtype int32"). The round trip back to the value's own
+    // dtype finds any element that did not survive, whatever the integer dtype.
+    private static void RequireInRange(Tensor value, Tensor converted, DType dtype, string op)
+    {
+        if (value.DType.IsInteger && value.DType.Size <= dtype.Size)
+        {
+            return; // a widening integer conversion always fits
+        }
+
+        Tensor back = ConvertDirect(converted, DType.Float64);
+        Tensor original = ConvertDirect(value, DType.Float64);
+        ReadOnlySpan<double> b = back.Read<double>();
+        ReadOnlySpan<double> o = original.Read<double>();
+        for (int i = 0; i < o.Length; i++)
+        {
+            if (b[i] != o[i])
+            {
+                string shown = value.DType == DType.Int64
+                    ? value.Read<long>()[i].ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : o[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw new ArgumentException(
+                    $"Cannot convert {shown} to EagerTensor of dtype {dtype} in {op}: it is out of the dtype's range.");
+            }
+        }
     }
 
     /// <summary>A strong copy of <paramref name="value"/>'s elements converted to <paramref name="dtype"/> (Cast's kernel, no dispatch).</summary>

@@ -20,6 +20,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <exception cref="ArgumentException">When a dimension is negative.</exception>
     public Shape(params ReadOnlySpan<int> dims)
     {
+        CheckRank(dims.Length, nameof(dims));
         foreach (int d in dims)
         {
             if (d < 0)
@@ -41,6 +42,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     public static Shape Partial(params int?[] dims)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        CheckRank(dims.Length, nameof(dims));
         var result = new int[dims.Length];
         for (int i = 0; i < dims.Length; i++)
         {
@@ -123,7 +125,69 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     }
 
     /// <summary>Wraps an array the caller promises never to modify again.</summary>
-    internal static Shape FromOwnedArray(int[] dims) => new(dims, false);
+    internal static Shape FromOwnedArray(int[] dims)
+    {
+        CheckRank(dims.Length, paramName: null); // an op's output shape: no parameter of the caller's to name
+        return new(dims, false);
+    }
+
+    /// <summary>The most dimensions a tensor may have, as in TensorFlow (<c>TensorShape::MaxDimensions</c>).</summary>
+    public const int MaxRank = 254;
+
+    /// <summary>
+    /// The most elements a tensor may hold: its values live in one .NET array (<see cref="Array.MaxLength"/>).
+    /// </summary>
+    public static int MaxSize => Array.MaxLength;
+
+    // Every shape is made through a constructor, Partial or FromOwnedArray, so this one check bounds the rank
+    // everywhere: the formatter, broadcasting and the kernels' per-axis loops can then never run away.
+    private static void CheckRank(int rank, string? paramName)
+    {
+        if (rank > MaxRank)
+        {
+            throw new ArgumentException($"Too many dimensions in tensor: rank {rank}, the most is {MaxRank} (as in TensorFlow).", paramName);
+        }
+    }
+
+    /// <summary>
+    /// The element count of <paramref name="dims"/>, checked: a product that passes <see cref="MaxSize"/> (or would
+    /// wrap) throws one clear error naming the shape, instead of a wrapped count or the runtime's array error.
+    /// Unknown dimensions (-1) are not allowed here.
+    /// </summary>
+    internal static int CheckedSize(ReadOnlySpan<int> dims)
+    {
+        long size = 1;
+        bool tooLarge = false;
+        foreach (int d in dims)
+        {
+            if (d < 0)
+            {
+                // Only an op's own arithmetic can get here (constructors refuse negative dimensions): never let a
+                // wrapped dimension reach an allocation.
+                throw new ArgumentException($"Shape {Format(dims)} has a negative dimension.");
+            }
+        }
+
+        foreach (int d in dims)
+        {
+            if (d == 0)
+            {
+                return 0;
+            }
+
+            // Stops multiplying once past the limit (a long cannot wrap from a value <= MaxSize times an int).
+            if (!tooLarge)
+            {
+                size *= d;
+                tooLarge = size > Array.MaxLength;
+            }
+        }
+
+        return tooLarge
+            ? throw new ArgumentException(
+                $"Shape {Format(dims)} has more elements than a tensor can hold ({Array.MaxLength}, the largest .NET array).")
+            : (int)size;
+    }
 
     internal ReadOnlySpan<int> Dims => _dims ?? s_scalarDims;
 
@@ -164,21 +228,13 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     {
         get
         {
-            long size = 1;
-            foreach (int d in Dims)
+            if (!IsFullyDefined)
             {
-                if (d == UnknownDim)
-                {
-                    throw new InvalidOperationException(
-                        $"Shape {this} is not fully defined while tracing: its size is only known when the function runs.");
-                }
-
-                size *= d;
+                throw new InvalidOperationException(
+                    $"Shape {this} is not fully defined while tracing: its size is only known when the function runs.");
             }
 
-            return size > int.MaxValue
-                ? throw new ArgumentException($"Shape {this} has {size} elements, more than a tensor can hold ({int.MaxValue}).")
-                : (int)size;
+            return CheckedSize(Dims);
         }
     }
 

@@ -78,9 +78,9 @@ public readonly struct TensorIndex : IEquatable<TensorIndex>
         bool forward = Step > 0;
         int start = Bound(_start, forward ? 0 : dim - 1, dim, forward);
         int stop = Bound(_stop, forward ? dim : -1, dim, forward);
-        int span = forward ? stop - start : start - stop;
-        int stride = Math.Abs(Step);
-        return (start, span <= 0 ? 0 : (span + stride - 1) / stride);
+        long span = forward ? (long)stop - start : (long)start - stop;
+        long stride = Math.Abs((long)Step); // a step of int.MinValue has no int absolute value
+        return (start, span <= 0 ? 0 : (int)((span + stride - 1) / stride));
     }
 
     private static int Bound(int? value, int missing, int dim, bool forward)

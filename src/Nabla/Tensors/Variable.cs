@@ -46,15 +46,42 @@ public class Variable : Tensor
     /// <summary>Replaces the value; dtype and shape must match exactly (no broadcasting).</summary>
     /// <returns>This variable, for chaining.</returns>
     /// <remarks>Inside a traced function the assignment is a graph operation, run in program order when the graph runs.</remarks>
-    public Variable Assign(Tensor value) => Store(Checked(value, "Assign"));
+    public Variable Assign(Tensor value)
+    {
+        Tensor checkedValue = Checked(value, "Assign");
+        lock (_updateLock)
+        {
+            return Store(checkedValue);
+        }
+    }
 
     /// <summary>Adds <paramref name="delta"/> (same shape and dtype) to the value.</summary>
     /// <returns>This variable, for chaining.</returns>
-    public Variable AssignAdd(Tensor delta) => Store(Tf.Add(Current(), Checked(delta, "AssignAdd")));
+    /// <remarks>
+    /// Atomic, as TensorFlow's resource-variable updates are: when several threads update one variable at once, each
+    /// update reads the value the previous one stored, so none is lost (a lock per variable; its uncontended cost is a
+    /// few nanoseconds and no allocation).
+    /// </remarks>
+    public Variable AssignAdd(Tensor delta) => Update(delta, "AssignAdd", subtract: false);
 
     /// <summary>Subtracts <paramref name="delta"/> (same shape and dtype) from the value.</summary>
     /// <returns>This variable, for chaining.</returns>
-    public Variable AssignSub(Tensor delta) => Store(Tf.Subtract(Current(), Checked(delta, "AssignSub")));
+    /// <remarks>Atomic under concurrent callers, as <see cref="AssignAdd"/>.</remarks>
+    public Variable AssignSub(Tensor delta) => Update(delta, "AssignSub", subtract: true);
+
+    // The read, the arithmetic and the store happen under one lock, so two threads' updates cannot both start from
+    // the same old value (without it, two threads adding 1 a million times each lost a third of their updates).
+    private Variable Update(Tensor delta, string operation, bool subtract)
+    {
+        Tensor checkedDelta = Checked(delta, operation);
+        lock (_updateLock)
+        {
+            Tensor current = Current();
+            return Store(subtract ? Tf.Subtract(current, checkedDelta) : Tf.Add(current, checkedDelta));
+        }
+    }
+
+    private readonly Lock _updateLock = new();
 
     internal override Tensor ReadForOp()
     {
@@ -112,7 +139,11 @@ public class Variable : Tensor
 
     private Tensor Checked(Tensor value, string operation)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        if (value is null)
+        {
+            throw new ArgumentNullException(null, $"Cannot {operation} null to variable '{Name}'.");
+        }
+
         if (value.IsWeak)
         {
             value = DTypeRules.ConvertWeak(value, DType, operation);

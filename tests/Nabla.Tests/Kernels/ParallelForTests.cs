@@ -175,6 +175,21 @@ public class ParallelForTests
     }
 
     [Fact]
+    public void Run_BodyThrowsOnTheThreadPoolFallback_CallerGetsTheBodysExceptionNotAnAggregate()
+    {
+        WithSettings(2, 1024, () =>
+        {
+            // A body that splits work again finds the team busy (it is running the outer call), so the inner call
+            // runs on Parallel.For; its chunk's exception must arrive as itself, as on the team path.
+            for (int round = 0; round < 10; round++)
+            {
+                var exception = Assert.Throws<InvalidOperationException>(() => ParallelFor.Run(4096, new NestedThrowingBody()));
+                Assert.Contains("3000", exception.Message, StringComparison.Ordinal);
+            }
+        });
+    }
+
+    [Fact]
     public void Run_ConcurrentCallers_EachCoversItsRangeExactlyOnce()
     {
         // One caller gets the persistent team, the others find it busy and use the thread pool.
@@ -204,6 +219,11 @@ public class ParallelForTests
                 throw new InvalidOperationException($"chunk containing {at}");
             }
         }
+    }
+
+    private readonly struct NestedThrowingBody : IRangeBody
+    {
+        public void Invoke(int start, int end) => ParallelFor.Run(4096, new ThrowingBody(3000));
     }
 
     private readonly struct CountBody(int[] hits) : IRangeBody

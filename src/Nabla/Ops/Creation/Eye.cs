@@ -16,12 +16,14 @@ public static partial class Tf
             throw new ArgumentException($"Eye: dimensions must be non-negative, got {numRows} x {columns} ({d}).");
         }
 
-        var values = new double[numRows * columns];
+        // Checked before allocating: Eye(65536) has 2^32 elements, which a plain int product wraps to 0.
+        Shape shape = Shape.FromOwnedArray([numRows, columns]);
+        var values = new double[shape.Size];
         for (int i = 0; i < System.Math.Min(numRows, columns); i++)
         {
-            values[(i * columns) + i] = 1;
+            values[((long)i * columns) + i] = 1;
         }
 
-        return FromDoubles(values, Shape.FromOwnedArray([numRows, columns]), d);
+        return FromDoubles(values, shape, d);
     }
 }

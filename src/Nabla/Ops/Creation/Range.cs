@@ -44,9 +44,9 @@ public static partial class Tf
         }
 
         double count = System.Math.Ceiling(System.Math.Abs((limit - start) / delta));
-        if (count > int.MaxValue)
+        if (count > Array.MaxLength)
         {
-            throw new ArgumentException($"Range: {count} elements are too many ({Describe()}) [Op:Range].");
+            throw new ArgumentException($"Range: {count} elements are more than a tensor can hold ({Array.MaxLength}) ({Describe()}) [Op:Range].");
         }
 
         var values = new double[(int)count];
@@ -70,6 +70,12 @@ public static partial class Tf
         {
             throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture, $"LinSpace: requires num > 0 and a floating dtype, got num={num}, dtype {d} (start={start}, stop={stop}) [Op:LinSpace]."));
+        }
+
+        if (num > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"LinSpace: num={num} elements are more than a tensor can hold ({Array.MaxLength}) [Op:LinSpace]."));
         }
 
         var values = new double[num];

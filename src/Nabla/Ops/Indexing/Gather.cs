@@ -11,7 +11,7 @@ public static partial class Tf
     /// <exception cref="ArgumentException">When the indices are not integers or the axis is out of range.</exception>
     public static Tensor Gather(Tensor @params, Tensor indices, int axis = 0)
     {
-        ArgumentNullException.ThrowIfNull(@params);
+        ArgumentNullException.ThrowIfNull(@params, nameof(@params));
         ArgumentNullException.ThrowIfNull(indices);
         IndexRuns.RequireIndexDType("GatherV2", indices, @params.Shape);
         int a = Axes.Normalize("GatherV2", axis, @params.Rank, @params.Shape);

@@ -19,7 +19,7 @@ public static partial class Tf
     /// <exception cref="IndexOutOfRangeException">When an index is outside [0, params.shape[axis]).</exception>
     public static Tensor Gather(Tensor @params, Tensor indices, int axis, int batchDims)
     {
-        ArgumentNullException.ThrowIfNull(@params);
+        ArgumentNullException.ThrowIfNull(@params, nameof(@params));
         ArgumentNullException.ThrowIfNull(indices);
         if (batchDims == 0)
         {

@@ -11,7 +11,7 @@ public static partial class Tf
     /// <exception cref="ArgumentException">When the indices are not integers of rank ≥ 1 or k exceeds params' rank.</exception>
     public static Tensor GatherNd(Tensor @params, Tensor indices)
     {
-        ArgumentNullException.ThrowIfNull(@params);
+        ArgumentNullException.ThrowIfNull(@params, nameof(@params));
         ArgumentNullException.ThrowIfNull(indices);
         IndexRuns.RequireIndexDType("GatherNd", indices, @params.Shape);
         if (indices.Rank == 0)

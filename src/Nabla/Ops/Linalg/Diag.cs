@@ -14,8 +14,15 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(diagonal);
             RequireRank("MatrixDiagV3", diagonal, 1);
-            int n = diagonal.Shape.Dims[^1] + System.Math.Abs(k);
-            return PlaceDiagonal(diagonal, n, n, k);
+            long n = diagonal.Shape.Dims[^1] + System.Math.Abs((long)k);
+            if (n > int.MaxValue)
+            {
+                throw new ArgumentException(
+                    $"MatrixDiagV3: a diagonal of shape {diagonal.Shape} ({diagonal.DType}) at offset k={k} needs matrices of {n} rows, more than a dimension can hold [Op:MatrixDiagV3].",
+                    nameof(k));
+            }
+
+            return PlaceDiagonal(diagonal, (int)n, (int)n, k);
         }
 
         /// <summary>
@@ -116,7 +123,11 @@ public static partial class Tf
 
         /// <summary>The conjugate transpose of each inner-most matrix: for real tensors, <see cref="MatrixTranspose"/>.</summary>
         /// <exception cref="ArgumentException">When input has rank below 2.</exception>
-        public static Tensor Adjoint(Tensor matrix) => MatrixTranspose(matrix);
+        public static Tensor Adjoint(Tensor matrix)
+        {
+            ArgumentNullException.ThrowIfNull(matrix);
+            return MatrixTranspose(matrix);
+        }
 
         // [..., L] onto diagonal k of [..., m, n] matrices (zeros elsewhere): a zero is appended to each diagonal
         // and every off-diagonal position gathers it.

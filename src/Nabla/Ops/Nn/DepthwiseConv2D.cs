@@ -68,7 +68,7 @@ public static partial class Tf
             ArgumentNullException.ThrowIfNull(pointwiseFilter);
             const string Op = "SeparableConv2D";
             string context = $"input {input.Shape} {input.DType}, depthwise_filter {depthwiseFilter.Shape}, pointwise_filter {pointwiseFilter.Shape} {pointwiseFilter.DType}";
-            WindowAttrs.RequireLayout(Op, "pointwise_filter", pointwiseFilter, "HWIO");
+            WindowAttrs.RequireLayout(Op, nameof(pointwiseFilter), pointwiseFilter, "HWIO");
             if (depthwiseFilter.Rank == 4)
             {
                 int depth = depthwiseFilter.Shape[2] * depthwiseFilter.Shape[3];

@@ -26,6 +26,11 @@ public static partial class Tf
             }
 
             DTypeRules.Require("Dropout", x.DType, DTypeSet.Floating, x.Shape);
+            if (noiseShape is not null && Array.Exists(noiseShape, d => d < 0))
+            {
+                throw new ArgumentException($"Dropout: noise_shape [{string.Join(", ", noiseShape)}] has a negative dimension (x {x.Shape} {x.DType}).", nameof(noiseShape));
+            }
+
             Shape maskShape = noiseShape is null ? x.Shape : new Shape(noiseShape);
             if (noiseShape is not null && (maskShape.Rank != x.Rank || Enumerable.Range(0, x.Rank).Any(i => maskShape[i] != 1 && maskShape[i] != x.Shape[i])))
             {

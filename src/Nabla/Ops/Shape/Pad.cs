@@ -60,7 +60,14 @@ internal sealed class PadOp(int[] before, int[] after) : Op("PadV2")
         var dims = new int[x.Rank];
         for (int i = 0; i < dims.Length; i++)
         {
-            dims[i] = x.Shape.Dims[i] + before[i] + after[i];
+            long dim = (long)x.Shape.Dims[i] + before[i] + after[i];
+            if (dim > int.MaxValue)
+            {
+                throw new ArgumentException(
+                    $"PadV2: dimension {i} of shape {x.Shape} ({x.DType}) padded by ({before[i]}, {after[i]}) is {dim}, more than a dimension can hold [Op:PadV2].");
+            }
+
+            dims[i] = (int)dim;
         }
 
         return new TensorSpec(Shape.FromOwnedArray(dims), x.DType);

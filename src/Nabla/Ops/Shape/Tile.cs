@@ -40,7 +40,14 @@ internal sealed class TileOp(int[] multiples) : Op("Tile")
         var dims = new int[x.Rank];
         for (int i = 0; i < dims.Length; i++)
         {
-            dims[i] = checked(x.Shape.Dims[i] * multiples[i]);
+            long dim = (long)x.Shape.Dims[i] * multiples[i];
+            if (dim > int.MaxValue)
+            {
+                throw new ArgumentException(
+                    $"Tile: dimension {i} of shape {x.Shape} ({x.DType}) times multiple {multiples[i]} is {dim}, more than a dimension can hold [Op:Tile].");
+            }
+
+            dims[i] = (int)dim;
         }
 
         return new TensorSpec(Shape.FromOwnedArray(dims), x.DType);

@@ -116,7 +116,12 @@ internal sealed class RecurrentSequenceOp : Op
         var inputs = new List<Tensor>(6) { inputProjection, recurrentKernel };
         foreach (Tensor state in initialStates)
         {
-            ArgumentNullException.ThrowIfNull(state, nameof(initialStates));
+            if (state is null)
+            {
+                // The public methods name their states initialState, initialHidden, initialCarry: say which by position.
+                throw new ArgumentNullException(null, $"{cell}: initial state #{inputs.Count - 2} (zero-based) is null [Op:{cell}].");
+            }
+
             inputs.Add(state);
         }
 
