@@ -15,6 +15,9 @@ public static class OnnxTensors
     public static int ElementType(DType dtype) => dtype.Name switch
     {
         "bool" => (int)TensorProto.Types.DataType.Bool,
+        "int8" => (int)TensorProto.Types.DataType.Int8,
+        "uint8" => (int)TensorProto.Types.DataType.Uint8,
+        "int16" => (int)TensorProto.Types.DataType.Int16,
         "int32" => (int)TensorProto.Types.DataType.Int32,
         "int64" => (int)TensorProto.Types.DataType.Int64,
         "float16" => (int)TensorProto.Types.DataType.Float16,
@@ -27,6 +30,9 @@ public static class OnnxTensors
     public static DType? TryDType(int elementType) => (TensorProto.Types.DataType)elementType switch
     {
         TensorProto.Types.DataType.Bool => DType.Bool,
+        TensorProto.Types.DataType.Int8 => DType.Int8,
+        TensorProto.Types.DataType.Uint8 => DType.UInt8,
+        TensorProto.Types.DataType.Int16 => DType.Int16,
         TensorProto.Types.DataType.Int32 => DType.Int32,
         TensorProto.Types.DataType.Int64 => DType.Int64,
         TensorProto.Types.DataType.Float16 => DType.Float16,
@@ -101,6 +107,9 @@ public static class OnnxTensors
         return dtype.Name switch
         {
             "bool" => Tf.Constant(MemoryMarshal.Cast<byte, bool>(raw), shape),
+            "int8" => Tf.Constant(MemoryMarshal.Cast<byte, sbyte>(raw), shape),
+            "uint8" => Tf.Constant(raw, shape),
+            "int16" => Tf.Constant(MemoryMarshal.Cast<byte, short>(raw), shape),
             "int32" => Tf.Constant(MemoryMarshal.Cast<byte, int>(raw), shape),
             "int64" => Tf.Constant(MemoryMarshal.Cast<byte, long>(raw), shape),
             "float16" => Tf.Constant(MemoryMarshal.Cast<byte, Half>(raw), shape),
@@ -136,6 +145,12 @@ public static class OnnxTensors
                 return Tf.Constant(proto.Int32Data.ToArray(), shape);
             case "bool":
                 return Tf.Constant(proto.Int32Data.Select(v => v != 0).ToArray(), shape);
+            case "int8":
+                return Tf.Constant(proto.Int32Data.Select(v => (sbyte)v).ToArray(), shape);
+            case "uint8":
+                return Tf.Constant(proto.Int32Data.Select(v => (byte)v).ToArray(), shape);
+            case "int16":
+                return Tf.Constant(proto.Int32Data.Select(v => (short)v).ToArray(), shape);
             case "float16":
                 return Tf.Constant(proto.Int32Data.Select(v => BitConverter.UInt16BitsToHalf((ushort)v)).ToArray(), shape);
             default:
@@ -155,6 +170,9 @@ public static class OnnxTensors
         switch (tensor.DType.Name)
         {
             case "bool": tensor.CopyTo(MemoryMarshal.Cast<byte, bool>(bytes.AsSpan())); break;
+            case "int8": tensor.CopyTo(MemoryMarshal.Cast<byte, sbyte>(bytes.AsSpan())); break;
+            case "uint8": tensor.CopyTo(bytes.AsSpan()); break;
+            case "int16": tensor.CopyTo(MemoryMarshal.Cast<byte, short>(bytes.AsSpan())); break;
             case "int32": tensor.CopyTo(MemoryMarshal.Cast<byte, int>(bytes.AsSpan())); break;
             case "int64": tensor.CopyTo(MemoryMarshal.Cast<byte, long>(bytes.AsSpan())); break;
             case "float16": tensor.CopyTo(MemoryMarshal.Cast<byte, Half>(bytes.AsSpan())); break;

@@ -7,7 +7,7 @@ namespace Nabla.Onnx.Tests;
 /// <summary>Builds small ONNX models in the tests, from ONNX's own messages (the schema compiled here too).</summary>
 internal static class OnnxBuilder
 {
-    public const int Float = 1, Int64 = 7, UInt8 = 2, Float64 = 11;
+    public const int Float = 1, Int64 = 7, Unsigned16 = 4, Float64 = 11;
 
     public static NodeProto Node(string opType, string[] inputs, string[] outputs, params AttributeProto[] attributes)
     {

@@ -167,12 +167,12 @@ public class OnnxModelTests
     {
         byte[] bytes = Model(
             [Node("Resize", ["x"], ["y"]), Node("NoSuchOp", ["y"], ["z"]), Node("Relu", ["z"], ["out"])],
-            [Value("x", UInt8, 2)],
+            [Value("x", Unsigned16, 2)],
             [Value("out", Float, 2)]);
         var e = Assert.Throws<NotSupportedException>(() => Load(bytes));
         Assert.Contains("operator Resize", e.Message, StringComparison.Ordinal);
         Assert.Contains("operator NoSuchOp", e.Message, StringComparison.Ordinal);
-        Assert.Contains("element type uint8 (of 'x')", e.Message, StringComparison.Ordinal);
+        Assert.Contains("element type uint16 (of 'x')", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Relu", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
 namespace Nabla.Keras;
 
 /// <summary>
@@ -48,6 +50,17 @@ public abstract class Pooling : Layer
 
     /// <summary>Checks a (batch, pooled axes..., channels) input and names the layer on error.</summary>
     protected void RequireNhwc(Tensor inputs) => ConvUtils.RequireRank(this, inputs, SpatialRank);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["pool_size"] = KerasConfig.Ints(PoolSize);
+        config["strides"] = KerasConfig.Ints(Strides);
+        config["padding"] = Padding;
+        config["data_format"] = "channels_last";
+        return config;
+    }
 }
 
 /// <summary>2-D max pooling (Keras's <c>MaxPooling2D</c>, <c>Tf.Nn.MaxPool2D</c>).</summary>
@@ -157,6 +170,15 @@ public abstract class GlobalPooling : Layer
     /// <param name="axes">The reduced axes.</param>
     /// <param name="keepDims">Whether to keep them as size-1 axes.</param>
     protected abstract Tensor Reduce(Tensor inputs, int[] axes, bool keepDims);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["data_format"] = "channels_last";
+        config["keepdims"] = KeepDims;
+        return config;
+    }
 }
 
 /// <summary>The mean over height and width of each channel (Keras's <c>GlobalAveragePooling2D</c>): (batch, channels).</summary>

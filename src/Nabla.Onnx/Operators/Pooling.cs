@@ -46,11 +46,13 @@ internal static partial class OnnxOperators
             }
         }
 
-        Tensor nhwc = Tf.Transpose(x, [0, 2, 3, 1]);
+        // Nabla pools floating-point tensors; integers (uint8 images) go through float64, which holds them exactly.
+        DType dtype = x.DType;
+        Tensor nhwc = Tf.Transpose(dtype.IsFloating ? x : Tf.Cast(x, DType.Float64), [0, 2, 3, 1]);
         Tensor y;
         if (max)
         {
-            double lowest = x.DType.IsFloating ? double.NegativeInfinity : long.MinValue;
+            double lowest = double.NegativeInfinity;
             Tensor padded = PadSpatialNhwc(PadSpatialNhwc(nhwc, pads, lowest), ceilExtra, lowest);
             y = Tf.Nn.MaxPool2D(padded, kernel, strides, "VALID");
         }
@@ -58,12 +60,13 @@ internal static partial class OnnxOperators
         {
             Tensor padded = PadSpatialNhwc(PadSpatialNhwc(nhwc, pads, 0), ceilExtra, 0);
             // The count of each window: ones over the input, the explicit pads counted when count_include_pad=1.
-            Tensor ones = Tf.Ones(new Shape(1, input[0], input[1], 1), x.DType);
+            Tensor ones = Tf.Ones(new Shape(1, input[0], input[1], 1), nhwc.DType);
             double padWeight = n.Int("count_include_pad", 0) != 0 ? 1 : 0;
             Tensor counts = PadSpatialNhwc(PadSpatialNhwc(ones, pads, padWeight), ceilExtra, 0);
             y = Tf.Nn.AvgPool2D(padded, kernel, strides, "VALID") / Tf.Nn.AvgPool2D(counts, kernel, strides, "VALID");
         }
 
-        return Tf.Transpose(y, [0, 3, 1, 2]);
+        y = Tf.Transpose(y, [0, 3, 1, 2]);
+        return dtype.IsFloating ? y : Tf.Cast(y, dtype);
     }
 }
