@@ -9,6 +9,7 @@ using Nabla.Benchmarks.Infrastructure;
 //   --peak-memory nabla|torch [--steps N] one child: N MLP steps, prints its peak working set as JSON
 //   --paired-matmul [--sizes 256,512,1024,2048] [--threads 1,2] [--rounds 40] [--out F]
 //                                        diagnostic: both libraries' MatMul timed alternately in one process
+//   --fit-epochs eager|traced [--epochs N]  N epochs of Keras Fit on MNIST-sized data, first one included
 //   --summarize [DIR]                    writes DIR/SUMMARY.md from DIR's reports (default benchmarks/results)
 //   --patch-torchsharp FILE...           applies the Debian 12 patch to the given libLibTorchSharp.so copies
 return args switch
@@ -18,6 +19,7 @@ return args switch
     ["--peak-memory", ..] => PeakMemory.RunBoth(IntOption(args, "--steps", PeakMemory.DefaultSteps), TextOption(args, "--out")),
     ["--paired-matmul", ..] => PairedMatMul.Run(
         IntListOption(args, "--sizes", [256, 512, 1024, 2048]), IntListOption(args, "--threads", [1, 2]), IntOption(args, "--rounds", 40), TextOption(args, "--out")),
+    ["--fit-epochs", "eager" or "traced", ..] => FitEpochs.Run(args[1], IntOption(args, "--epochs", 3)),
     ["--summarize", ..] => Summarizer.Run(args.Length > 1 ? args[1] : Path.Combine("benchmarks", "results")),
     ["--patch-torchsharp", ..] => Patch(args[1..]),
     _ => RunSuite(args),

@@ -10,7 +10,8 @@ var clock = Stopwatch.StartNew();
 if (args is ["startup"])
 {
     (double w0, double b0, double ms) = SeedLoop();
-    Console.WriteLine($"first 1,000-step loop: {ms:F2} ms (w = {w0:F4}, b = {b0:F4}; Nabla.dll {Describe(typeof(Tensor).Assembly.Location)})");
+    Console.WriteLine($"first 1,000-step loop: {ms:F2} ms (w = {w0:F4}, b = {b0:F4}; Nabla.dll {Describe(typeof(Tensor).Assembly.Location)}; "
+        + $"JIT so far: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms)");
     return Math.Abs(w0 - 2) < 1e-3 && Math.Abs(b0 + 1) < 1e-3 ? 0 : 1;
 }
 

@@ -12,7 +12,7 @@ namespace Nabla.Keras.Optimizers;
 /// (momentum, moments) lives in slots created on first use. The learning rate is a number or a
 /// <see cref="LearningRateSchedule"/> evaluated at <see cref="Iterations"/>.
 /// </summary>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly ConditionalWeakTable<Variable, Dictionary<string, Variable>> _slots = [];
     private LearningRateSchedule _learningRate;
@@ -180,6 +180,17 @@ public abstract class Optimizer
             }
         }
 
+        if (TryUpdateTraced(gradients, variables))
+        {
+            return;
+        }
+
+        UpdateAll(gradients, variables);
+    }
+
+    // Clipping, weight decay, each variable's update and the step count: eagerly, or as the body of a traced step.
+    private void UpdateAll(List<Tensor> gradients, IReadOnlyList<Variable> variables)
+    {
         Clip(gradients);
         (Tensor learningRate, Tensor step) = StepScalars();
         var perDType = new Dictionary<DType, (Tensor LearningRate, Tensor Step)>();
