@@ -35,6 +35,29 @@ public sealed partial class FuncGraph
 
     internal IReadOnlyList<GraphNode> Nodes => _nodes;
 
+    /// <summary>A read-only snapshot of the operations in program order (see <see cref="GraphOperation"/>).</summary>
+    public IReadOnlyList<GraphOperation> Operations
+    {
+        get
+        {
+            var ids = new Dictionary<GraphNode, int>(ReferenceEqualityComparer.Instance);
+            var operations = new GraphOperation[_nodes.Count];
+            for (int i = 0; i < _nodes.Count; i++)
+            {
+                ids[_nodes[i]] = i;
+                operations[i] = new GraphOperation(i, _nodes[i], [.. _nodes[i].Inputs.Select(input => ids[input.Node])]);
+            }
+
+            return operations;
+        }
+    }
+
+    /// <summary>The ids (<see cref="GraphOperation.Id"/>) of the function's inputs, in argument order.</summary>
+    public IReadOnlyList<int> InputIds => [.. _inputs.Select(input => _nodes.IndexOf(input.Node))];
+
+    /// <summary>The ids of the values the function returns, in order.</summary>
+    public IReadOnlyList<int> OutputIds => [.. Outputs.Select(output => _nodes.IndexOf(output.Node))];
+
     internal IReadOnlyList<SymbolicTensor> Inputs => _inputs;
 
     /// <summary>The values the function returns, in order (set when the trace ends).</summary>

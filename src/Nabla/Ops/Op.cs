@@ -29,6 +29,12 @@ internal abstract class Op
     /// </summary>
     public virtual bool SupportsUnknownDims => false;
 
+    /// <summary>
+    /// The op's attributes by TensorFlow's NodeDef names (<c>transpose_a</c>, <c>strides</c>, <c>padding</c>...), as
+    /// <see cref="GraphOperation.Attributes"/> shows them to exporters: ops with attributes declare them here.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, object> Attributes => GraphOperation.NoAttributes;
+
     /// <summary>Validates the inputs and returns the output's shape and dtype; throws with a TensorFlow-style message.</summary>
     public abstract TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs);
 

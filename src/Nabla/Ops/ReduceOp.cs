@@ -29,6 +29,10 @@ internal abstract class ReduceOp : Op
 
     public bool KeepDims { get; }
 
+    /// <summary>TensorFlow's attributes: the reduced axes as given (null = all) and keep_dims.</summary>
+    public override IReadOnlyDictionary<string, object> Attributes =>
+        new Dictionary<string, object> { ["axis"] = RequestedAxes?.Clone() ?? Array.Empty<int>(), ["keep_dims"] = KeepDims };
+
     /// <summary>The axes argument of a single-axis Tf overload: null (all axes) stays null.</summary>
     public static int[]? AxesOf(int? axis) => axis is { } a ? [a] : null;
 

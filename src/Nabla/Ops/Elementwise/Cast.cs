@@ -17,6 +17,8 @@ public static partial class Tf
 
 internal sealed class CastOp(DType dtype) : Op("Cast")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["DstT"] = dtype };
+
     public override bool SupportsUnknownDims => true;
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(inputs[0].Shape, dtype);

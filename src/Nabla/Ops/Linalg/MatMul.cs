@@ -22,6 +22,9 @@ internal sealed class MatMulOp : Op
 {
     public override bool SupportsUnknownDims => true;
 
+    public override IReadOnlyDictionary<string, object> Attributes =>
+        new Dictionary<string, object> { ["transpose_a"] = _transposeA, ["transpose_b"] = _transposeB };
+
     private static readonly MatMulOp[] s_instances = [new(false, false), new(false, true), new(true, false), new(true, true)];
 
     private readonly bool _transposeA;

@@ -53,6 +53,8 @@ public static partial class Tf
 /// <summary>AvgPool: sums of channel runs over the window's valid positions, divided by their count.</summary>
 internal sealed class AvgPoolOp(PoolAttrs attrs) : Op("AvgPool")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => attrs.ToAttributes();
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Window2D g = attrs.Geometry(Name, inputs[0]);

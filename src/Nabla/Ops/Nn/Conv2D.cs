@@ -44,6 +44,8 @@ public static partial class Tf
 /// </summary>
 internal sealed class Conv2DOp(WindowAttrs attrs) : Op("Conv2D")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => attrs.ToAttributes();
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Window2D g = Geometry(inputs[0], inputs[1]);

@@ -17,6 +17,8 @@ public static partial class Tf
 internal sealed class LeakyReluOp(double alpha)
     : ElementwiseUnaryOp("LeakyRelu", DTypeSet.Floating), IUnaryTile<float, float>, IUnaryTile<double, double>
 {
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["alpha"] = alpha };
+
     public void ApplyTile(ReadOnlySpan<float> x, Span<float> y) => Apply(x, y, (float)alpha);
 
     public void ApplyTile(ReadOnlySpan<double> x, Span<double> y) => Apply(x, y, alpha);

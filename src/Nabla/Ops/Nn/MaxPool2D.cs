@@ -52,6 +52,15 @@ public static partial class Tf
 /// <summary>A pool's window size and attributes.</summary>
 internal readonly record struct PoolAttrs(int KH, int KW, WindowAttrs Window)
 {
+    /// <summary>TensorFlow's NHWC attributes: ksize, strides and padding.</summary>
+    public Dictionary<string, object> ToAttributes()
+    {
+        Dictionary<string, object> attributes = Window.ToAttributes();
+        attributes.Remove("dilations");
+        attributes["ksize"] = new[] { 1, KH, KW, 1 };
+        return attributes;
+    }
+
     public static PoolAttrs Parse(string op, Tensor input, int[] ksize, int[] strides, string padding)
     {
         string context = $"input {input.Shape} {input.DType}";
@@ -70,6 +79,8 @@ internal readonly record struct PoolAttrs(int KH, int KW, WindowAttrs Window)
 /// <summary>MaxPool: elementwise maxima of channel runs over the window's valid positions.</summary>
 internal sealed class MaxPoolOp(PoolAttrs attrs) : Op("MaxPool")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => attrs.ToAttributes();
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Window2D g = attrs.Geometry(Name, inputs[0]);

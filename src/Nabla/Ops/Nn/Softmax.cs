@@ -23,6 +23,8 @@ public static partial class Tf
 /// <summary>Softmax and LogSoftmax: one kernel over [outer, axis, inner] blocks, contiguous inner runs.</summary>
 internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "Softmax")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["axis"] = axis };
+
     public override bool SupportsUnknownDims => true;
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)

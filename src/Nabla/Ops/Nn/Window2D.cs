@@ -55,6 +55,14 @@ internal readonly record struct Window2D(
 /// <summary>Parsed window attributes: strides, dilations and the padding mode.</summary>
 internal readonly record struct WindowAttrs(int StrideH, int StrideW, int DilH, int DilW, bool Same)
 {
+    /// <summary>TensorFlow's NHWC attributes: strides, dilations and padding ("SAME" or "VALID").</summary>
+    public Dictionary<string, object> ToAttributes() => new()
+    {
+        ["strides"] = new[] { 1, StrideH, StrideW, 1 },
+        ["dilations"] = new[] { 1, DilH, DilW, 1 },
+        ["padding"] = Same ? "SAME" : "VALID",
+    };
+
     /// <summary>Parses TensorFlow-style strides/dilations (1, 2 or 4 values; 4 as [1, h, w, 1]) and "SAME"/"VALID".</summary>
     public static WindowAttrs Parse(string op, int[] strides, int[]? dilations, string padding, string context)
     {

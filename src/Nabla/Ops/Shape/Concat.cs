@@ -31,6 +31,8 @@ public static partial class Tf
 /// <summary>Copies each input into its band of the output; the gradient slices the upstream into the same bands.</summary>
 internal sealed class ConcatOp(int axis) : Op("ConcatV2")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["axis"] = axis };
+
     // Weakly typed values (C# arrays) take the dtype of the first strongly typed input.
     protected override void ApplyDTypeRules(Span<Tensor> inputs)
     {

@@ -19,6 +19,8 @@ public static partial class Tf
 
 internal sealed class ReshapeOp(int[] requested) : Op("Reshape")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["shape"] = requested.Clone() };
+
     // A traced input with unknown dimensions takes a requested shape with at most one -1, which stays unknown
     // until the graph runs (reshaping (None, 3) to (-1, 1, 3), as ExpandDims and gradients do).
     public override bool SupportsUnknownDims => true;

@@ -27,6 +27,8 @@ public static partial class Tf
 
 internal sealed class TransposeOp(int[] perm) : Op("Transpose")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["perm"] = perm.Clone() };
+
     public override bool SupportsUnknownDims => true;
 
     public static int[] Normalize(Shape shape, int[]? perm)
