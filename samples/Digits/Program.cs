@@ -1,5 +1,5 @@
 // Trains Keras-style models on the UCI handwritten digits (1,797 8x8 images), reports held-out accuracy, checks that
-// saved and reloaded weights predict the same, and plots the training curves.
+// saved and reloaded weights (and the MLP saved as a .keras file) predict the same, and plots the training curves.
 //
 //   dotnet run -c Release --project samples/Digits [-- [--quick] [--out DIR] [path/to/digits.csv.gz]]
 //
@@ -49,6 +49,7 @@ runs.Add(Trainer.Train("MLP 64-64-10", mlp, train, test, epochs, BatchSize, seed
 double mlpAccuracy = Trainer.Accuracy(mlp, test.Item1, test.Item2);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MLP test accuracy: {mlpAccuracy:P2} ({testSet.Count} held-out digits)"));
 allSame &= CheckReload(mlp, BuildMlp, test.Item1, Path.Combine(outDir, "digits-mlp.safetensors"));
+allSame &= CheckKerasFile(mlp, test.Item1, Path.Combine(outDir, "digits-mlp.keras"));
 
 // A small convolutional network on the 8x8x1 images.
 Console.WriteLine();
@@ -102,5 +103,17 @@ static bool CheckReload(Model trained, Func<Model> build, Tensor x, string path)
     Console.WriteLine(same
         ? $"Reload check: PASSED - weights saved to {path} ({new FileInfo(path).Length} bytes) and reloaded predict identically."
         : $"Reload check: FAILED - the reloaded model's predictions differ from the trained model's ({path}).");
+    return same;
+}
+
+// Saves the whole model as Keras 3's .keras file, loads it back (architecture, weights, optimizer) and checks the predictions match.
+static bool CheckKerasFile(Model trained, Tensor x, string path)
+{
+    trained.Save(path);
+    Model reloaded = Keras.Models.LoadModel(path);
+    bool same = trained.Predict(x).ToArray<float>().AsSpan().SequenceEqual(reloaded.Predict(x).ToArray<float>());
+    Console.WriteLine(same
+        ? $"Keras file check: PASSED - model saved to {path} ({new FileInfo(path).Length} bytes), loaded with Keras.Models.LoadModel, predicts identically."
+        : $"Keras file check: FAILED - the model loaded from {path} predicts differently.");
     return same;
 }

@@ -28,6 +28,28 @@ public static class Activations
         _ => throw new ArgumentException($"Unknown activation function: '{name}'.", nameof(name)),
     };
 
+    // Keras's names, canonical one first where two name one function.
+    private static readonly string[] s_names =
+    [
+        "linear", "relu", "relu6", "sigmoid", "tanh", "softmax", "softplus", "elu", "selu", "gelu", "silu", "leaky_relu", "softsign",
+        "hard_sigmoid", "hard_silu", "mish", "log_softmax", "exponential",
+    ];
+
+    /// <summary>The Keras name of <paramref name="activation"/> when it is one that <see cref="Get"/> returns; otherwise <c>null</c>.</summary>
+    public static string? NameOf(Func<Tensor, Tensor> activation)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        foreach (string name in s_names)
+        {
+            if (Get(name).Equals(activation))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Softmax over the last axis (<c>Tf.Nn.Softmax</c>).</summary>
     public static Tensor Softmax(Tensor x) => Tf.Nn.Softmax(x);
 

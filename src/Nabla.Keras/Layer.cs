@@ -55,6 +55,9 @@ public abstract partial class Layer
     /// <summary>Whether <see cref="Build"/> has run.</summary>
     public bool Built { get; private set; }
 
+    /// <summary>The input shape the layer was built for (Keras's <c>build_config</c>); <c>null</c> before it is built.</summary>
+    internal Shape? BuildInputShape { get; private set; }
+
     /// <summary>
     /// Whether the layer trains. Freezing a layer (<c>false</c>) moves all its variables, nested layers' included,
     /// to <see cref="NonTrainableVariables"/>; the variables' own <see cref="Variable.Trainable"/> flags are unchanged.
@@ -189,6 +192,7 @@ public abstract partial class Layer
             }
 
             Built = true;
+            BuildInputShape = inputShape;
         }
     }
 

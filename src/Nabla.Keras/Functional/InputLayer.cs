@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
 namespace Nabla.Keras;
 
 /// <summary>
@@ -30,6 +32,15 @@ public class InputLayer : Layer
 
     /// <summary>The input's Keras tensor.</summary>
     public Tensor Output { get; }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => new()
+    {
+        ["batch_shape"] = KerasConfig.Shape(Output.Shape.ToNullableArray()),
+        ["dtype"] = DType.Name,
+        ["sparse"] = false,
+        ["name"] = Name,
+    };
 }
 
 public static partial class Keras

@@ -12,6 +12,9 @@ public partial class Model
     // The graph's layers, input layers first: a field, so tracking finds their variables in Keras's order.
     private readonly Layer[] _functionalLayers = [];
 
+    /// <summary>The graph of a functional model (null for Sequential and subclassed models); .keras files write its config.</summary>
+    internal FunctionalGraph? FunctionalGraph => _functional;
+
     /// <summary>
     /// A functional model from one input to one output (Keras's <c>Model(inputs=x, outputs=y)</c>): the layers that
     /// lead from <paramref name="inputs"/> to <paramref name="outputs"/> become the model's layers.

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
 namespace Nabla.Keras;
 
 /// <summary>Applies an activation function (Keras's <c>Activation</c> layer); it has no weights.</summary>
@@ -26,6 +28,14 @@ public class Activation : Layer
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => _function(inputs);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["activation"] = KerasConfig.ActivationName(_function, $"Activation {Name}");
+        return config;
+    }
 }
 
 /// <summary>Flattens each sample to a vector (Keras's <c>Flatten</c>): shape (batch, d1, d2...) becomes (batch, d1·d2·...).</summary>
@@ -49,5 +59,13 @@ public class Flatten : Layer
         }
 
         return Tf.Reshape(inputs, inputs.Rank == 1 ? [inputs.Shape[0], 1] : [inputs.Shape[0], -1]);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["data_format"] = "channels_last";
+        return config;
     }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -142,4 +144,28 @@ public abstract class BaseConv : Layer
     /// <param name="strides">The strides, one per spatial axis.</param>
     /// <param name="dilationRate">The dilation rates, one per spatial axis.</param>
     protected abstract Tensor Convolve(Tensor inputs, Tensor kernel, int[] strides, int[] dilationRate);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        string owner = $"{GetType().Name} {Name}";
+        JsonObject config = BaseConfig();
+        config["filters"] = Filters;
+        config["kernel_size"] = KerasConfig.Ints(_kernelSize);
+        config["strides"] = KerasConfig.Ints(_strides);
+        config["padding"] = Padding;
+        config["data_format"] = "channels_last";
+        config["dilation_rate"] = KerasConfig.Ints(_dilationRate);
+        config["groups"] = Groups;
+        config["activation"] = KerasConfig.ActivationName(_activation, owner);
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = KerasConfig.Initializer(_kernelInitializer, owner);
+        config["bias_initializer"] = KerasConfig.Initializer(_biasInitializer, owner);
+        config["kernel_regularizer"] = KerasConfig.Regularizer(_kernelRegularizer, owner);
+        config["bias_regularizer"] = KerasConfig.Regularizer(_biasRegularizer, owner);
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
+    }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -122,5 +124,21 @@ public class Dense : Layer
         }
 
         return _activation(y);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["units"] = Units;
+        config["activation"] = KerasConfig.ActivationName(_activation, $"Dense {Name}");
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = KerasConfig.Initializer(_kernelInitializer, $"Dense {Name}");
+        config["bias_initializer"] = KerasConfig.Initializer(_biasInitializer, $"Dense {Name}");
+        config["kernel_regularizer"] = KerasConfig.Regularizer(_kernelRegularizer, $"Dense {Name}");
+        config["bias_regularizer"] = KerasConfig.Regularizer(_biasRegularizer, $"Dense {Name}");
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
 namespace Nabla.Keras;
 
 /// <summary>
@@ -73,6 +75,16 @@ public class Dropout : Layer
 
         return shape;
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["rate"] = Rate;
+        config["seed"] = Seed;
+        config["noise_shape"] = _noiseShape is null ? null : KerasConfig.Shape(_noiseShape);
+        return config;
+    }
 }
 
 /// <summary>Reshapes each sample to <see cref="TargetShape"/> (Keras's <c>Reshape</c>); the batch dimension is kept.</summary>
@@ -132,5 +144,13 @@ public class Reshape : Layer
         }
 
         return Tf.Reshape(inputs, [inputs.Shape[0], .. _targetShape]);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["target_shape"] = KerasConfig.Ints(_targetShape);
+        return config;
     }
 }

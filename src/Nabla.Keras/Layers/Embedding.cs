@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -75,5 +77,19 @@ public class Embedding : Layer
         Variable embeddings = _embeddings ?? throw new InvalidOperationException($"Embedding {Name} is not built: call Apply, or Build first.");
         Tensor indices = inputs.DType == DType.Int32 || inputs.DType == DType.Int64 ? inputs : Tf.Cast(inputs, DType.Int32);
         return Tf.Gather(embeddings, indices);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["input_dim"] = InputDim;
+        config["output_dim"] = OutputDim;
+        config["embeddings_initializer"] = KerasConfig.Initializer(_initializer, $"Embedding {Name}");
+        config["embeddings_regularizer"] = KerasConfig.Regularizer(_regularizer, $"Embedding {Name}");
+        config["activity_regularizer"] = null;
+        config["embeddings_constraint"] = null;
+        config["mask_zero"] = MaskZero;
+        return config;
     }
 }

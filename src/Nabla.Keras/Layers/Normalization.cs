@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -121,6 +123,27 @@ public class BatchNormalization : Layer
                 $"{layer} {name}: expected inputs with last dimension {features}, got shape {inputs.Shape} ({inputs.DType}).", nameof(inputs));
         }
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["axis"] = -1;
+        config["momentum"] = Momentum;
+        config["epsilon"] = Epsilon;
+        config["center"] = Center;
+        config["scale"] = Scale;
+        config["beta_initializer"] = KerasConfig.Initializer(new Zeros(), Name);
+        config["gamma_initializer"] = KerasConfig.Initializer(new Ones(), Name);
+        config["moving_mean_initializer"] = KerasConfig.Initializer(new Zeros(), Name);
+        config["moving_variance_initializer"] = KerasConfig.Initializer(new Ones(), Name);
+        config["beta_regularizer"] = null;
+        config["gamma_regularizer"] = null;
+        config["beta_constraint"] = null;
+        config["gamma_constraint"] = null;
+        config["synchronized"] = false;
+        return config;
+    }
 }
 
 /// <summary>
@@ -186,5 +209,22 @@ public class LayerNormalization : Layer
         Tensor mean = Tf.ReduceMean(inputs, -1, keepdims: true);
         Tensor variance = Tf.ReduceMean(Tf.Square(Tf.Subtract(inputs, mean)), -1, keepdims: true);
         return BatchNormalization.Normalize(inputs, mean, variance, Epsilon, _gamma, _beta);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["axis"] = new JsonArray(-1);
+        config["epsilon"] = Epsilon;
+        config["center"] = Center;
+        config["scale"] = Scale;
+        config["beta_initializer"] = KerasConfig.Initializer(new Zeros(), Name);
+        config["gamma_initializer"] = KerasConfig.Initializer(new Ones(), Name);
+        config["beta_regularizer"] = null;
+        config["gamma_regularizer"] = null;
+        config["beta_constraint"] = null;
+        config["gamma_constraint"] = null;
+        return config;
     }
 }

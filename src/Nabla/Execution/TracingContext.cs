@@ -16,6 +16,9 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
 
     public override bool IsEager => false;
 
+    /// <summary>Set while a control-flow branch is traced: values of enclosing graphs it uses become its inputs.</summary>
+    public BranchCaptures? Captures { get; init; }
+
     public override Tensor Execute(Op op, Span<Tensor> inputs)
     {
         var symbolic = new SymbolicTensor[inputs.Length];
@@ -57,6 +60,8 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
         {
             case SymbolicTensor s when ReferenceEquals(s.Graph, Graph):
                 return s;
+            case SymbolicTensor s when Captures is not null && Outer!.Encloses(s.Graph):
+                return Captures.Lift(Graph, Outer.ToGraph(s));
             case SymbolicTensor s:
                 throw new InvalidOperationException(
                     $"The symbolic tensor '{s.TensorName}' (shape {s.Shape}, dtype {s.DType}) belongs to the traced function " +
@@ -72,9 +77,46 @@ internal sealed class TracingContext(FuncGraph graph, TracingContext? outer) : E
     /// <summary>Reads <paramref name="variable"/> when the graph runs, and offers the read to the tapes recording inside the function.</summary>
     public override SymbolicTensor ReadVariable(Variable variable)
     {
+        if (Captures is not null)
+        {
+            // A branch reads through the enclosing graph (see BranchCaptures); tapes opened inside see the local value.
+            SymbolicTensor outer = Outer!.ReadVariableUnrecorded(variable);
+            Captures.VariableReads.Add((variable, outer));
+            SymbolicTensor local = Captures.Lift(Graph, outer);
+            RecordVariableRead(variable, local);
+            return local;
+        }
+
         SymbolicTensor read = Graph.AddNode(new VariableReadOp(variable), [], new TensorSpec(variable.Shape, variable.DType), isWeak: false, name: null);
         RecordVariableRead(variable, read);
         return read;
+    }
+
+    /// <summary>
+    /// Offers a node this trace added itself (a control-flow result) to the recording tapes, with the op that
+    /// stands for it there: its gradient rule over <paramref name="inputs"/>.
+    /// </summary>
+    public static void RecordResult(Op gradientRule, SymbolicTensor[] inputs, SymbolicTensor output)
+    {
+        if (TapeStack.AnyRecording && output.DType.IsFloating)
+        {
+            TapeStack.Record(gradientRule, inputs, output);
+        }
+    }
+
+    /// <summary>Whether <paramref name="graph"/> is this trace's graph or that of a trace it runs inside.</summary>
+    private bool Encloses(FuncGraph graph)
+        => ReferenceEquals(graph, Graph) || (Captures is not null && Outer is not null && Outer.Encloses(graph));
+
+    // A read for a branch nested in this trace: recorded by the branch once its tapes are visible again.
+    private SymbolicTensor ReadVariableUnrecorded(Variable variable)
+    {
+        if (Captures is not null)
+        {
+            return ReadVariable(variable);
+        }
+
+        return Graph.AddNode(new VariableReadOp(variable), [], new TensorSpec(variable.Shape, variable.DType), isWeak: false, name: null);
     }
 
     private static TensorSpec InferOutput(Op op, ReadOnlySpan<Tensor> inputs)

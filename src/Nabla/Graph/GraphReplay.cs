@@ -75,6 +75,16 @@ internal static class GraphReplay
                 return stored;
             case PrintOp when !options.SideEffects:
                 return null;
+            case TupleGetOp get:
+                return ((TupleTensor)values[node.Inputs[0].Node]).Items[get.Index];
+            case ITupleOp tuple:
+                var operands = new Tensor[node.Inputs.Length];
+                for (int i = 0; i < operands.Length; i++)
+                {
+                    operands[i] = values[node.Inputs[i].Node];
+                }
+
+                return new TupleTensor(tuple.Replay(operands, options));
             default:
                 var inputs = new Tensor[node.Inputs.Length];
                 for (int i = 0; i < inputs.Length; i++)

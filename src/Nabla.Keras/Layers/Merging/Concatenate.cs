@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace Nabla.Keras;
 
 /// <summary>
@@ -61,5 +62,13 @@ public class Concatenate : Layer
         }
 
         return true;
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["axis"] = Axis;
+        return config;
     }
 }

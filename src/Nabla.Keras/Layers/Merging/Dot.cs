@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
 namespace Nabla.Keras;
 
 /// <summary>
@@ -92,4 +94,13 @@ public class Dot : Layer
     // Keras's l2_normalize: x / sqrt(max(sum(x²), 1e-12)).
     private static Tensor L2Normalize(Tensor x, int axis) =>
         Tf.Multiply(x, Tf.Rsqrt(Tf.Maximum(Tf.ReduceSum(Tf.Square(x), axis, keepdims: true), 1e-12)));
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["axes"] = KerasConfig.Ints(Axes);
+        config["normalize"] = Normalize;
+        return config;
+    }
 }

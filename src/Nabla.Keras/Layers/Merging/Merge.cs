@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace Nabla.Keras;
 
 /// <summary>
@@ -90,6 +91,9 @@ public abstract class Merge : Layer
             }
         }
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() => BaseConfig();
 }
 
 /// <summary>Adds its inputs element by element (Keras's <c>layers.Add</c>).</summary>

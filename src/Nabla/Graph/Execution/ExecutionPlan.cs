@@ -39,7 +39,7 @@ internal enum StepKind : byte
 /// </summary>
 internal sealed class ExecutionPlan
 {
-    public ExecutionPlan(GraphNode[] nodes, int[][] inputs, int[] outputs, IReadOnlyList<Tensor> args)
+    public ExecutionPlan(GraphNode[] nodes, int[][] inputs, int[] outputs, IReadOnlyList<Tensor> args, bool allowInPlaceUpdates = true)
     {
         int n = nodes.Length;
         Nodes = nodes;
@@ -62,7 +62,7 @@ internal sealed class ExecutionPlan
         }
 
         Memory = MemoryPlanner.Plan(this);
-        InPlaceTargets = InPlaceUpdates.Find(this);
+        InPlaceTargets = allowInPlaceUpdates ? InPlaceUpdates.Find(this) : new Variable?[n];
         VariablesShownByOutputs = ShownVariables();
     }
 

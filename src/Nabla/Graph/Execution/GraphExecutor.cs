@@ -14,12 +14,19 @@ internal sealed class GraphExecutor
     private readonly int[][] _inputs;
     private readonly int[] _outputs;
     private readonly bool _fullyDefined;
+    private readonly bool _allowInPlaceUpdates;
     private readonly object _lock = new();
     private readonly Dictionary<ShapesKey, PlanEntry> _plans = [];
     private PlanEntry? _only;
 
-    public GraphExecutor(FuncGraph graph)
+    /// <param name="graph">The graph to run.</param>
+    /// <param name="allowInPlaceUpdates">
+    /// False for a control-flow branch: its arguments may be views of variables that the enclosing graph still
+    /// reads, which the branch cannot see, so its assignments never write into a variable's buffer.
+    /// </param>
+    public GraphExecutor(FuncGraph graph, bool allowInPlaceUpdates = true)
     {
+        _allowInPlaceUpdates = allowInPlaceUpdates;
         _nodes = [.. graph.Nodes];
         var index = new Dictionary<GraphNode, int>(_nodes.Length, ReferenceEqualityComparer.Instance);
         for (int i = 0; i < _nodes.Length; i++)
@@ -221,13 +228,13 @@ internal sealed class GraphExecutor
         {
             if (_fullyDefined)
             {
-                return _only ??= new PlanEntry(new ExecutionPlan(_nodes, _inputs, _outputs, args));
+                return _only ??= new PlanEntry(new ExecutionPlan(_nodes, _inputs, _outputs, args, _allowInPlaceUpdates));
             }
 
             var key = new ShapesKey(args);
             if (!_plans.TryGetValue(key, out PlanEntry? entry))
             {
-                entry = new PlanEntry(new ExecutionPlan(_nodes, _inputs, _outputs, args));
+                entry = new PlanEntry(new ExecutionPlan(_nodes, _inputs, _outputs, args, _allowInPlaceUpdates));
                 _plans.Add(key, entry);
             }
 
