@@ -17,6 +17,33 @@ internal static class FaultScenarios
 
     public static void Hang(string[] args) => TrainWith(new AtStep(() => Thread.Sleep(Timeout.Infinite)));
 
+    /// <summary>
+    /// Large all-reduces (8 MiB: blocking MPI calls watched by a second thread) until worker 1 is stopped by SIGSTOP
+    /// from inside, a second in: the others wait inside MPI_Allreduce, where only the watchdog can notice.
+    /// </summary>
+    public static void StopInLargeAllReduce(string[] args)
+    {
+        using var strategy = new MultiWorkerMirroredStrategy();
+        Tensor large = Tf.Ones([2 << 20]);
+        if (strategy.WorkerIndex == 1)
+        {
+            var stopper = new Thread(() =>
+            {
+                Thread.Sleep(1000);
+                _ = SendSignal(Environment.ProcessId, 19);   // SIGSTOP: the process freezes inside whatever it does
+            }) { IsBackground = true };
+            stopper.Start();
+        }
+
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            _ = strategy.AllReduce(large);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>Worker 1 ends its program normally after the first epoch; the others train on.</summary>
     public static void Leave(string[] args)
     {

@@ -15,6 +15,7 @@ internal static class Scenarios
         ["kill"] = FaultScenarios.Kill,
         ["hang"] = FaultScenarios.Hang,
         ["leave"] = FaultScenarios.Leave,
+        ["stop-in-large-allreduce"] = FaultScenarios.StopInLargeAllReduce,
     };
 
     /// <summary>The line a rank prints when its scenario passed.</summary>

@@ -67,6 +67,16 @@ public sealed partial class MpiJobTests
     }
 
     [MpiFact]
+    public void WorkerStopsInsideALargeBlockingAllReduce_WatchdogStopsTheOthersNamingIt()
+    {
+        MpiJob.Result job = MpiJob.Run(3, "stop-in-large-allreduce", Limit, ("NABLA_COLLECTIVE_TIMEOUT", "3"));
+
+        // 1 s of all-reduces, 3 s of timeout, up to 3 s waiting for answers, plus start-up.
+        AssertFailedNaming(job, 1, "Worker 1 did not answer", TimeSpan.FromSeconds(40));
+        Assert.Contains("waited 3 s (the collective timeout)", job.Output, StringComparison.Ordinal);
+    }
+
+    [MpiFact]
     public void WorkerLeavesEarly_OthersStopNamingIt()
     {
         MpiJob.Result job = MpiJob.Run(2, "leave", Limit);

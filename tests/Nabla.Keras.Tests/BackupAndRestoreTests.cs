@@ -17,7 +17,7 @@ public class BackupAndRestoreTests
             var interrupt = new InterruptAt(epoch: 1);
             Assert.Throws<InvalidOperationException>(() =>
                 model.Fit(x, y, epochs: 4, batchSize: 4, verbose: 0, callbacks: [new BackupAndRestore(directory), interrupt]));
-            Assert.Equal(["backup-epoch-2-step-0.safetensors"], Directory.GetFiles(directory).Select(Path.GetFileName));
+            Assert.Equal(["backup-epoch-2-step-0.safetensors", "optimizer-epoch-2-step-0.safetensors"], Directory.GetFiles(directory).Select(Path.GetFileName).Order());
             float[][] saved = [.. interrupt.WeightsAtInterrupt!.Select(w => w.ToArray<float>())];
 
             // A new process would build the model again: its fresh weights are replaced by the backup's.
@@ -53,7 +53,7 @@ public class BackupAndRestoreTests
         History history = Model().Fit(x, y, epochs: 2, batchSize: 4, verbose: 0, callbacks: [backup]);
         Assert.Null(backup.ResumedAt);
         Assert.Equal([0, 1], history.Epoch);
-        Assert.Equal(["backup-epoch-2-step-0.safetensors"], Directory.GetFiles(directory).Select(Path.GetFileName));
+        Assert.Equal(["backup-epoch-2-step-0.safetensors", "optimizer-epoch-2-step-0.safetensors"], Directory.GetFiles(directory).Select(Path.GetFileName).Order());
         Directory.Delete(directory, recursive: true);
     }
 
@@ -71,7 +71,7 @@ public class BackupAndRestoreTests
             var weightsAfterBatch3 = new WeightsAfterBatch(epoch: 1, batch: 0);
             Assert.Throws<InvalidOperationException>(() => Model().Fit(x, y, epochs: 4, batchSize: 4, verbose: 0,
                 callbacks: [new BackupAndRestore(directory, saveFreq: 3), weightsAfterBatch3, interrupt]));
-            Assert.Equal(["backup-epoch-1-step-1.safetensors"], Directory.GetFiles(directory).Select(Path.GetFileName));
+            Assert.Equal(["backup-epoch-1-step-1.safetensors", "optimizer-epoch-1-step-1.safetensors"], Directory.GetFiles(directory).Select(Path.GetFileName).Order());
 
             var backup = new BackupAndRestore(directory, saveFreq: 3);
             var first = new FirstEpochWeights();
@@ -118,6 +118,60 @@ public class BackupAndRestoreTests
         }
     }
 
+    // Keras 3 backs up the optimizer with the model: a resumed job continues Adam's moments and step count, so it
+    // ends at the very weights an uninterrupted job reaches (same data order: no shuffling).
+    [Fact]
+    public void Fit_InterruptedAdamJob_ResumesTheOptimizerStateAndEndsAtTheUninterruptedWeights()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"nabla-backup-{Guid.NewGuid():N}");
+        try
+        {
+            (Tensor x, Tensor y) = Data();
+            Sequential whole = Model(new Adam(0.05));
+            whole.Fit(x, y, epochs: 4, batchSize: 4, verbose: 0, shuffle: false);
+
+            Assert.Throws<InvalidOperationException>(() => Model(new Adam(0.05)).Fit(x, y, epochs: 4, batchSize: 4, verbose: 0, shuffle: false,
+                callbacks: [new BackupAndRestore(directory), new InterruptAt(epoch: 1)]));
+            Sequential resumed = Model(new Adam(0.05));
+            resumed.Fit(x, y, epochs: 4, batchSize: 4, verbose: 0, shuffle: false, callbacks: [new BackupAndRestore(directory)]);
+
+            Assert.Equal(whole.Optimizer!.Iterations, resumed.Optimizer!.Iterations);
+            for (int i = 0; i < whole.Variables.Count; i++)
+            {
+                Assert.Equal(whole.Variables[i].ToArray<float>(), resumed.Variables[i].ToArray<float>());
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Restore_OptimizerStateOfAnotherModel_FailsNamingTheFile()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"nabla-backup-{Guid.NewGuid():N}");
+        try
+        {
+            (Tensor x, Tensor y) = Data();
+            Model(new Adam()).Fit(x, y, epochs: 1, batchSize: 4, verbose: 0, callbacks: [new BackupAndRestore(directory, deleteCheckpoint: false)]);
+            File.Copy(Path.Combine(directory, "optimizer-epoch-1-step-0.safetensors"), Path.Combine(directory, "saved.safetensors"));
+            File.Delete(Path.Combine(directory, "optimizer-epoch-1-step-0.safetensors"));
+            Model(new SGD(0.1, momentum: 0.9)).Fit(x, y, epochs: 1, batchSize: 4, verbose: 0, callbacks: [new BackupAndRestore(directory, deleteCheckpoint: false)]);
+            File.Copy(Path.Combine(directory, "saved.safetensors"), Path.Combine(directory, "optimizer-epoch-1-step-0.safetensors"), overwrite: true);
+            var error = Assert.Throws<InvalidDataException>(() =>
+                Model(new SGD(0.1, momentum: 0.9)).Fit(x, y, epochs: 2, batchSize: 4, verbose: 0, callbacks: [new BackupAndRestore(directory)]));
+            Assert.Contains("optimizer-epoch-1-step-0.safetensors", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public void Constructor_BadSaveFreq_ThrowsNamingTheArgument()
     {
@@ -129,11 +183,12 @@ public class BackupAndRestoreTests
         Assert.Throws<ArgumentException>(() => new BackupAndRestore(""));
     }
 
-    private static Sequential Model()
+    private static Sequential Model(Optimizer? optimizer = null)
     {
         Backend.ClearSession();
+        Tf.Random.SetSeed(5);
         var model = new Sequential(new Dense(3, "relu", inputShape: [2]), new Dense(2));
-        model.Compile(new SGD(0.1), new SparseCategoricalCrossentropy(fromLogits: true));
+        model.Compile(optimizer ?? new SGD(0.1), new SparseCategoricalCrossentropy(fromLogits: true));
         return model;
     }
 

@@ -22,8 +22,10 @@ internal sealed unsafe class MpiWorld
         Check(mpi.Initialized(&initialized), "MPI_Initialized");
         if (initialized == 0)
         {
+            // Multiple, where the library has it: a watchdog thread then reads notices while a large all-reduce blocks.
             int provided = 0;
-            Check(mpi.InitThread(null, null, OpenMpi.ThreadSerialized, &provided), "MPI_Init_thread");
+            Check(mpi.InitThread(null, null, OpenMpi.ThreadMultiple, &provided), "MPI_Init_thread");
+            ThreadMultiple = provided >= OpenMpi.ThreadMultiple;
         }
 
         // Errors come back as codes (turned into exceptions) instead of aborting the job without a word.
@@ -47,6 +49,9 @@ internal sealed unsafe class MpiWorld
 
     /// <summary>The bound library.</summary>
     public OpenMpi Mpi { get; }
+
+    /// <summary>Whether MPI runs with MPI_THREAD_MULTIPLE (this process initialized it so and the library provides it).</summary>
+    public bool ThreadMultiple { get; }
 
     /// <summary>Held around every MPI call.</summary>
     public Lock Gate { get; } = new();

@@ -18,6 +18,9 @@ internal sealed unsafe class OpenMpi
     /// <summary><c>MPI_THREAD_SERIALIZED</c>: any thread may call MPI, one at a time (<see cref="MpiWorld"/> locks).</summary>
     public const int ThreadSerialized = 2;
 
+    /// <summary>MPI_THREAD_MULTIPLE: any thread may call MPI at any time (a watchdog beside a blocking collective).</summary>
+    public const int ThreadMultiple = 3;
+
     /// <summary><c>MPI_ANY_SOURCE</c> and <c>MPI_ANY_TAG</c> in Open MPI.</summary>
     public const int Any = -1;
 

@@ -16,13 +16,15 @@ namespace Nabla.Keras.Callbacks;
 /// to resume at and the batches of it already trained), then older backups are deleted: a job killed at any moment
 /// leaves the last complete backup. Under a distribution strategy only the chief writes, and every worker resumes at
 /// the chief's epoch with the chief's weights (broadcast, so workers need not share its disk). The optimizer's state
-/// (moments, iteration count) is not part of the backup: it starts afresh on resume.
+/// (iteration count, learning rate, moments) of a built-in optimizer is backed up too, in
+/// <c>optimizer-epoch-{e}-step-{s}.safetensors</c> written just before the weights, and restored with them.
 /// </remarks>
 public sealed class BackupAndRestore : Callback
 {
     private const string Prefix = "backup-epoch-";
     private const string StepInfix = "-step-";
     private const string Extension = ".safetensors";
+    private const string OptimizerPrefix = "optimizer-epoch-";
 
     private int _epoch;
     private long _batchesSinceBackup;
@@ -98,12 +100,14 @@ public sealed class BackupAndRestore : Callback
             return;
         }
 
-        if (path is not null && (strategy is null || strategy.WorkerIndex == 0))
+        bool reads = path is not null && (strategy is null || strategy.WorkerIndex == 0);
+        if (reads)
         {
-            model.LoadWeights(path);
+            model.LoadWeights(path!);
         }
 
         strategy?.SynchronizeVariables(model.Variables);
+        BackupOptimizerState.Restore(reads ? OptimizerPath(path!) : null, model, strategy);
         ResumedAt = epoch;
         model.ResumeEpoch = epoch;
     }
@@ -141,6 +145,7 @@ public sealed class BackupAndRestore : Callback
         foreach ((_, _, string file) in Backups())
         {
             File.Delete(file);
+            File.Delete(OptimizerPath(file));
         }
 
         if (Directory.Exists(BackupDirectory) && !Directory.EnumerateFileSystemEntries(BackupDirectory).Any())
@@ -160,15 +165,26 @@ public sealed class BackupAndRestore : Callback
 
         Directory.CreateDirectory(BackupDirectory);
         string path = Path.Combine(BackupDirectory, string.Create(CultureInfo.InvariantCulture, $"{Prefix}{epoch}{StepInfix}{step}{Extension}"));
+        // The optimizer's file first: the weights file makes the backup complete.
+        if (BackupOptimizerState.Supported(model.Optimizer))
+        {
+            ModelCheckpoint.WriteAtomically(OptimizerPath(path), temporary => BackupOptimizerState.Save(temporary, model.Optimizer!, model));
+        }
+
         ModelCheckpoint.WriteAtomically(path, temporary => model.SaveWeights(temporary));
         foreach ((_, _, string file) in Backups())
         {
             if (file != path)
             {
                 File.Delete(file);
+                File.Delete(OptimizerPath(file));
             }
         }
     }
+
+    // The optimizer state's file beside a weights backup.
+    private static string OptimizerPath(string backup) =>
+        Path.Combine(Path.GetDirectoryName(backup)!, OptimizerPrefix + Path.GetFileName(backup)[Prefix.Length..]);
 
     // Under a distribution strategy every worker holds the same weights: only the chief writes them.
     private static bool IsWriter(Model model) => (model.DistributeStrategy ?? Distribution.Current) is null or { WorkerIndex: 0 };
