@@ -5,11 +5,11 @@ namespace Co2Forecast;
 
 /// <summary>
 /// Draws the held-out years: the measured weeks, and the yearly forecasts made at the start of each held-out year (the
-/// LSTM's solid, the same-week-last-year baseline's dashed), into a PNG.
+/// LSTM's and the Transformer's solid, the same-week-last-year baseline's dashed), into a PNG.
 /// </summary>
 internal static class ForecastPlot
 {
-    public static void Save(string path, Co2Series series, int firstOrigin, float[][] lstm, float[][] lastYear)
+    public static void Save(string path, Co2Series series, int firstOrigin, float[][] lstm, float[][] transformer, float[][] lastYear)
     {
         var plot = new Plot();
         int from = Math.Max(0, firstOrigin - Windows.History);
@@ -24,6 +24,7 @@ internal static class ForecastPlot
         for (int k = 0; k < lstm.Length; k += Windows.Horizon)
         {
             Segment(plot, series, firstOrigin + k, lstm[k], Colors.Red, LinePattern.Solid, k == 0 ? "LSTM forecast" : null);
+            Segment(plot, series, firstOrigin + k, transformer[k], Colors.Green, LinePattern.Solid, k == 0 ? "Transformer forecast" : null);
             Segment(plot, series, firstOrigin + k, lastYear[k], Colors.Blue, LinePattern.Dashed, k == 0 ? "same week last year" : null);
         }
 

@@ -203,13 +203,45 @@ public class GlobalMaxPooling2D(bool keepDims = false, string? name = null, DTyp
     protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMax(inputs, axes, keepDims);
 }
 
-/// <summary>The mean over the steps of each channel (Keras's <c>GlobalAveragePooling1D</c>): (batch, channels).</summary>
-/// <param name="keepDims">Whether to keep the steps axis with size 1.</param>
-/// <param name="name">The layer's name; <c>global_average_pooling1d</c>... by default.</param>
-/// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
-public class GlobalAveragePooling1D(bool keepDims = false, string? name = null, DType? dtype = null)
-    : GlobalPooling(1, keepDims, name, dtype)
+/// <summary>
+/// The mean over the steps of each channel (Keras's <c>GlobalAveragePooling1D</c>): (batch, channels). With a Keras
+/// mask on the inputs (an <see cref="Embedding"/> with <c>maskZero</c>, <see cref="Masking"/>) it is the mean over the
+/// unmasked steps only, as Keras computes it (a sample with every step masked gives 0 / 0); the output has no mask.
+/// </summary>
+public class GlobalAveragePooling1D : GlobalPooling
 {
+    /// <summary>Creates the layer.</summary>
+    /// <param name="keepDims">Whether to keep the steps axis with size 1.</param>
+    /// <param name="name">The layer's name; <c>global_average_pooling1d</c>... by default.</param>
+    /// <param name="dtype">The dtype of the computation (floating inputs are cast to it); float32 by default.</param>
+    public GlobalAveragePooling1D(bool keepDims = false, string? name = null, DType? dtype = null)
+        : base(1, keepDims, name, dtype)
+    {
+        SupportsMasking = true;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor inputs, Tensor? mask, bool training)
+    {
+        if (mask is null)
+        {
+            return Call(inputs, training);
+        }
+
+        ConvUtils.RequireRank(this, inputs, 1);
+        if (mask.Rank != 2 || mask.Shape[0] != inputs.Shape[0] || mask.Shape[1] != inputs.Shape[1])
+        {
+            throw new ArgumentException(
+                $"GlobalAveragePooling1D {Name}: the mask has shape {mask.Shape}; expected (batch, steps) of the inputs {inputs.Shape}.", nameof(mask));
+        }
+
+        Tensor weights = Tf.ExpandDims(Tf.Cast(mask, inputs.DType), 2);
+        return Tf.ReduceSum(inputs * weights, 1, KeepDims) / Tf.ReduceSum(weights, 1, KeepDims);
+    }
+
+    /// <summary>No mask: the steps axis is reduced away.</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => null;
+
     /// <inheritdoc/>
     protected override Tensor Reduce(Tensor inputs, int[] axes, bool keepDims) => Tf.ReduceMean(inputs, axes, keepDims);
 }

@@ -10,11 +10,15 @@ namespace Nabla.Keras;
 /// <c>softmax(q · kᵀ / √keyDim)</c> under the masks, the heads' results are combined by the output projection
 /// (kernel (heads, valueDim, outputs)). Masks: <c>attentionMask</c> (batch, T, S) says which value steps each query step
 /// may see; the Keras masks carried by the query, value and key (<see cref="Embedding"/> with <c>maskZero</c>) and
-/// <c>useCausalMask</c> are merged into it, and the query's mask passes to the output. Inputs are (batch, time, features).
+/// <c>useCausalMask</c> are merged into it, and the query's mask passes to the output. Inputs are (batch, time, features),
+/// or of any rank (batch, d1..dk, features) with <c>attentionAxes</c> naming the axes attended over (Keras's
+/// <c>attention_axes</c>; all of d1..dk by default): the other axes are batch-like (<see cref="AttentionAxes"/>).
 /// </summary>
 public class MultiHeadAttention : Layer
 {
     private readonly int[]? _outputShape;
+    private readonly int[]? _attentionAxes;
+    private AttentionAxes? _axes;
     private readonly Initializer _kernelInitializer;
     private readonly Initializer _biasInitializer;
     private readonly Regularizer? _kernelRegularizer;
@@ -34,6 +38,7 @@ public class MultiHeadAttention : Layer
     /// <param name="dropout">The dropout rate on the attention probabilities in training.</param>
     /// <param name="useBias">Whether the projections have biases.</param>
     /// <param name="outputShape">The output's last axes; the query's features by default.</param>
+    /// <param name="attentionAxes">The axes attention runs over (Keras's <c>attention_axes</c>), among 1..rank-2 of the inputs; all of them by default.</param>
     /// <param name="kernelInitializer">The projections' kernel initializer; <see cref="GlorotUniform"/> by default.</param>
     /// <param name="biasInitializer">The projections' bias initializer; <see cref="Zeros"/> by default.</param>
     /// <param name="kernelRegularizer">A penalty on each projection's kernel.</param>
@@ -43,7 +48,7 @@ public class MultiHeadAttention : Layer
     /// <param name="name">The layer's name; <c>multi_head_attention</c>... by default.</param>
     /// <param name="dtype">The weights' and outputs' dtype; float32 by default.</param>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0, bool useBias = true, int[]? outputShape = null,
-        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
+        int[]? attentionAxes = null, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
         Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, int? seed = null, string? name = null, DType? dtype = null)
         : base(name, dtype: dtype)
     {
@@ -71,6 +76,7 @@ public class MultiHeadAttention : Layer
         UseBias = useBias;
         Seed = seed;
         _outputShape = outputShape is null ? null : (int[])outputShape.Clone();
+        _attentionAxes = attentionAxes is null ? null : (int[])attentionAxes.Clone();
         _kernelInitializer = kernelInitializer ?? new GlorotUniform();
         _biasInitializer = biasInitializer ?? new Zeros();
         _kernelRegularizer = kernelRegularizer;
@@ -100,6 +106,9 @@ public class MultiHeadAttention : Layer
     /// <summary>The output's last axes as given; <c>null</c>: the query's features.</summary>
     public IReadOnlyList<int>? OutputShape => _outputShape;
 
+    /// <summary>The axes attended over as given; <c>null</c>: every axis but the batch and the features.</summary>
+    public IReadOnlyList<int>? AttentionAxes => _attentionAxes;
+
     /// <summary>The query projection (Keras's <c>query_dense</c>); <c>null</c> before build.</summary>
     public EinsumDense? QueryDense => _queryDense;
 
@@ -116,8 +125,8 @@ public class MultiHeadAttention : Layer
     public override void Build(Shape inputShape) => Build(inputShape, inputShape);
 
     /// <summary>Creates the projections for inputs of these shapes (Keras's <c>build(query_shape, value_shape, key_shape)</c>).</summary>
-    /// <param name="queryShape">(batch, T, features).</param>
-    /// <param name="valueShape">(batch, S, features).</param>
+    /// <param name="queryShape">(batch, T, features), or (batch, d1..dk, features) with attention axes.</param>
+    /// <param name="valueShape">(batch, S, features), of the query's rank.</param>
     /// <param name="keyShape">(batch, S, features); the value's shape by default.</param>
     public void Build(Shape queryShape, Shape valueShape, Shape? keyShape = null)
     {
@@ -128,14 +137,24 @@ public class MultiHeadAttention : Layer
 
         Shape key = keyShape ?? valueShape;
         CheckShapes(queryShape, valueShape, key);
-        _queryDense = Projection("query", queryShape, "abc,cde->abde", [null, NumHeads, KeyDim], "de");
-        _keyDense = Projection("key", key, "abc,cde->abde", [null, NumHeads, KeyDim], "de");
-        _valueDense = Projection("value", valueShape, "abc,cde->abde", [null, NumHeads, ValueDim], "de");
-        int[] outputs = _outputShape ?? [queryShape[2]];
-        string outputLetters = "efghijklmnopqrstuvwxyz"[..outputs.Length];
-        _outputDense = Projection("attention_output", new Shape(queryShape[0], queryShape[1], NumHeads, ValueDim),
-            $"abcd,cd{outputLetters}->ab{outputLetters}", [null, .. outputs.Select(d => (int?)d)], outputLetters);
+        int rank = queryShape.Rank;
+        _queryDense = Projection("query", queryShape, ProjectionEquation(rank - 1, 1, 2), [.. Unknown(rank - 2), NumHeads, KeyDim]);
+        _keyDense = Projection("key", key, ProjectionEquation(rank - 1, 1, 2), [.. Unknown(rank - 2), NumHeads, KeyDim]);
+        _valueDense = Projection("value", valueShape, ProjectionEquation(rank - 1, 1, 2), [.. Unknown(rank - 2), NumHeads, ValueDim]);
+        int[] outputs = _outputShape ?? [queryShape[rank - 1]];
+        _outputDense = Projection("attention_output", new Shape([.. queryShape.ToArray()[..^1], NumHeads, ValueDim]),
+            ProjectionEquation(rank - 1, 2, outputs.Length), [.. Unknown(rank - 2), .. outputs.Select(d => (int?)d)]);
     }
+
+    // Keras's _build_proj_equation: free axes kept, bound axes contracted with the kernel, output axes made (and biased).
+    private static (string Equation, string BiasAxes) ProjectionEquation(int free, int bound, int output)
+    {
+        const string Letters = "abcdefghijklmnopqrstuvwxyz";
+        string kept = Letters[..free], contracted = Letters[free..(free + bound)], made = Letters[(free + bound)..(free + bound + output)];
+        return ($"{kept}{contracted},{contracted}{made}->{kept}{made}", made);
+    }
+
+    private static int?[] Unknown(int count) => new int?[count];
 
     /// <summary>Throws: the layer needs a query and a value (<see cref="Apply(Tensor, Tensor, Tensor?, Tensor?, bool, bool)"/>).</summary>
     public override Tensor Call(Tensor inputs, bool training = false) => throw new ArgumentException(
@@ -234,18 +253,23 @@ public class MultiHeadAttention : Layer
 
     private (Tensor Output, Tensor Scores) Attend(Tensor query, Tensor value, Tensor key, Tensor? mask, bool training)
     {
-        // Projections (batch, steps, heads, size), then heads first: (batch, heads, steps, size).
-        int[] headsFirst = [0, 2, 1, 3];
-        Tensor q = Tf.Transpose(_queryDense!.Apply(query), headsFirst);
-        Tensor k = Tf.Transpose(_keyDense!.Apply(key), headsFirst);
-        Tensor v = Tf.Transpose(_valueDense!.Apply(value), headsFirst);
+        // Projections (batch, steps..., heads, size), then heads first: (batch, heads, steps, size), the steps and the
+        // batch-like axes flattened when attending over several axes.
+        Tensor queryProjected = _queryDense!.Apply(query), keyProjected = _keyDense!.Apply(key);
+        Tensor q = _axes!.ToMatrices(queryProjected);
+        Tensor k = _axes.ToMatrices(keyProjected);
+        Tensor v = _axes.ToMatrices(_valueDense!.Apply(value));
+        if (mask is not null && !_axes.IsSequence)
+        {
+            mask = _axes.FlattenMask(mask, queryProjected.Shape, keyProjected.Shape);
+        }
 
         // Keras scales the query, then takes the dot products: scores (batch, heads, T, S).
         q = Tf.Multiply(q, Tf.Cast(1.0 / Math.Sqrt(KeyDim), q.DType));
         Tensor probabilities = AttentionMasks.MaskedSoftmax(Tf.MatMul(q, k, transposeB: true), mask);
         Tensor dropped = training && Dropout > 0 ? Tf.Nn.Dropout(probabilities, Dropout, Seed) : probabilities;
-        Tensor combined = Tf.Transpose(Tf.MatMul(dropped, v), headsFirst); // (batch, T, heads, valueDim)
-        return (_outputDense!.Apply(combined), probabilities);
+        Tensor combined = _axes.FromMatrices(Tf.MatMul(dropped, v), queryProjected.Shape); // (batch, T..., heads, valueDim)
+        return (_outputDense!.Apply(combined), _axes.ScoresLayout(probabilities, queryProjected.Shape, keyProjected.Shape));
     }
 
     // Keras's _compute_attention_mask: query (B, T, 1), value and key (B, 1, S), causal (1, T, S) and the given mask,
@@ -253,6 +277,20 @@ public class MultiHeadAttention : Layer
     private Tensor? MergeMasks(Tensor query, Tensor value, Tensor? queryMask, Tensor? valueMask, Tensor? keyMask, Tensor? attentionMask,
         bool useCausalMask)
     {
+        if (!_axes!.IsSequence)
+        {
+            // Over several axes only an explicit mask (batch, others..., T axes..., S axes...) is defined, as in Keras.
+            if (queryMask is not null || valueMask is not null || keyMask is not null || useCausalMask)
+            {
+                throw new ArgumentException(
+                    $"MultiHeadAttention {Name}: masks carried by the inputs and useCausalMask need inputs (batch, steps, features) " +
+                    $"attended over axis 1; got a query of shape {query.Shape} attended over axes ({string.Join(", ", _attentionAxes ?? [])}). " +
+                    "Pass an attentionMask instead.", nameof(useCausalMask));
+            }
+
+            return attentionMask is null ? null : AttentionMasks.AsBool(attentionMask);
+        }
+
         int batch = query.Shape[0], queryLength = query.Shape[1], valueLength = value.Shape[1];
         var scoresShape = new Shape(batch, NumHeads, queryLength, valueLength);
         Tensor? mask = null;
@@ -301,21 +339,32 @@ public class MultiHeadAttention : Layer
 
     private void CheckShapes(Shape query, Shape value, Shape key)
     {
-        if (query.Rank != 3 || value.Rank != 3 || key.Rank != 3)
+        if (query.Rank < 3 || value.Rank != query.Rank || key.Rank != query.Rank)
         {
             throw new ArgumentException(
-                $"MultiHeadAttention {Name}: query, value and key must have shape (batch, steps, features), got {query}, {value} and {key} " +
-                "(attention over several axes is not supported).", nameof(query));
+                $"MultiHeadAttention {Name}: query, value and key must have one rank of at least 3, (batch, steps..., features), got {query}, " +
+                $"{value} and {key}.", nameof(query));
         }
 
-        if (value[1] != key[1] || value[0] != key[0] || query[0] != value[0])
+        _axes ??= Nabla.Keras.AttentionAxes.For($"MultiHeadAttention {Name}", query.Rank, _attentionAxes);
+        if (_axes.Rank != query.Rank)
+        {
+            throw new ArgumentException(
+                $"MultiHeadAttention {Name} was built for inputs of rank {_axes.Rank}, got query, value and key of rank {query.Rank}: {query}, {value} and {key}.",
+                nameof(query));
+        }
+
+        bool othersAgree = Enumerable.Range(0, query.Rank - 1).All(a => _axes.Attends(a) || query[a] == value[a]);
+        if (!value.ToArray().AsSpan(0, value.Rank - 1).SequenceEqual(key.ToArray().AsSpan(0, key.Rank - 1)) || !othersAgree)
         {
             throw new ArgumentException(
                 $"MultiHeadAttention {Name}: all dimensions of `value` and `key`, except the last one, must be equal, and the batch sizes of " +
-                $"query and value must agree. Received: query_shape={query}, value_shape={value} and key_shape={key}.", nameof(value));
+                $"query and value (and their axes not attended over) must agree. Received: query_shape={query}, value_shape={value} and key_shape={key}.",
+                nameof(value));
         }
 
-        if (_queryDense?.Kernel is { } q && (q.Shape[0] != query[2] || _keyDense!.Kernel!.Shape[0] != key[2] || _valueDense!.Kernel!.Shape[0] != value[2]))
+        int features = query.Rank - 1;
+        if (_queryDense?.Kernel is { } q && (q.Shape[0] != query[features] || _keyDense!.Kernel!.Shape[0] != key[features] || _valueDense!.Kernel!.Shape[0] != value[features]))
         {
             throw new ArgumentException(
                 $"MultiHeadAttention {Name} was built for query, value and key features {q.Shape[0]}, {_valueDense!.Kernel!.Shape[0]} and " +
@@ -323,9 +372,9 @@ public class MultiHeadAttention : Layer
         }
     }
 
-    private EinsumDense Projection(string name, Shape inputShape, string equation, int?[] outputShape, string biasAxes)
+    private EinsumDense Projection(string name, Shape inputShape, (string Equation, string BiasAxes) equation, int?[] outputShape)
     {
-        var layer = new EinsumDense(equation, outputShape, biasAxes: UseBias ? biasAxes : null, kernelInitializer: _kernelInitializer,
+        var layer = new EinsumDense(equation.Equation, outputShape, biasAxes: UseBias ? equation.BiasAxes : null, kernelInitializer: _kernelInitializer,
             biasInitializer: _biasInitializer, kernelRegularizer: _kernelRegularizer, biasRegularizer: _biasRegularizer,
             activityRegularizer: _sublayerActivityRegularizer, name: name, dtype: DType);
         layer.EnsureBuilt(inputShape);
