@@ -104,7 +104,7 @@ internal static class RecurrentKernels
                     {
                         case RecurrentCell.SimpleTanh:
                             TensorPrimitives.Add(z.AsSpan(b * units, units), xRow, hRow);
-                            TensorPrimitives.Tanh(hRow, hRow);
+                            VectorTanh.Apply(hRow, hRow);
                             break;
                         case RecurrentCell.SimpleRelu:
                             TensorPrimitives.Add(z.AsSpan(b * units, units), xRow, hRow);
@@ -139,11 +139,11 @@ internal static class RecurrentKernels
         TensorPrimitives.Add(z, x, z);
         Span<T> i = z[..units], f = z.Slice(units, units), g = z.Slice(2 * units, units), o = z.Slice(3 * units, units);
         VectorSigmoid.Sigmoid<T>(z[..(2 * units)], z[..(2 * units)]);
-        TensorPrimitives.Tanh(g, g);
+        VectorTanh.Apply(g, g);
         VectorSigmoid.Sigmoid<T>(o, o);
         TensorPrimitives.Multiply(f, c, c);
         TensorPrimitives.MultiplyAdd(i, g, c, c);
-        TensorPrimitives.Tanh(c, h);
+        VectorTanh.Apply(c, h);
         TensorPrimitives.Multiply(o, h, h);
     }
 
@@ -160,7 +160,7 @@ internal static class RecurrentKernels
         TensorPrimitives.Add(zr, x[..(2 * units)], zr);
         VectorSigmoid.Sigmoid<T>(zr, zr);
         TensorPrimitives.MultiplyAdd(m.Slice(units, units), mh, x.Slice(2 * units, units), hh);
-        TensorPrimitives.Tanh(hh, hh);
+        VectorTanh.Apply(hh, hh);
         Blend(m[..units], h, hh);
     }
 
@@ -178,7 +178,7 @@ internal static class RecurrentKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorPrimitives.Add(candidate, x.Slice(2 * units, units), candidate);
-        TensorPrimitives.Tanh(candidate, candidate);
+        VectorTanh.Apply(candidate, candidate);
         Blend(zr[..units], h, candidate);
     }
 

@@ -53,6 +53,11 @@ internal abstract class ReduceOp : Op
         foreach (int axis in RequestedAxes)
         {
             int a = Axes.Normalize(Name, axis, mask.Length, shape);
+            if (mask[a])
+            {
+                throw Axes.Duplicate(Name, a, shape);
+            }
+
             mask[a] = true;
         }
     }
@@ -186,6 +191,10 @@ internal abstract class NumericReduceOp<TFamily> : ReduceOp
 /// <summary>Axis arguments: negative values count from the end; out-of-range ones throw naming the op and shape.</summary>
 internal static class Axes
 {
+    /// <summary>TensorFlow's error for an axis given twice (<c>ReduceSum(x, [0, 0])</c>, or <c>[1, -1]</c> on a matrix).</summary>
+    public static ArgumentException Duplicate(string op, int axis, Shape shape) =>
+        new($"{op}: Invalid reduction arguments: Axes contains duplicate dimension: {axis} (input shape {shape}) [Op:{op}].");
+
     public static int Normalize(string op, int axis, int rank, Shape shape)
     {
         int a = axis < 0 ? axis + rank : axis;

@@ -298,7 +298,12 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>A shape from an array of dimensions.</summary>
-    public static implicit operator Shape(int[] dims) => new(dims);
+    /// <exception cref="ArgumentNullException">When <paramref name="dims"/> is null (<c>Tf.Zeros(null)</c> is not a scalar's shape).</exception>
+    public static implicit operator Shape(int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        return new(dims);
+    }
 
     /// <summary>Equality of dimensions.</summary>
     public static bool operator ==(Shape left, Shape right) => left.Equals(right);

@@ -122,4 +122,32 @@ public class LimitsTests
         v.Assign(-5L);
         Assert.Equal(-5, v.Item<int>());
     }
+
+    [Theory]
+    [InlineData(new[] { 0, 0 })]
+    [InlineData(new[] { 1, -1 })]
+    public void Reductions_DuplicateAxes_ThrowAsTensorFlowDoes(int[] axes)
+    {
+        Tensor x = Tf.Ones([2, 3]);
+        var exception = Assert.Throws<ArgumentException>(() => Tf.ReduceSum(x, axes));
+        Assert.Contains("duplicate dimension", exception.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Tf.ReduceMean(x, axes));
+        Assert.Throws<ArgumentException>(() => Tf.ReduceMax(x, axes));
+    }
+
+    [Fact]
+    public void Zeros_NullShape_Throws()
+    {
+        Assert.Throws<ArgumentNullException>(() => Tf.Zeros(null!));
+    }
+
+    [Theory]
+    [InlineData(double.NaN, 0)]
+    [InlineData(1, 0.5)]
+    [InlineData(1e20, 0)]
+    public void OneHot_OnOrOffValueAnIntegerCannotHold_Throws(double onValue, double offValue)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => Tf.OneHot(Tf.Constant(new[] { 0, 2 }), 3, onValue, offValue, dtype: DType.Int32));
+        Assert.Contains("OneHot", exception.Message, StringComparison.Ordinal);
+    }
 }

@@ -31,6 +31,14 @@ public static partial class Tf
                 $"OneHot: axis {axis} must be -1 or in [0, {rank}] for indices of shape {indices.Shape} ({indices.DType}).", nameof(axis));
         }
 
+        if (d.IsInteger)
+        {
+            // An integer one-hot cannot hold NaN, a fraction or a value beyond its range: refuse it as TensorFlow
+            // refuses converting such a Python number, instead of casting it to garbage.
+            DTypeRules.ConvertWeak(onValue, d, "OneHot (onValue)");
+            DTypeRules.ConvertWeak(offValue, d, "OneHot (offValue)");
+        }
+
         return new OneHotOp(depth, onValue, offValue, axis == -1 ? rank : axis, d).Call(indices);
     }
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -24,6 +23,6 @@ internal sealed class TanhOp : FloatUnaryOp<TanhOp.Kernel>
     internal readonly struct Kernel : IFloatUnaryKernel
     {
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
-            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+            where T : unmanaged, IFloatingPointIeee754<T> => VectorTanh.Apply(x, y);
     }
 }

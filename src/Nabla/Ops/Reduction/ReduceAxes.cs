@@ -13,9 +13,16 @@ internal static class ReduceAxes
         DTypeRules.Require(op, x.DType, supported, x.Shape);
         if (axes is not null)
         {
+            Span<bool> seen = x.Rank <= 64 ? stackalloc bool[x.Rank] : new bool[x.Rank];
             foreach (int axis in axes)
             {
-                Axes.Normalize(op, axis, x.Rank, x.Shape);
+                int a = Axes.Normalize(op, axis, x.Rank, x.Shape);
+                if (seen[a])
+                {
+                    throw Axes.Duplicate(op, a, x.Shape);
+                }
+
+                seen[a] = true;
             }
         }
     }
