@@ -2,8 +2,8 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using Nabla.Keras.Saving;
 using Nabla.Keras.Saving.Config;
-using Nabla.Keras.Saving.Hdf5;
 
 namespace Nabla.Keras;
 
@@ -47,7 +47,7 @@ public static class ModelFile
             ["date_saved"] = TimeProvider.System.GetLocalNow().ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
         }.ToJsonString();
         using var weights = new MemoryStream();
-        Saving.KerasWeightsH5.Save(model, weights, $"{path}:{WeightsEntry}");
+        KerasWeightsH5.Save(model, weights, $"{path}:{WeightsEntry}");
         AtomicFile.Write(path, stream =>
         {
             using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
@@ -82,7 +82,7 @@ public static class ModelFile
                 CompileConfig.Compile(model, compileConfig);
             }
 
-            Saving.KerasWeightsH5.Load(model, weights, $"{path}:{WeightsEntry}");
+            KerasWeightsH5.Load(model, weights, $"{path}:{WeightsEntry}");
             return model;
         }
     }

@@ -23,32 +23,17 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         EnsureLittleEndian();
         byte[] header = BuildHeader(path, tensors, metadata);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? ".";
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (KeyValuePair<string, Tensor> pair in tensors)
             {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (KeyValuePair<string, Tensor> pair in tensors)
-                {
-                    stream.Write(Bytes(pair.Value));
-                }
-
-                stream.Flush(flushToDisk: true);
+                stream.Write(Bytes(pair.Value));
             }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        });
     }
 
     /// <summary>Reads every tensor of a safetensors file, in header order, after validating the whole file.</summary>

@@ -1,4 +1,4 @@
-namespace Nabla.Keras.Saving.Hdf5;
+namespace Nabla.Keras.Saving;
 
 /// <summary>Writes a file beside its target and renames it over it, so a crash or an error never leaves half a file.</summary>
 internal static class AtomicFile
