@@ -78,21 +78,20 @@ internal static class GraphReplay
             case TupleGetOp get:
                 return ((TupleTensor)values[node.Inputs[0].Node]).Items[get.Index];
             case ITupleOp tuple:
-                var operands = new Tensor[node.Inputs.Length];
-                for (int i = 0; i < operands.Length; i++)
-                {
-                    operands[i] = values[node.Inputs[i].Node];
-                }
-
-                return new TupleTensor(tuple.Replay(operands, options));
+                return new TupleTensor(tuple.Replay(InputsOf(node, values), options));
             default:
-                var inputs = new Tensor[node.Inputs.Length];
-                for (int i = 0; i < inputs.Length; i++)
-                {
-                    inputs[i] = values[node.Inputs[i].Node];
-                }
-
-                return context.Execute(node.Op is RandomOp random ? random.Redraw() : node.Op, inputs);
+                return context.Execute(node.Op is RandomOp random ? random.Redraw() : node.Op, InputsOf(node, values));
         }
+    }
+
+    private static Tensor[] InputsOf(GraphNode node, Dictionary<GraphNode, Tensor> values)
+    {
+        var inputs = new Tensor[node.Inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = values[node.Inputs[i].Node];
+        }
+
+        return inputs;
     }
 }

@@ -185,7 +185,7 @@ internal static class ElementwiseFusion
         int root = members[^1];
         Shape shape = plan.Specs[root].Shape;
         var external = new List<int>();
-        var kinds2 = new List<FusedOperandKind>();
+        var operandKinds = new List<FusedOperandKind>();
         var periods = new List<int>();
         var slotOf = new Dictionary<int, int>();
         var lastUse = LastUses(inputs, members);
@@ -197,8 +197,8 @@ internal static class ElementwiseFusion
         {
             int m = members[k];
             int[] operands = inputs[m];
-            FusedOperand a = OperandOf(plan, operands[0], shape, slotOf, external, kinds2, periods);
-            FusedOperand b = operands.Length > 1 ? OperandOf(plan, operands[1], shape, slotOf, external, kinds2, periods) : default;
+            FusedOperand a = OperandOf(plan, operands[0], shape, slotOf, external, operandKinds, periods);
+            FusedOperand b = operands.Length > 1 ? OperandOf(plan, operands[1], shape, slotOf, external, operandKinds, periods) : default;
 
             // Slots whose last reader is this instruction are free for its own result (kernels may write in place).
             foreach (int operand in operands)
@@ -220,7 +220,7 @@ internal static class ElementwiseFusion
             names.Append(k == 0 ? string.Empty : ",").Append(ops[m].Name);
         }
 
-        ops[root] = new FusedElementwiseOp(program, [.. kinds2], [.. periods], slots, names.ToString());
+        ops[root] = new FusedElementwiseOp(program, [.. operandKinds], [.. periods], slots, names.ToString());
         inputs[root] = [.. external];
         foreach (int m in members)
         {
