@@ -41,6 +41,21 @@ internal static class ControlFlow
         }
     }
 
+    /// <summary>
+    /// The loop every form of WhileLoop runs (eager, a traced node when its graph runs, the replay its gradient
+    /// differentiates): while fewer than <paramref name="maximumIterations"/> iterations ran (when given) and
+    /// <paramref name="holds"/> of the variables is true, they become <paramref name="step"/> of them.
+    /// </summary>
+    public static Tensor[] Iterate(Tensor[] vars, int? maximumIterations, Func<Tensor[], bool> holds, Func<Tensor[], Tensor[]> step)
+    {
+        for (int iteration = 0; (maximumIterations is not { } most || iteration < most) && holds(vars); iteration++)
+        {
+            vars = step(vars);
+        }
+
+        return vars;
+    }
+
     public static Tensor[] TraceCond(TracingContext tracing, Tensor pred, Func<Tensor[]> trueFn, Func<Tensor[]> falseFn)
     {
         TracedBranch whenTrue = BranchTracer.Trace(tracing, "cond_true", [], _ => trueFn());

@@ -87,21 +87,20 @@ public static partial class Tf
             return ControlFlow.TraceWhile(tracing, cond, body, loopVars, maximumIterations);
         }
 
-        Tensor[] vars = [.. loopVars];
-        for (int iteration = 0; maximumIterations is not { } most || iteration < most; iteration++)
-        {
-            Tensor go = cond(vars);
-            ControlFlow.RequireBoolScalar("while_loop", "cond's result", go, nameof(cond));
-            if (!go.Item<bool>())
+        return ControlFlow.Iterate(
+            [.. loopVars],
+            maximumIterations,
+            vars =>
             {
-                break;
-            }
-
-            Tensor[] next = body(vars);
-            ControlFlow.RequireSameStructure("while_loop", "the body's result", vars, next, nameof(body));
-            vars = next;
-        }
-
-        return vars;
+                Tensor go = cond(vars);
+                ControlFlow.RequireBoolScalar("while_loop", "cond's result", go, nameof(cond));
+                return go.Item<bool>();
+            },
+            vars =>
+            {
+                Tensor[] next = body(vars);
+                ControlFlow.RequireSameStructure("while_loop", "the body's result", vars, next, nameof(body));
+                return next;
+            });
     }
 }

@@ -42,21 +42,13 @@ internal sealed class WhileOp : GraphOp, ITupleOp, IGraphSideEffect, IGraphState
     public override Tensor Evaluate(ReadOnlySpan<Tensor> inputs, TensorSpec spec)
     {
         int n = LoopCount;
-        Tensor[] conditionArgs = [.. inputs[..n], .. inputs.Slice(n, ConditionCaptureCount)];
-        Tensor[] bodyArgs = [.. inputs[..n], .. inputs.Slice(n + ConditionCaptureCount, BodyCaptureCount)];
-        for (int iteration = 0; MaximumIterations is not { } most || iteration < most; iteration++)
-        {
-            if (!_condition.Value.Run(conditionArgs, null)[0].Item<bool>())
-            {
-                break;
-            }
-
-            Tensor[] next = _body.Value.Run(bodyArgs, null);
-            next.CopyTo(conditionArgs, 0);
-            next.CopyTo(bodyArgs, 0);
-        }
-
-        return new TupleTensor(bodyArgs[..n]);
+        Tensor[] conditionCaptures = inputs.Slice(n, ConditionCaptureCount).ToArray();
+        Tensor[] bodyCaptures = inputs.Slice(n + ConditionCaptureCount, BodyCaptureCount).ToArray();
+        return new TupleTensor(ControlFlow.Iterate(
+            inputs[..n].ToArray(),
+            MaximumIterations,
+            vars => _condition.Value.Run([.. vars, .. conditionCaptures], null)[0].Item<bool>(),
+            vars => _body.Value.Run([.. vars, .. bodyCaptures], null)));
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
@@ -99,18 +91,13 @@ internal sealed class WhileOp : GraphOp, ITupleOp, IGraphSideEffect, IGraphState
         }
 
         var options = new GraphReplay.Options(VariableValues: new(ReferenceEqualityComparer.Instance), SideEffects: false);
-        Tensor[] vars = sources[..n];
         Tensor[] conditionCaptures = sources[n..(n + ConditionCaptureCount)];
         Tensor[] bodyCaptures = sources[(n + ConditionCaptureCount)..];
-        for (int iteration = 0; MaximumIterations is not { } most || iteration < most; iteration++)
-        {
-            if (!GraphReplay.Run(Condition, [.. vars, .. conditionCaptures], options)[0].Item<bool>())
-            {
-                break;
-            }
-
-            vars = GraphReplay.Run(Body, [.. vars, .. bodyCaptures], options);
-        }
+        Tensor[] vars = ControlFlow.Iterate(
+            sources[..n],
+            MaximumIterations,
+            v => GraphReplay.Run(Condition, [.. v, .. conditionCaptures], options)[0].Item<bool>(),
+            v => GraphReplay.Run(Body, [.. v, .. bodyCaptures], options));
 
         Tensor?[] gradients = tape.Gradient([vars[index]], watched, [upstream]);
         var results = new Tensor[watched.Count];
