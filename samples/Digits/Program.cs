@@ -1,5 +1,6 @@
 // Trains Keras-style models on the UCI handwritten digits (1,797 8x8 images), reports held-out accuracy, checks that
-// saved and reloaded weights (and the MLP saved as a .keras file) predict the same, and plots the training curves.
+// saved and reloaded weights (and the MLP saved as a .keras file and exported to ONNX) predict the same, and plots the
+// training curves.
 //
 //   dotnet run -c Release --project samples/Digits [-- [--quick] [--out DIR] [path/to/digits.csv.gz]]
 //
@@ -50,6 +51,7 @@ double mlpAccuracy = Trainer.Accuracy(mlp, test.Item1, test.Item2);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MLP test accuracy: {mlpAccuracy:P2} ({testSet.Count} held-out digits)"));
 allSame &= CheckReload(mlp, BuildMlp, test.Item1, Path.Combine(outDir, "digits-mlp.safetensors"));
 allSame &= CheckKerasFile(mlp, test.Item1, Path.Combine(outDir, "digits-mlp.keras"));
+allSame &= OnnxCheck.Run(mlp, test.Item1, Path.Combine(outDir, "digits-mlp.onnx"));
 
 // A small convolutional network on the 8x8x1 images.
 Console.WriteLine();

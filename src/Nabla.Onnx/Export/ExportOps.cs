@@ -26,7 +26,8 @@ internal static class ExportOps
     };
 
     private static readonly string[] s_composite =
-        ["Square", "Rsqrt", "LeakyRelu", "MatMul", "Reshape", "Transpose", "Softmax", "LogSoftmax", "Cast", "ConcatV2", "Conv2D", "MaxPool", "AvgPool"];
+        ["Square", "Rsqrt", "LeakyRelu", "MatMul", "Reshape", "Transpose", "Softmax", "LogSoftmax", "Cast", "ConcatV2", "Conv2D", "MaxPool", "AvgPool",
+         "GatherV2", "Slice", "PadV2"];
 
     /// <summary>The Nabla op types the exporter writes.</summary>
     public static IReadOnlyList<string> Exportable { get; } =
@@ -82,6 +83,17 @@ internal static class ExportOps
             case "Conv2D" or "MaxPool" or "AvgPool":
                 Window(w, op, inputs, output);
                 break;
+            case "GatherV2":
+                w.AddNode("Gather", op.Name, inputs, output, GraphWriter.Attribute("axis", (int)op.Attributes["axis"]));
+                break;
+            case "Slice":
+                Slice(w, op, inputs[0], output);
+                break;
+            case "PadV2":
+                // ONNX's pads list every axis's start, then every axis's end; the constant is PadV2's second input.
+                long[] pads = [.. ((int[])op.Attributes["before"]).Concat((int[])op.Attributes["after"]).Select(p => (long)p)];
+                w.AddNode("Pad", op.Name, [inputs[0], w.Int64Constant(op.Name + "/pads", pads), inputs[1]], output);
+                break;
             default:
                 throw new NotSupportedException(
                     $"ONNX export: op '{op.OpType}' (node '{op.Name}') has no ONNX counterpart in Nabla's exporter. Exportable ops: {string.Join(", ", Exportable)}.");
@@ -105,6 +117,30 @@ internal static class ExportOps
         {
             w.AddNode(onnx, op.Name, [input], output, keepDims, GraphWriter.Attribute("axes", axes.Select(a => (long)a)));
         }
+    }
+
+    // Only the axes cut short are written: an axis taken whole (the batch, traced at a known size) stays whole, whatever its size.
+    private static void Slice(GraphWriter w, GraphOperation op, string input, string output)
+    {
+        var begin = (int[])op.Attributes["begin"];
+        var size = (int[])op.Attributes["size"];
+        Shape inputShape = w.Operation(op.Inputs[0]).Output.Shape;
+        var starts = new List<long>();
+        var ends = new List<long>();
+        var axes = new List<long>();
+        for (int axis = 0; axis < begin.Length; axis++)
+        {
+            bool whole = begin[axis] == 0 && inputShape.Dimension(axis) is int dim && size[axis] == dim;
+            if (!whole)
+            {
+                starts.Add(begin[axis]);
+                ends.Add(begin[axis] + size[axis]);
+                axes.Add(axis);
+            }
+        }
+
+        w.AddNode("Slice", op.Name, [input, w.Int64Constant(op.Name + "/starts", [.. starts]), w.Int64Constant(op.Name + "/ends", [.. ends]),
+            w.Int64Constant(op.Name + "/axes", [.. axes])], output);
     }
 
     private static void MatMul(GraphWriter w, GraphOperation op, string[] inputs, string output)

@@ -58,7 +58,16 @@ public static class OnnxExporter
         Write(new GraphWriter(function.Graph, function.Graph.Name, tracedBatch: null).Build(), path);
     }
 
-    private static int[]? FirstInputShape(Model model) => (model.InputShape ?? (model.Layers.Count > 0 ? model.Layers[0].InputShape : null))?.ToArray();
+    // A functional model's input is its Keras input (without the batch); a Sequential's, its first layer's input shape.
+    private static int[]? FirstInputShape(Model model)
+    {
+        if (model.Inputs is [Tensor input] && input.Shape.ToNullableArray() is [_, .. int?[] sample] && sample.All(d => d is not null))
+        {
+            return [.. sample.Select(d => d!.Value)];
+        }
+
+        return (model.InputShape ?? (model.Layers.Count > 0 ? model.Layers[0].InputShape : null))?.ToArray();
+    }
 
     private static void Write(ModelProto model, string path)
     {

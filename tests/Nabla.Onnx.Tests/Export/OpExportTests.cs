@@ -92,6 +92,11 @@ public sealed class OpExportTests : IDisposable
              Tf.Reshape(Tf.Nn.Conv2D(a[0], Data(8, -1, 1, 2, 2, 3, 4), [1, 1], "VALID", [2, 2]), [-1])], 0), [s_images]),
         ["MaxPool"] = (a => Tf.Nn.MaxPool2D(a[0], 2, 2, "VALID") + Tf.Nn.MaxPool2D(a[0], 3, 2, "SAME"), [s_images]),
         ["AvgPool"] = (a => Tf.Nn.AvgPool2D(a[0], [3, 3], [2, 2], "SAME"), [s_images]),
+        // A strided slice (the indexer with a step) is a Slice and a Gather: the last term.
+        ["GatherV2"] = (a => Tf.Gather(a[0], Tf.Constant(new[] { 3, 0, 0, 2 }), 1) + Tf.Gather(a[0], Tf.Constant(new[] { 2, 1, 0 }), 0)
+            + a[0][.., TensorIndex.Slice(3, null, -1)], [s_any]),
+        ["Slice"] = (a => Tf.Slice(a[0], [1, 0], [2, 3]) + a[0][1.., ..3], [s_any]),
+        ["PadV2"] = (a => Tf.Pad(a[0], new[,] { { 1, 0 }, { 2, 1 } }, constantValue: 0.5) + Tf.Pad(a[0], new[,] { { 0, 1 }, { 3, 0 } }), [s_any]),
     };
 
     [Fact]

@@ -21,6 +21,8 @@ public static partial class Tf
 
 internal sealed class GatherOp(int axis) : Op("GatherV2")
 {
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["axis"] = axis };
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor p = inputs[0];

@@ -51,6 +51,9 @@ public static partial class Tf
 /// <summary>PadV2: fills the output with the scalar second input, then copies the first into the interior.</summary>
 internal sealed class PadOp(int[] before, int[] after) : Op("PadV2")
 {
+    public override IReadOnlyDictionary<string, object> Attributes =>
+        new Dictionary<string, object> { ["before"] = before.Clone(), ["after"] = after.Clone() };
+
     // The pad value takes the tensor's dtype (a cast: TensorFlow's default pad of 0 works for every dtype).
     protected override void ApplyDTypeRules(Span<Tensor> inputs) => inputs[1] = Tf.Cast(inputs[1], inputs[0].DType);
 

@@ -45,6 +45,9 @@ public static partial class Tf
 /// <summary>A validated block copy; its gradient pads the upstream back with zeros.</summary>
 internal sealed class SliceOp(int[] begin, int[] size) : Op("Slice")
 {
+    public override IReadOnlyDictionary<string, object> Attributes =>
+        new Dictionary<string, object> { ["begin"] = begin.Clone(), ["size"] = size.Clone() };
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(Shape.FromOwnedArray((int[])size.Clone()), inputs[0].DType);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
