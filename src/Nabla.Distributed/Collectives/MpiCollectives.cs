@@ -29,6 +29,8 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
 
     public override int Size => world.Size;
 
+    public override bool CallableFromAnyThread => world.ThreadMultiple;
+
     /// <summary>How long a collective may wait before the workers that do not answer are named and the job stops.</summary>
     public TimeSpan Timeout { get; } = timeout;
 
