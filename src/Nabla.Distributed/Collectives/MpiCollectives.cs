@@ -222,7 +222,9 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
     private void Wait(ref nint request, CollectiveCall call)
     {
         long start = Stopwatch.GetTimestamp();
-        string waitingIn = call.ToString();
+
+        // Described only once notices are read: most collectives complete before (no string per call).
+        string? waitingIn = null;
         for (int polls = 1; ; polls++)
         {
             if (TestOnce(ref request))
@@ -237,6 +239,7 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
             }
 
             TimeSpan waited = Stopwatch.GetElapsedTime(start);
+            waitingIn ??= call.ToString();
             PollNotices(waitingIn, call);
             if (waited > Timeout)
             {
