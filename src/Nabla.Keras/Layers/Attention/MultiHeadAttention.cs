@@ -1,5 +1,6 @@
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -12,9 +13,11 @@ namespace Nabla.Keras;
 /// may see; the Keras masks carried by the query, value and key (<see cref="Embedding"/> with <c>maskZero</c>) and
 /// <c>useCausalMask</c> are merged into it, and the query's mask passes to the output. Inputs are (batch, time, features),
 /// or of any rank (batch, d1..dk, features) with <c>attentionAxes</c> naming the axes attended over (Keras's
-/// <c>attention_axes</c>; all of d1..dk by default): the other axes are batch-like (<see cref="AttentionAxes"/>).
+/// <c>attention_axes</c>; all of d1..dk by default): the other axes are batch-like (<see cref="AttentionAxes"/>). There
+/// <c>attentionMask</c> is (batch, other axes..., query attention axes..., key attention axes...), the inputs' Keras masks
+/// (batch, d1..dk) hide padded positions, and the causal mask orders the attention positions row-major.
 /// </summary>
-public class MultiHeadAttention : Layer
+public partial class MultiHeadAttention : Layer
 {
     private readonly int[]? _outputShape;
     private readonly int[]? _attentionAxes;
@@ -24,6 +27,7 @@ public class MultiHeadAttention : Layer
     private readonly Regularizer? _kernelRegularizer;
     private readonly Regularizer? _biasRegularizer;
     private readonly Regularizer? _sublayerActivityRegularizer;
+    private (Shape Query, Shape Value, Shape? Key)? _buildShapes;
 
     // The sublayers, in Keras's order (and so the weights: query, key, value, then the output projection).
     private EinsumDense? _queryDense;
@@ -137,6 +141,7 @@ public class MultiHeadAttention : Layer
 
         Shape key = keyShape ?? valueShape;
         CheckShapes(queryShape, valueShape, key);
+        _buildShapes = (queryShape, valueShape, keyShape);
         int rank = queryShape.Rank;
         _queryDense = Projection("query", queryShape, ProjectionEquation(rank - 1, 1, 2), [.. Unknown(rank - 2), NumHeads, KeyDim]);
         _keyDense = Projection("key", key, ProjectionEquation(rank - 1, 1, 2), [.. Unknown(rank - 2), NumHeads, KeyDim]);
@@ -212,7 +217,7 @@ public class MultiHeadAttention : Layer
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
         Build(KnownShape(query), KnownShape(value), key is null ? (Shape?)null : KnownShape(key));
-        return SymbolicCall.Apply(this, symbolic, (xs, training) =>
+        Tensor[] outputs = SymbolicCall.Apply(this, symbolic, (xs, training) =>
         {
             Tensor?[] actual = (Tensor?[])all.Clone();
             for (int i = 0; i < positions.Count; i++)
@@ -223,6 +228,8 @@ public class MultiHeadAttention : Layer
             (Tensor output, Tensor scores) = Run(actual[0]!, actual[1]!, actual[2], actual[3], training, useCausalMask);
             return withScores ? [output, scores] : [output];
         });
+        AttentionNodes.Describe(KerasTensors.HistoryOf(outputs[0], Name).Node, positions, all.Count(t => t is not null), useCausalMask, withScores);
+        return outputs;
     }
 
     // A Keras tensor's shape with its unknown sizes (the batch, the steps) as 1: the projections only need the features.
@@ -279,16 +286,7 @@ public class MultiHeadAttention : Layer
     {
         if (!_axes!.IsSequence)
         {
-            // Over several axes only an explicit mask (batch, others..., T axes..., S axes...) is defined, as in Keras.
-            if (queryMask is not null || valueMask is not null || keyMask is not null || useCausalMask)
-            {
-                throw new ArgumentException(
-                    $"MultiHeadAttention {Name}: masks carried by the inputs and useCausalMask need inputs (batch, steps, features) " +
-                    $"attended over axis 1; got a query of shape {query.Shape} attended over axes ({string.Join(", ", _attentionAxes ?? [])}). " +
-                    "Pass an attentionMask instead.", nameof(useCausalMask));
-            }
-
-            return attentionMask is null ? null : AttentionMasks.AsBool(attentionMask);
+            return _axes.MergeMasks($"MultiHeadAttention {Name}", query.Shape, value.Shape, queryMask, valueMask, keyMask, attentionMask, useCausalMask);
         }
 
         int batch = query.Shape[0], queryLength = query.Shape[1], valueLength = value.Shape[1];
