@@ -41,15 +41,24 @@ internal static class ScalarCache
             return null; // a number never becomes a bool: DTypeRules.ConvertWeak refuses it with TensorFlow's message
         }
 
-        uint index = unchecked((uint)(weak.Read<int>()[0] - Min));
-        if (index >= Count || !ReferenceEquals(s_weakInt32[index], weak))
+        int value = weak.Read<int>()[0];
+        uint index = unchecked((uint)(value - Min));
+        if (index >= Count || !ReferenceEquals(s_weakInt32[index], weak) || !Fits(value, dtype))
         {
-            return null;
+            return null; // DTypeRules.ConvertWeak converts it, or refuses a value the dtype cannot hold (int8 + 200)
         }
 
         Tensor?[] row = s_converted[(int)dtype.Code] ??= new Tensor?[Count];
         return row[index] ??= Shared(DTypeRules.ConvertDirect(weak, dtype));
     }
+
+    // The cached values (-16 to 255) fit every dtype but int8 (above 127) and uint8 (below 0).
+    private static bool Fits(int value, DType dtype) => dtype.Code switch
+    {
+        DTypeCode.Int8 => value is >= sbyte.MinValue and <= sbyte.MaxValue,
+        DTypeCode.UInt8 => value is >= byte.MinValue and <= byte.MaxValue,
+        _ => value is >= short.MinValue and <= short.MaxValue,
+    };
 
     // Marked shared: a gradient rule may hand an input back as a gradient (Backprop.TimesUpstream), and a shared
     // floating scalar must not reach user code that way.
