@@ -45,19 +45,19 @@ internal static class ScalarCache
         uint index = unchecked((uint)(value - Min));
         if (index >= Count || !ReferenceEquals(s_weakInt32[index], weak) || !Fits(value, dtype))
         {
-            return null; // DTypeRules.ConvertWeak converts it, or refuses a value the dtype cannot hold (int8 + 200)
+            return null;   // ConvertWeak then converts it, refusing a value out of the dtype's range with TensorFlow's message
         }
 
         Tensor?[] row = s_converted[(int)dtype.Code] ??= new Tensor?[Count];
         return row[index] ??= Shared(DTypeRules.ConvertDirect(weak, dtype));
     }
 
-    // The cached values (-16 to 255) fit every dtype but int8 (above 127) and uint8 (below 0).
+    // Whether a cached value (-16..255) is one of the dtype's: int8 lacks 128..255, uint8 the negatives.
     private static bool Fits(int value, DType dtype) => dtype.Code switch
     {
-        DTypeCode.Int8 => value is >= sbyte.MinValue and <= sbyte.MaxValue,
-        DTypeCode.UInt8 => value is >= byte.MinValue and <= byte.MaxValue,
-        _ => value is >= short.MinValue and <= short.MaxValue,
+        DTypeCode.Int8 => value <= sbyte.MaxValue,
+        DTypeCode.UInt8 => value >= 0,
+        _ => true,
     };
 
     // Marked shared: a gradient rule may hand an input back as a gradient (Backprop.TimesUpstream), and a shared
