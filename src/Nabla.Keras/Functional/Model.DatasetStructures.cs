@@ -131,11 +131,14 @@ public partial class Model
             }
         }
 
-        if (batches.Count == 0)
-        {
-            throw new InvalidOperationException("Predict: the dataset yielded no batch; expected input data to be non-empty.");
-        }
+        return batches.Count > 0
+            ? JoinOutputs(batches)
+            : throw new InvalidOperationException("Predict: the dataset yielded no batch; expected input data to be non-empty.");
+    }
 
+    // Each output's predictions of every batch, joined along the samples' axis.
+    private static Tensor[] JoinOutputs(List<Tensor[]> batches)
+    {
         var outputs = new Tensor[batches[0].Length];
         for (int i = 0; i < outputs.Length; i++)
         {

@@ -102,6 +102,7 @@ public partial class Model
         CheckBatchSize("Predict", batchSize);
         CheckSamples("Predict", xs, []);
         int samples = xs[0].Shape[0];
+        batchSize = ClampedBatchSize(batchSize, samples);
         var batches = new List<Tensor[]>();
         for (int start = 0; start < samples || start == 0; start += batchSize)
         {
@@ -109,13 +110,7 @@ public partial class Model
             batches.Add(ApplyOutputs(Slice(xs, start, Math.Min(samples, start + batchSize)), training: false));
         }
 
-        var outputs = new Tensor[batches[0].Length];
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            outputs[i] = batches.Count == 1 ? batches[0][i] : Tf.Concat([.. batches.Select(b => b[i])], 0);
-        }
-
-        return outputs;
+        return JoinOutputs(batches);
     }
 
     // Evaluate's metrics on lists: one input and one output take the single-tensor path (and its distribution).
@@ -133,6 +128,7 @@ public partial class Model
         x = CastInputs(x);
         ResetMetrics();
         int samples = x[0].Shape[0];
+        batchSize = ClampedBatchSize(batchSize, samples);
         for (int start = 0; start < samples; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -137,6 +137,41 @@ public class DatasetStructuresTests
     }
 
     [Fact]
+    public void Fit_CsvRecordsMappedToNamedInputs_ThroughABackgroundPipeline_TrainsAsTheArrays()
+    {
+        // A CSV of 40 records: a0..a2 and b0 in eighths (exact in float32), b1 an int8 column, the target.
+        var random = new Random(11);
+        float[,] a = new float[Samples, 3], b = new float[Samples, 2], value = new float[Samples, 1];
+        var csv = new System.Text.StringBuilder("a0,a1,a2,b0,b1,value\n");
+        for (int i = 0; i < Samples; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                a[i, j] = random.Next(-8, 9) / 8f;
+            }
+
+            b[i, 0] = random.Next(-8, 9) / 8f;
+            b[i, 1] = random.Next(-5, 6);
+            value[i, 0] = a[i, 0] + a[i, 1] - (2 * b[i, 0]) + (b[i, 1] / 4);
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"{a[i, 0]},{a[i, 1]},{a[i, 2]},{b[i, 0]},{(sbyte)b[i, 1]},{value[i, 0]:R}\n");
+        }
+
+        CsvColumn[] types = [CsvColumn.Float32, CsvColumn.Float32, CsvColumn.Float32, CsvColumn.Float32, CsvColumn.Int8, CsvColumn.Float32];
+        Dataset<(Dictionary<string, Tensor>, Tensor)> records = Dataset.FromCsv(() => new StringReader(csv.ToString()), "table.csv", types)
+            .Map(r => (new Dictionary<string, Tensor>
+            {
+                ["a"] = Tf.Stack([r["a0"], r["a1"], r["a2"]]),
+                ["b"] = Tf.Stack([r["b0"], Tf.Cast(r["b1"], DType.Float32)]),
+            }, Tf.Reshape(r["value"], [1])), numParallelCalls: 2);
+
+        Model onArrays = TwoInputs(6), onCsv = TwoInputs(6);
+        History expected = onArrays.Fit([Tf.Constant(a), Tf.Constant(b)], Tf.Constant(value), epochs: 2, batchSize: BatchSize, verbose: 0, shuffle: false);
+        History history = onCsv.Fit(records.Batch(BatchSize).Prefetch(2), epochs: 2, verbose: 0);
+        AssertSameTraining(onArrays, expected, onCsv, history);
+    }
+
+    [Fact]
     public void Fit_BadStructures_AreRefusedNamingWhatWasExpected()
     {
         (Tensor a, Tensor b, Tensor value, _) = Data();
