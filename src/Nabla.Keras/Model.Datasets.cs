@@ -30,7 +30,17 @@ public partial class Model
     /// <exception cref="DatasetFunctionException">When a function of the pipeline fails (naming the element).</exception>
     public History Fit(Dataset<(Tensor, Tensor)> dataset, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null,
         Dataset<(Tensor, Tensor)>? validationData = null, int? stepsPerEpoch = null, int? validationSteps = null, int initialEpoch = 0,
-        TextWriter? output = null, bool? interactive = null, CancellationToken cancellationToken = default)
+        TextWriter? output = null, bool? interactive = null, CancellationToken cancellationToken = default) =>
+        FitBatches(dataset, s_pair, validationData, epochs, verbose, callbacks, stepsPerEpoch, validationSteps, initialEpoch, output, interactive,
+            cancellationToken);
+
+    // A (inputs, targets) batch of one tensor each, as the lists the steps take.
+    private static readonly Func<(Tensor, Tensor), (Tensor[] X, Tensor[] Y)> s_pair = batch => ([batch.Item1], [batch.Item2]);
+
+    // Fit's loop over a dataset whose batches unpack to inputs and targets in the model's order.
+    private History FitBatches<T>(Dataset<T> dataset, Func<T, (Tensor[] X, Tensor[] Y)> unpack, Dataset<T>? validationData, int epochs, int verbose,
+        IEnumerable<Callback>? callbacks, int? stepsPerEpoch, int? validationSteps, int initialEpoch, TextWriter? output, bool? interactive,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckFitArguments(epochs, initialEpoch, verbose);
@@ -46,7 +56,7 @@ public partial class Model
 
         // Keras re-iterates the dataset every epoch unless steps_per_epoch is given (and differs from its length).
         bool continueAcrossEpochs = stepsPerEpoch is int s && s != cardinality;
-        IEnumerator<(Tensor, Tensor)>? batches = null;
+        IEnumerator<T>? batches = null;
         Dictionary<string, double> logs = [];
         try
         {
@@ -74,9 +84,9 @@ public partial class Model
                         break;
                     }
 
-                    (Tensor x, Tensor y) = batches.Current;
+                    (Tensor[] x, Tensor[] y) = unpack(batches.Current);
                     list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
-                    TrainStepOn([x], [y]);
+                    TrainStepOn(x, y);
                     list.BatchEnd(step, GetMetricsResult());
                 }
 
@@ -101,7 +111,7 @@ public partial class Model
                 logs = GetMetricsResult();
                 if (validationData is not null)
                 {
-                    foreach ((string key, double value) in EvaluateMetrics(validationData, validationSteps, cancellationToken))
+                    foreach ((string key, double value) in EvaluateBatches(validationData, unpack, validationSteps, cancellationToken, out _))
                     {
                         logs["val_" + key] = value;
                     }
@@ -135,14 +145,18 @@ public partial class Model
     public EvaluationResult Evaluate(Dataset<(Tensor, Tensor)> dataset, int? steps = null, int verbose = 1, bool returnDict = false,
         TextWriter? output = null, CancellationToken cancellationToken = default)
     {
+        CheckVerbose("Evaluate", verbose);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Dictionary<string, double> logs = EvaluateBatches(dataset, s_pair, steps, cancellationToken, out int batches);
+        return EvaluationSummary(logs, batches, started, verbose, returnDict, output);
+    }
+
+    private static void CheckVerbose(string what, int verbose)
+    {
         if (verbose is < 0 or > 2)
         {
-            throw new ArgumentException($"Evaluate: verbose must be 0, 1 or 2, got {verbose}.", nameof(verbose));
+            throw new ArgumentException($"{what}: verbose must be 0, 1 or 2, got {verbose}.", nameof(verbose));
         }
-
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        Dictionary<string, double> logs = EvaluateBatches(dataset, steps, cancellationToken, out int batches);
-        return EvaluationSummary(logs, batches, started, verbose, returnDict, output);
     }
 
     /// <summary>The loss and every compiled metric over the batches of <paramref name="dataset"/>, by name (Keras's <c>evaluate(dataset, return_dict=True)</c>).</summary>
@@ -150,9 +164,10 @@ public partial class Model
     /// <param name="steps">How many batches to evaluate; all by default (required for an endless dataset).</param>
     /// <param name="cancellationToken">Checked between batches.</param>
     public Dictionary<string, double> EvaluateMetrics(Dataset<(Tensor, Tensor)> dataset, int? steps = null, CancellationToken cancellationToken = default) =>
-        EvaluateBatches(dataset, steps, cancellationToken, out _);
+        EvaluateBatches(dataset, s_pair, steps, cancellationToken, out _);
 
-    private Dictionary<string, double> EvaluateBatches(Dataset<(Tensor, Tensor)> dataset, int? steps, CancellationToken cancellationToken, out int batches)
+    private Dictionary<string, double> EvaluateBatches<T>(Dataset<T> dataset, Func<T, (Tensor[] X, Tensor[] Y)> unpack, int? steps,
+        CancellationToken cancellationToken, out int batches)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         (_, Loss loss) = RequireCompiled("Evaluate");
@@ -160,12 +175,12 @@ public partial class Model
         CheckSteps("Evaluate", dataset, steps, nameof(steps));
         ResetMetrics();
         batches = 0;
-        using (IEnumerator<(Tensor, Tensor)> iterator = dataset.GetEnumerator())
+        using (IEnumerator<T> iterator = dataset.GetEnumerator())
         {
             for (; (steps is null || batches < steps) && iterator.MoveNext(); batches++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (Tensor x, Tensor y) = iterator.Current;
+                (Tensor[] x, Tensor[] y) = unpack(iterator.Current);
                 TestStepOn(x, y, loss);
             }
         }
@@ -212,17 +227,17 @@ public partial class Model
     }
 
     // One evaluation batch (Keras's test_step), traced as the tensor overload's; several compiled losses take the structures' step.
-    private void TestStepOn(Tensor x, Tensor y, Loss loss)
+    private void TestStepOn(Tensor[] x, Tensor[] y, Loss loss)
     {
-        int count = x.Rank > 0 ? x.Shape[0] : 1;
-        if (IsSingleStructure([x], [y]))
+        int count = x[0].Rank > 0 ? x[0].Shape[0] : 1;
+        if (IsSingleStructure(x, y))
         {
-            (Tensor value, Tensor yPred) = RunTestStep(x, y, loss);
-            UpdateMetrics(ToDouble(value), y, yPred, count);
+            (Tensor value, Tensor yPred) = RunTestStep(x[0], y[0], loss);
+            UpdateMetrics(ToDouble(value), y[0], yPred, count);
         }
         else
         {
-            UpdateOutputMetrics(OutputsLoss([x], [y], training: false), [y], count);
+            UpdateOutputMetrics(OutputsLoss(x, y, training: false), y, count);
         }
     }
 

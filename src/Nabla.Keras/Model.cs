@@ -235,11 +235,7 @@ public partial class Model : Layer
     private EvaluationResult EvaluateData(Tensor[] x, int batchSize, int verbose, bool returnDict, TextWriter? output,
         Func<Dictionary<string, double>> evaluate)
     {
-        if (verbose is < 0 or > 2)
-        {
-            throw new ArgumentException($"Evaluate: verbose must be 0, 1 or 2, got {verbose}.", nameof(verbose));
-        }
-
+        CheckVerbose("Evaluate", verbose);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Dictionary<string, double> logs = evaluate();
         return EvaluationSummary(logs, (x[0].Shape[0] + batchSize - 1) / batchSize, started, verbose, returnDict, output);

@@ -109,13 +109,7 @@ public partial class Model
             batches.Add(ApplyOutputs(Slice(xs, start, Math.Min(samples, start + batchSize)), training: false));
         }
 
-        var outputs = new Tensor[batches[0].Length];
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            outputs[i] = batches.Count == 1 ? batches[0][i] : Tf.Concat([.. batches.Select(b => b[i])], 0);
-        }
-
-        return outputs;
+        return JoinOutputs(batches);
     }
 
     // Evaluate's metrics on lists: one input and one output take the single-tensor path (and its distribution).

@@ -6,10 +6,13 @@ using System.Runtime.Intrinsics;
 namespace Nabla.Kernels;
 
 /// <summary>
-/// Element conversions between every pair of storage types. Numbers convert with saturation and truncation
-/// toward zero, bool reads as 0/1 and writes as "not zero", bfloat16 goes through float. Into int8, uint8 and
-/// int16 numbers wrap as TensorFlow's Cast does (C++'s static_cast: 256 and -1 become uint8 0 and 255); a float is
-/// truncated toward zero to an integer first (NaN becomes 0).
+/// Element conversions between every pair of storage types, as TensorFlow's Cast (C++'s static_cast): an integer
+/// into a narrower integer keeps its low bits (two's complement: int64 2^32 + 5 becomes int32 5, int32 -1 becomes
+/// uint8 255); a float into int8, uint8 or int16 is truncated toward zero to an integer and wrapped the same way
+/// (Keras's documented -1.0 and 256.0 to uint8 255 and 0; NaN becomes 0); a float into int32 or int64 is truncated
+/// toward zero and saturates (TensorFlow leaves out-of-range float-to-int32/int64 undefined: x86 gives INT_MIN, so a
+/// defined answer is chosen); between floats values round to nearest; bool reads as 0/1 and
+/// writes as "not zero"; bfloat16 goes through float.
 /// </summary>
 internal static class Conversion
 {
@@ -115,8 +118,8 @@ internal static class Conversion
             case DTypeCode.Int8: Wrap(source, new Span<sbyte>((sbyte[])destination, start, n)); break;
             case DTypeCode.UInt8: Wrap(source, new Span<byte>((byte[])destination, start, n)); break;
             case DTypeCode.Int16: Wrap(source, new Span<short>((short[])destination, start, n)); break;
-            case DTypeCode.Int32: TensorPrimitives.ConvertSaturating(source, new Span<int>((int[])destination, start, n)); break;
-            case DTypeCode.Int64: TensorPrimitives.ConvertSaturating(source, new Span<long>((long[])destination, start, n)); break;
+            case DTypeCode.Int32: IntoWide(source, new Span<int>((int[])destination, start, n)); break;
+            case DTypeCode.Int64: IntoWide(source, new Span<long>((long[])destination, start, n)); break;
             case DTypeCode.Float16: TensorPrimitives.ConvertSaturating(source, new Span<Half>((Half[])destination, start, n)); break;
             case DTypeCode.Float32: TensorPrimitives.ConvertSaturating(source, new Span<float>((float[])destination, start, n)); break;
             case DTypeCode.Float64: TensorPrimitives.ConvertSaturating(source, new Span<double>((double[])destination, start, n)); break;
@@ -129,12 +132,29 @@ internal static class Conversion
         }
     }
 
+    // Into int32 or int64: an integer keeps its low bits (int64 to int32 wraps, as TensorFlow's), a float saturates.
+    private static void IntoWide<TFrom, TTo>(ReadOnlySpan<TFrom> source, Span<TTo> destination)
+        where TFrom : unmanaged, INumberBase<TFrom>
+        where TTo : unmanaged, IBinaryInteger<TTo>
+    {
+        if (IsFloat<TFrom>())
+        {
+            TensorPrimitives.ConvertSaturating(source, destination);
+        }
+        else
+        {
+            TensorPrimitives.ConvertTruncating(source, destination);
+        }
+    }
+
+    private static bool IsFloat<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double) || typeof(T) == typeof(Half);
+
     // Into a narrow integer: keep the low bits of the value (of its truncation toward zero, for a float), as TensorFlow.
     private static void Wrap<TFrom, TTo>(ReadOnlySpan<TFrom> source, Span<TTo> destination)
         where TFrom : unmanaged, INumberBase<TFrom>
         where TTo : unmanaged, IBinaryInteger<TTo>
     {
-        if (typeof(TFrom) != typeof(float) && typeof(TFrom) != typeof(double) && typeof(TFrom) != typeof(Half))
+        if (!IsFloat<TFrom>())
         {
             TensorPrimitives.ConvertTruncating(source, destination);
             return;

@@ -57,10 +57,7 @@ internal static class VectorSigmoid
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector256<float> v = Vector256.LoadUnsafe(ref xr, (nuint)i);
-                Vector256<float> e = VectorExp.Exp(-Vector256.Abs(v));
-                Vector256<float> s = Vector256<float>.One / (Vector256<float>.One + e);
-                Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), e * s, s).StoreUnsafe(ref yr, (nuint)i);
+                Sigmoid(Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
             }
         }
 
@@ -79,6 +76,15 @@ internal static class VectorSigmoid
         {
             Unsafe.Add(ref yr, i) = Sigmoid(Unsafe.Add(ref xr, i));
         }
+    }
+
+    /// <summary>sigmoid of eight values (the span kernel's Vector256 body, and the compiled fusion path's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> v)
+    {
+        Vector256<float> e = VectorExp.Exp(-Vector256.Abs(v));
+        Vector256<float> s = Vector256<float>.One / (Vector256<float>.One + e);
+        return Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), e * s, s);
     }
 
     /// <summary>sigmoid of one value, bit for bit what the vector paths give.</summary>

@@ -65,6 +65,12 @@ internal abstract class ElementwiseBinaryOp : Op
         return true;
     }
 
+    /// <summary>
+    /// The op's one-register float32 kernel (an <see cref="IVectorBinaryKernel"/> struct) for the compiled fusion path,
+    /// or null when it has none; then a group holding the op runs in the tile interpreter.
+    /// </summary>
+    internal virtual Type? VectorKernel => null;
+
     /// <summary>Runs a binary run-kernel over the two broadcast operands of <paramref name="o"/>.</summary>
     protected static void Broadcast<T, TZ, TRun>(in Operands<T> o, Span<TZ> z)
         where T : unmanaged
@@ -84,6 +90,8 @@ internal abstract class NumericBinaryOp<TKernel> : ElementwiseBinaryOp,
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => DTypeDispatch.Numeric(default(Body), inputs, output, inputs[0].DType);
+
+    internal override Type? VectorKernel => typeof(TKernel).IsAssignableTo(typeof(IVectorBinaryKernel)) ? typeof(TKernel) : null;
 
     public void ApplyTile(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z) => TKernel.Apply(x, y, z);
 
@@ -128,6 +136,8 @@ internal abstract class FloatBinaryOp<TKernel> : ElementwiseBinaryOp, IBinaryTil
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
         => DTypeDispatch.Float(default(Body), inputs, output, inputs[0].DType);
+
+    internal override Type? VectorKernel => typeof(TKernel).IsAssignableTo(typeof(IVectorBinaryKernel)) ? typeof(TKernel) : null;
 
     public void ApplyTile(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z) => TKernel.Apply(x, y, z);
 

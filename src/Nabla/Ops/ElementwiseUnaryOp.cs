@@ -47,6 +47,12 @@ internal abstract class ElementwiseUnaryOp : Op
         return true;
     }
 
+    /// <summary>
+    /// The op's one-register float32 kernel (an <see cref="IVectorUnaryKernel"/> struct) for the compiled fusion path,
+    /// or null when it has none; then a group holding the op runs in the tile interpreter.
+    /// </summary>
+    internal virtual Type? VectorKernel => null;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
@@ -79,6 +85,8 @@ internal abstract class NumericUnaryOp<TKernel> : ElementwiseUnaryOp,
     {
     }
 
+    internal override Type? VectorKernel => typeof(TKernel).IsAssignableTo(typeof(IVectorUnaryKernel)) ? typeof(TKernel) : null;
+
     public void ApplyTile(ReadOnlySpan<float> x, Span<float> y) => TKernel.Apply(x, y);
 
     public void ApplyTile(ReadOnlySpan<double> x, Span<double> y) => TKernel.Apply(x, y);
@@ -102,6 +110,8 @@ internal abstract class FloatUnaryOp<TKernel> : ElementwiseUnaryOp, IUnaryTile<f
         : base(name, DTypeSet.Floating)
     {
     }
+
+    internal override Type? VectorKernel => typeof(TKernel).IsAssignableTo(typeof(IVectorUnaryKernel)) ? typeof(TKernel) : null;
 
     public void ApplyTile(ReadOnlySpan<float> x, Span<float> y) => TKernel.Apply(x, y);
 

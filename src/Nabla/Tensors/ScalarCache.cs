@@ -41,15 +41,24 @@ internal static class ScalarCache
             return null; // a number never becomes a bool: DTypeRules.ConvertWeak refuses it with TensorFlow's message
         }
 
-        uint index = unchecked((uint)(weak.Read<int>()[0] - Min));
-        if (index >= Count || !ReferenceEquals(s_weakInt32[index], weak))
+        int value = weak.Read<int>()[0];
+        uint index = unchecked((uint)(value - Min));
+        if (index >= Count || !ReferenceEquals(s_weakInt32[index], weak) || !Fits(value, dtype))
         {
-            return null;
+            return null;   // ConvertWeak then converts it, refusing a value out of the dtype's range with TensorFlow's message
         }
 
         Tensor?[] row = s_converted[(int)dtype.Code] ??= new Tensor?[Count];
         return row[index] ??= Shared(DTypeRules.ConvertDirect(weak, dtype));
     }
+
+    // Whether a cached value (-16..255) is one of the dtype's: int8 lacks 128..255, uint8 the negatives.
+    private static bool Fits(int value, DType dtype) => dtype.Code switch
+    {
+        DTypeCode.Int8 => value <= sbyte.MaxValue,
+        DTypeCode.UInt8 => value >= 0,
+        _ => true,
+    };
 
     // Marked shared: a gradient rule may hand an input back as a gradient (Backprop.TimesUpstream), and a shared
     // floating scalar must not reach user code that way.

@@ -87,6 +87,51 @@ public class CsvTests
     }
 
     [Fact]
+    public void NarrowIntegerColumns_ReadTheirDTypes_WithDefaultsAndBatches()
+    {
+        const string Text = "pixel,delta,level\n0,-128,32767\n255,127,\n7,-1,-5\n";
+        CsvColumn[] types = [CsvColumn.UInt8, CsvColumn.Int8, new(DType.Int16, -32768)];
+        var rows = Csv(Text, types).ToList();
+        Assert.Equal((DType.UInt8, DType.Int8, DType.Int16), (rows[0]["pixel"].DType, rows[0]["delta"].DType, rows[0]["level"].DType));
+        Assert.Equal(new byte[] { 0, 255, 7 }, rows.Select(r => r["pixel"].Item<byte>()));
+        Assert.Equal(new sbyte[] { -128, 127, -1 }, rows.Select(r => r["delta"].Item<sbyte>()));
+        Assert.Equal(new short[] { 32767, -32768, -5 }, rows.Select(r => r["level"].Item<short>()));
+
+        IReadOnlyDictionary<string, Tensor> batch = Csv(Text, types).Batch(3).Single();
+        Assert.Equal(DType.UInt8, batch["pixel"].DType);
+        Assert.Equal(new byte[] { 0, 255, 7 }, batch["pixel"].ToArray<byte>());
+    }
+
+    [Theory]
+    [InlineData("uint8", "256", "[0, 255]")]
+    [InlineData("uint8", "-1", "[0, 255]")]
+    [InlineData("int8", "128", "[-128, 127]")]
+    [InlineData("int8", "-129", "[-128, 127]")]
+    [InlineData("int16", "32768", "[-32768, 32767]")]
+    [InlineData("int32", "2147483648", "[-2147483648, 2147483647]")]
+    [InlineData("int64", "9223372036854775808", "[-9223372036854775808, 9223372036854775807]")]
+    public void IntegerColumns_OutOfRange_AreRefusedNamingColumnRecordAndRange(string dtypeName, string text, string range)
+    {
+        DType dtype = DType.All.First(d => d.Name == dtypeName);
+        var e = Assert.Throws<InvalidDataException>(() => Csv($"id,value\n1,0\n2,{text}\n", [CsvColumn.Int32, new(dtype)]).ToList());
+        Assert.Contains($"field 'value' in record 1 (line 3 of test.csv) is out of the range of {dtypeName} {range}: '{text}'", e.Message,
+            StringComparison.Ordinal);
+        var notInteger = Assert.Throws<InvalidDataException>(() => Csv("value\n1.5\n", [new(dtype)]).ToList());
+        Assert.Contains($"field 'value' in record 0 (line 2 of test.csv) is not a valid {dtypeName}: '1.5'", notInteger.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_OutsideTheColumnDType_AreRefusedAtFromCsv()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Csv("a,b\n1,2\n", [CsvColumn.Int32, new(DType.UInt8, 300)]));
+        Assert.Contains("default value 300 of column 'b' of test.csv is not a uint8 (whole numbers in [0, 255])", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => Csv("a\n1\n", [new(DType.Int8, 0.5)]));
+        Assert.Throws<InvalidDataException>(() => Csv("a\n1\n", [new(DType.Int32, double.NaN)]));
+        Assert.Throws<InvalidDataException>(() => Csv("a\n1\n", [new(DType.Bool, 2)]));
+        Assert.Equal(-32768, Csv("a,b\n1,\n", [CsvColumn.Int32, new(DType.Int16, -32768)]).Single()["b"].Item<short>());
+    }
+
+    [Fact]
     public void Records_AreReadLazily_AndRereadEachIteration()
     {
         int opened = 0;

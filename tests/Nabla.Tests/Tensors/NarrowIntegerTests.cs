@@ -87,6 +87,14 @@ public class NarrowIntegerTests
         Assert.Contains("uint8", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Tf.Constant(new sbyte[] { 1 }) + -129);
 
+        // Small C# integers come from a shared cache (-16..255): those outside int8 and uint8 are refused all the same.
+        Assert.Contains("200", Assert.Throws<ArgumentException>(() => Tf.Constant(new sbyte[] { 1 }) + 200).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Tf.Constant(new sbyte[] { 1 }) * 128);
+        Assert.Throws<ArgumentException>(() => x + -1);
+        Assert.Throws<ArgumentException>(() => Tf.Maximum(x, -16));
+        Assert.Equal(new sbyte[] { -128 }, (Tf.Constant(new sbyte[] { 1 }) + 127).ToArray<sbyte>());
+        Assert.Equal(new byte[] { 5, 14 }, (x + 11 - 0).ToArray<byte>());
+
         // Integer truediv: 8- and 16-bit integers divide in float32 (TensorFlow's rule), int32 in float64.
         Assert.Equal(DType.Float32, Tf.Divide(Tf.Constant(new short[] { 1 }), Tf.Constant(new short[] { 2 })).DType);
         Assert.Equal(DType.Float64, Tf.Divide(Tf.Constant(new[] { 1 }), Tf.Constant(new[] { 2 })).DType);

@@ -104,6 +104,72 @@ internal sealed class AttentionAxes
         return Tf.Reshape(full, [Product(dims, _others), 1, Product(dims, _attended), Product(keyProjected.ToArray(), _attended)]);
     }
 
+    /// <summary>
+    /// The masks of attention over these axes merged by AND in Keras's layout (batch, others..., T axes..., S axes...), for
+    /// <see cref="FlattenMask"/>: the explicit <paramref name="attentionMask"/>, the query's Keras mask (its padded
+    /// positions see nothing), the value's and key's (positions not to attend to), and the causal mask (every later
+    /// position in row-major order). Keras builds the implicit ones for (batch, steps) only; there they are the same.
+    /// </summary>
+    public Tensor? MergeMasks(string layer, Shape query, Shape value, Tensor? queryMask, Tensor? valueMask, Tensor? keyMask, Tensor? attentionMask,
+        bool useCausalMask)
+    {
+        Tensor? mask = attentionMask is null ? null : AttentionMasks.AsBool(attentionMask);
+        if (queryMask is not null)
+        {
+            CheckPositionsMask(layer, "the query's mask", queryMask, query);
+            mask = AttentionMasks.And(mask, QueryPositions(queryMask));
+        }
+
+        foreach ((string what, Tensor? positions) in new[] { ("the value's mask", valueMask), ("the key's mask", keyMask) })
+        {
+            if (positions is not null)
+            {
+                CheckPositionsMask(layer, what, positions, value);
+                mask = AttentionMasks.And(mask, KeyPositions(positions));
+            }
+        }
+
+        return useCausalMask ? AttentionMasks.And(mask, Causal(query, value)) : mask;
+    }
+
+    private static void CheckPositionsMask(string layer, string what, Tensor mask, Shape input)
+    {
+        int[] expected = input.ToArray()[..^1];
+        if (!mask.Shape.ToArray().SequenceEqual(expected))
+        {
+            throw new ArgumentException(
+                $"{layer}: {what} has shape {mask.Shape} ({mask.DType}); expected ({string.Join(", ", expected)}), its input's shape without the features.",
+                nameof(mask));
+        }
+    }
+
+    // The masks below are in Keras's scores layout without the heads axis, (batch, others..., T axes..., S axes...), with
+    // size 1 where they do not vary, so that they AND with an explicit attentionMask and then go through FlattenMask.
+
+    // A query's Keras mask (batch, d1..dk): which query positions exist, as (others..., T axes..., 1 per S axis).
+    private Tensor QueryPositions(Tensor mask)
+    {
+        Tensor moved = Tf.Transpose(AttentionMasks.AsBool(mask), [.. _others, .. _attended]);
+        return Tf.Reshape(moved, [.. moved.Shape.ToArray(), .. Enumerable.Repeat(1, _attended.Length)]);
+    }
+
+    // A value's or key's Keras mask (batch, d1..dk): which key positions may be seen, as (others..., 1 per T axis, S axes...).
+    private Tensor KeyPositions(Tensor mask)
+    {
+        Tensor moved = Tf.Transpose(AttentionMasks.AsBool(mask), [.. _others, .. _attended]);
+        int[] dims = moved.Shape.ToArray();
+        return Tf.Reshape(moved, [.. dims[.._others.Length], .. Enumerable.Repeat(1, _attended.Length), .. dims[_others.Length..]]);
+    }
+
+    // The causal mask over the attention positions in row-major order of the attention axes (as given): query position i
+    // sees key positions j <= i, which over one axis is Keras's lower triangle; as (1 per other axis, T axes..., S axes...).
+    private Tensor Causal(Shape query, Shape value)
+    {
+        int[] q = query.ToArray(), v = value.ToArray();
+        Tensor lower = AttentionMasks.Causal(Product(q, _attended), Product(v, _attended));
+        return Tf.Reshape(lower, [.. Enumerable.Repeat(1, _others.Length), .. _attended.Select(a => q[a]), .. _attended.Select(a => v[a])]);
+    }
+
     private int[] ScoresShape(Shape queryProjected, Shape keyProjected)
     {
         int[] q = queryProjected.ToArray();

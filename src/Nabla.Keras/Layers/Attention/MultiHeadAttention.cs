@@ -12,7 +12,9 @@ namespace Nabla.Keras;
 /// may see; the Keras masks carried by the query, value and key (<see cref="Embedding"/> with <c>maskZero</c>) and
 /// <c>useCausalMask</c> are merged into it, and the query's mask passes to the output. Inputs are (batch, time, features),
 /// or of any rank (batch, d1..dk, features) with <c>attentionAxes</c> naming the axes attended over (Keras's
-/// <c>attention_axes</c>; all of d1..dk by default): the other axes are batch-like (<see cref="AttentionAxes"/>).
+/// <c>attention_axes</c>; all of d1..dk by default): the other axes are batch-like (<see cref="AttentionAxes"/>). There
+/// <c>attentionMask</c> is (batch, other axes..., query attention axes..., key attention axes...), the inputs' Keras masks
+/// (batch, d1..dk) hide padded positions, and the causal mask orders the attention positions row-major.
 /// </summary>
 public class MultiHeadAttention : Layer
 {
@@ -279,16 +281,7 @@ public class MultiHeadAttention : Layer
     {
         if (!_axes!.IsSequence)
         {
-            // Over several axes only an explicit mask (batch, others..., T axes..., S axes...) is defined, as in Keras.
-            if (queryMask is not null || valueMask is not null || keyMask is not null || useCausalMask)
-            {
-                throw new ArgumentException(
-                    $"MultiHeadAttention {Name}: masks carried by the inputs and useCausalMask need inputs (batch, steps, features) " +
-                    $"attended over axis 1; got a query of shape {query.Shape} attended over axes ({string.Join(", ", _attentionAxes ?? [])}). " +
-                    "Pass an attentionMask instead.", nameof(useCausalMask));
-            }
-
-            return attentionMask is null ? null : AttentionMasks.AsBool(attentionMask);
+            return _axes.MergeMasks($"MultiHeadAttention {Name}", query.Shape, value.Shape, queryMask, valueMask, keyMask, attentionMask, useCausalMask);
         }
 
         int batch = query.Shape[0], queryLength = query.Shape[1], valueLength = value.Shape[1];

@@ -40,6 +40,12 @@ internal sealed class CsvLayout
 
         if (columns is not null)
         {
+            for (int i = 0; i < Math.Min(columns.Count, selected.Length); i++)
+            {
+                ArgumentNullException.ThrowIfNull(columns[i], nameof(columns));
+                CsvValues.CheckDefault(columns[i], names[selected[i]], format.Source);
+            }
+
             return columns.Count == selected.Length
                 ? new CsvLayout(names, selected, [.. columns], format.Source)
                 : throw new InvalidDataException(

@@ -18,13 +18,75 @@ internal static class CsvValues
         }
 
         DType dtype = column.DType;
-        Tensor? parsed = dtype == DType.Int32 ? (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) ? Tensor.Scalar(i) : null)
-            : dtype == DType.Int64 ? (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? Tensor.Scalar(l) : null)
+        string where = $"field '{name}' in record {record} (line {line} of {format.Source})";
+        Tensor? parsed = dtype.IsInteger ? ParseInteger(text, dtype, where)
             : dtype == DType.Bool ? (TryParseBool(text, out bool b) ? Tensor.Scalar(b) : null)
             : TryParseFloat(text, out double d) ? FromDouble(d, dtype) : null;
-        return parsed ?? throw new InvalidDataException(
-            $"FromCsv: field '{name}' in record {record} (line {line} of {format.Source}) is not a valid {dtype}: '{text}'.");
+        return parsed ?? throw new InvalidDataException($"FromCsv: {where} is not a valid {dtype}: '{text}'.");
     }
+
+    /// <summary>
+    /// Checks that a column's default fits its dtype: an integer column's default must be a whole number in the dtype's
+    /// range (a cast would wrap it silently), a bool column's 0 or 1.
+    /// </summary>
+    /// <exception cref="InvalidDataException">When it does not, naming the column.</exception>
+    public static void CheckDefault(CsvColumn column, string name, string source)
+    {
+        if (column.DefaultValue is not double value || column.DType.IsFloating)
+        {
+            return;
+        }
+
+        (long min, long max) = column.DType.IsInteger ? IntegerRange(column.DType) : (0, 1);
+        if (!(value == Math.Floor(value) && value >= min && value <= max))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"FromCsv: the default value {value} of column '{name}' of {source} is not a {column.DType} (whole numbers in [{min}, {max}])."));
+        }
+    }
+
+    // An integer field: text that is not an integer gives null (the caller's "not a valid" error); an integer outside the
+    // dtype's range is refused here with the range, never wrapped.
+    private static Tensor? ParseInteger(string text, DType dtype, string where)
+    {
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+        {
+            return System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+                ? throw OutOfRange(text, dtype, where)
+                : null;
+        }
+
+        (long min, long max) = IntegerRange(dtype);
+        if (value < min || value > max)
+        {
+            throw OutOfRange(text, dtype, where);
+        }
+
+        return dtype.Code switch
+        {
+            DTypeCode.Int8 => Tensor.Scalar((sbyte)value),
+            DTypeCode.UInt8 => Tensor.Scalar((byte)value),
+            DTypeCode.Int16 => Tensor.Scalar((short)value),
+            DTypeCode.Int32 => Tensor.Scalar((int)value),
+            _ => Tensor.Scalar(value),
+        };
+    }
+
+    private static InvalidDataException OutOfRange(string text, DType dtype, string where)
+    {
+        (long min, long max) = IntegerRange(dtype);
+        return new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"FromCsv: {where} is out of the range of {dtype} [{min}, {max}]: '{text}'."));
+    }
+
+    private static (long Min, long Max) IntegerRange(DType dtype) => dtype.Code switch
+    {
+        DTypeCode.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+        DTypeCode.UInt8 => (byte.MinValue, byte.MaxValue),
+        DTypeCode.Int16 => (short.MinValue, short.MaxValue),
+        DTypeCode.Int32 => (int.MinValue, int.MaxValue),
+        _ => (long.MinValue, long.MaxValue),
+    };
 
     /// <summary>
     /// The narrowest of int32, int64 and float32 that reads every present sample of column <paramref name="index"/>;

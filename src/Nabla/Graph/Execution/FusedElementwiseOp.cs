@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -49,6 +51,8 @@ internal sealed class FusedElementwiseOp : Op
     private readonly FusedOperandKind[] _kinds;
     private readonly int[] _periods;
     private readonly int _slots;
+    private readonly FusedLoopBody? _compiled;
+    private readonly int _period;
 
     /// <param name="program">The instructions in dependency order; the last writes the output.</param>
     /// <param name="kinds">Per external input: how it is read.</param>
@@ -62,10 +66,14 @@ internal sealed class FusedElementwiseOp : Op
         _kinds = kinds;
         _periods = periods;
         _slots = slots;
+        _compiled = FusedKernelCompiler.TryCompile(program, kinds, periods, out _period);
     }
 
     /// <summary>How many ops run in this one pass.</summary>
     public int OpCount => _program.Length;
+
+    /// <summary>Whether the group runs as one compiled loop (<see cref="FusedKernelCompiler"/>) rather than the tile interpreter.</summary>
+    public bool IsCompiled => _compiled is not null;
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
         => throw new InvalidOperationException($"{Name} exists only in an execution plan, whose specs are known.");
@@ -81,7 +89,15 @@ internal sealed class FusedElementwiseOp : Op
         inputs.CopyTo(held);
         try
         {
-            ParallelFor.Run(output.Size, new Chunk(this, held, output));
+            // The compiled loop reads whole vectors, so outputs smaller than one go to the interpreter.
+            if (_compiled is not null && output.Size >= Vector256<float>.Count)
+            {
+                ParallelFor.Run(output.Size, new CompiledChunk(this, held, output));
+            }
+            else
+            {
+                ParallelFor.Run(output.Size, new Chunk(this, held, output));
+            }
         }
         finally
         {
@@ -92,6 +108,34 @@ internal sealed class FusedElementwiseOp : Op
     private readonly struct Chunk(FusedElementwiseOp op, Tensor[] inputs, Tensor output) : IRangeBody
     {
         public void Invoke(int start, int end) => op.Run(inputs, output, start, end);
+    }
+
+    private readonly struct CompiledChunk(FusedElementwiseOp op, Tensor[] inputs, Tensor output) : IRangeBody
+    {
+        public void Invoke(int start, int end) => op.RunCompiled(inputs, output, start, end);
+    }
+
+    private void RunCompiled(Tensor[] inputs, Tensor output, int start, int end)
+    {
+        var args = new FusedArgs { Period = _period };
+        args.Output = ref MemoryMarshal.GetReference(output.Write<float>());
+        for (int k = 0; k < _kinds.Length; k++)
+        {
+            ref float first = ref MemoryMarshal.GetReference(inputs[k].Read<float>());
+            switch (k)
+            {
+                case 0: args.Input0 = ref first; break;
+                case 1: args.Input1 = ref first; break;
+                case 2: args.Input2 = ref first; break;
+                case 3: args.Input3 = ref first; break;
+                case 4: args.Input4 = ref first; break;
+                case 5: args.Input5 = ref first; break;
+                case 6: args.Input6 = ref first; break;
+                default: args.Input7 = ref first; break;
+            }
+        }
+
+        _compiled!(args, start, end);
     }
 
     // One chunk: scratch holds the slots, then one tile per scalar input filled once with its value.

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -24,8 +26,11 @@ internal sealed class AbsOp : NumericUnaryOp<AbsOp.Kernel>
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Sign(x);
 
-    internal readonly struct Kernel : INumericUnaryKernel
+    internal readonly struct Kernel : INumericUnaryKernel, IVectorUnaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x) => Vector256.Abs(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, INumber<T>
         {

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -25,8 +27,11 @@ internal sealed class AddOp : NumericBinaryOp<AddOp.Kernel>
         result[1] = upstream;
     }
 
-    internal readonly struct Kernel : INumericBinaryKernel
+    internal readonly struct Kernel : INumericBinaryKernel, IVectorBinaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x, Vector256<float> y) => x + y;
+
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T> => TensorPrimitives.Add(x, y, z);
 

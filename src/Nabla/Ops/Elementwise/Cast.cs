@@ -3,11 +3,14 @@ namespace Nabla;
 public static partial class Tf
 {
     /// <summary>
-    /// Converts <paramref name="x"/> to <paramref name="dtype"/>: floats to int32/int64 truncate toward zero and
-    /// saturate; numbers to int8, uint8 and int16 wrap as TensorFlow's (floats truncated first: -1 and 256 become
-    /// uint8 255 and 0; use <c>Tf.ClipByValue</c> first to saturate); numbers to bool test for non-zero. The gradient flows back only between floating dtypes.
+    /// Converts <paramref name="x"/> to <paramref name="dtype"/> as TensorFlow's <c>tf.cast</c>: an integer into a
+    /// narrower integer wraps (two's complement: int64 2^31 becomes int32 -2^31, int32 -1 becomes uint8 255); floats
+    /// into int8, uint8 and int16 are truncated toward zero and wrap the same way (-1.0 and 256.0 become uint8 255 and
+    /// 0; use <c>Tf.ClipByValue</c> first to saturate); floats into int32/int64 truncate toward zero and saturate
+    /// (TensorFlow leaves that overflow undefined); numbers to bool test for non-zero. The gradient flows back only
+    /// between floating dtypes.
     /// </summary>
-    /// <exception cref="ArgumentException">When a NaN or infinity would have to become an integer or bool.</exception>
+    /// <exception cref="ArgumentException">When a NaN or infinity would have to become an integer (TensorFlow: undefined).</exception>
     public static Tensor Cast(Tensor x, DType dtype)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -26,7 +29,7 @@ internal sealed class CastOp(DType dtype) : Op("Cast")
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         Tensor x = inputs[0];
-        if (x.DType.IsFloating && !dtype.IsFloating)
+        if (x.DType.IsFloating && dtype.IsInteger)
         {
             CheckFinite(x);
         }

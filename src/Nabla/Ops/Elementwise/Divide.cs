@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -44,8 +46,11 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
         result[1] = needsGradient[1] ? Tf.Multiply(upstream, Tf.Divide(Tf.Negative(x), Tf.Multiply(y, y))) : null;
     }
 
-    internal readonly struct Kernel : IFloatBinaryKernel
+    internal readonly struct Kernel : IFloatBinaryKernel, IVectorBinaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x, Vector256<float> y) => x / y;
+
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, z);
 

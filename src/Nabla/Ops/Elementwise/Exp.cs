@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -21,8 +23,11 @@ internal sealed class ExpOp : FloatUnaryOp<ExpOp.Kernel>
     // d e^x / dx = e^x, which is the output itself.
     protected override Tensor? Derivative(Tensor x, Tensor y) => y;
 
-    internal readonly struct Kernel : IFloatUnaryKernel
+    internal readonly struct Kernel : IFloatUnaryKernel, IVectorUnaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x) => VectorExp.Exp(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T> => VectorExp.Exp(x, y); // float32 (and float16/bfloat16): own kernel
     }

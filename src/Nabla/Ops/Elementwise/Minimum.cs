@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -27,8 +29,11 @@ internal sealed class MinimumOp : NumericBinaryOp<MinimumOp.Kernel>
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => MinMaxGradient.Route(Tf.LessEqual(inputs[0], inputs[1]), upstream, needsGradient, result);
 
-    internal readonly struct Kernel : INumericBinaryKernel
+    internal readonly struct Kernel : INumericBinaryKernel, IVectorBinaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x, Vector256<float> y) => Vector256.Min(x, y);
+
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T> => TensorPrimitives.Min(x, y, z);
 

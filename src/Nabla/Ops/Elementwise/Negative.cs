@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -22,8 +24,11 @@ internal sealed class NegativeOp : NumericUnaryOp<NegativeOp.Kernel>
     // d(-x)/dx = -1: the gradient is upstream * -1, one multiply by a shared scalar (as cheap as a Neg).
     protected override Tensor? Derivative(Tensor x, Tensor y) => -1;
 
-    internal readonly struct Kernel : INumericUnaryKernel
+    internal readonly struct Kernel : INumericUnaryKernel, IVectorUnaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x) => -x;
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, INumber<T> => TensorPrimitives.Negate(x, y);
     }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -21,8 +23,11 @@ internal sealed class SqrtOp : FloatUnaryOp<SqrtOp.Kernel>
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Divide(0.5, y);
 
-    internal readonly struct Kernel : IFloatUnaryKernel
+    internal readonly struct Kernel : IFloatUnaryKernel, IVectorUnaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x) => Vector256.Sqrt(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
     }

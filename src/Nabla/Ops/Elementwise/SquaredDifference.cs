@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -28,8 +30,11 @@ internal sealed class SquaredDifferenceOp : NumericBinaryOp<SquaredDifferenceOp.
         result[1] = needsGradient[1] ? Tf.Negative(dx) : null;
     }
 
-    internal readonly struct Kernel : INumericBinaryKernel
+    internal readonly struct Kernel : INumericBinaryKernel, IVectorBinaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x, Vector256<float> y) => (x - y) * (x - y);
+
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T>
         {

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -20,8 +22,11 @@ internal sealed class TanhOp : FloatUnaryOp<TanhOp.Kernel>
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Subtract(1, Tf.Square(y));
 
-    internal readonly struct Kernel : IFloatUnaryKernel
+    internal readonly struct Kernel : IFloatUnaryKernel, IVectorUnaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x) => VectorTanh.Tanh(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T> => VectorTanh.Apply(x, y);
     }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -37,8 +39,11 @@ internal sealed class ReluOp : NumericUnaryOp<ReluOp.Kernel>
 
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Cast(Tf.Greater(x, 0), x.DType);
 
-    internal readonly struct Kernel : INumericUnaryKernel
+    internal readonly struct Kernel : INumericUnaryKernel, IVectorUnaryKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> ApplyVector(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, INumber<T> => TensorPrimitives.Max(x, T.Zero, y);
     }

@@ -1,0 +1,160 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Nabla.Kernels;
+
+namespace Nabla;
+
+/// <summary>Runs a compiled fused group over output elements [<paramref name="start"/>, <paramref name="end"/>).</summary>
+internal delegate void FusedLoopBody(in FusedArgs args, int start, int end);
+
+/// <summary>
+/// Compiles a fused group (<see cref="FusedElementwiseOp"/>'s program) into one loop that keeps every intermediate
+/// in registers: the program becomes a type (<see cref="IFusedExpression"/> leaves and nodes, one per operand and
+/// instruction), and <see cref="FusedLoop{TExpression}"/> instantiated over it is the group's kernel. Its loop is
+/// compiled fully optimized on its first call (<c>AggressiveOptimization</c>) with every node inlined, so it never
+/// runs unoptimized JIT code, which the tile interpreter's per-tile kernel calls do until tiering promotes them.
+/// Returns null, leaving the group to the interpreter, where the runtime cannot create types (NativeAOT), vectors
+/// are not accelerated, an op has no <see cref="IVectorUnaryKernel"/>/<see cref="IVectorBinaryKernel"/>, the group
+/// has more than <see cref="FusedArgs.Capacity"/> inputs or cyclic inputs of different or short periods, or the tree
+/// (a value used twice is computed twice) grows past <see cref="MaxNodes"/>.
+/// </summary>
+internal static class FusedKernelCompiler
+{
+    /// <summary>The largest tree compiled: beyond it the JIT's inlining budget, not the loop, would decide.</summary>
+    internal const int MaxNodes = 48;
+
+    private static readonly Type[] InputNumbers =
+        [typeof(Input0), typeof(Input1), typeof(Input2), typeof(Input3), typeof(Input4), typeof(Input5), typeof(Input6), typeof(Input7)];
+
+    /// <summary>Whether groups are compiled (tests switch it off to exercise the interpreter).</summary>
+    internal static bool Enabled { get; set; } = true;
+
+    /// <summary>The compiled loop for <paramref name="program"/>, or null when the interpreter must run it.</summary>
+    /// <param name="program">The group's instructions, as <see cref="FusedElementwiseOp"/> holds them.</param>
+    /// <param name="kinds">Per external input: how it is read.</param>
+    /// <param name="periods">Per external input: its element count.</param>
+    /// <param name="period">The period of the cyclic inputs (0 when there are none).</param>
+    public static FusedLoopBody? TryCompile(FusedInstruction[] program, FusedOperandKind[] kinds, int[] periods, out int period)
+    {
+        period = 0;
+        if (!Enabled || !RuntimeFeature.IsDynamicCodeSupported || !Vector256.IsHardwareAccelerated || kinds.Length > FusedArgs.Capacity)
+        {
+            return null;
+        }
+
+        for (int k = 0; k < kinds.Length; k++)
+        {
+            if (kinds[k] == FusedOperandKind.Cyclic)
+            {
+                if ((period != 0 && period != periods[k]) || periods[k] < Vector256<float>.Count)
+                {
+                    return null;
+                }
+
+                period = periods[k];
+            }
+        }
+
+        Type? root = Tree(program);
+        return root is null ? null : Instantiate(root);
+    }
+
+    // The program as one expression type: each slot holds the tree of the instruction that last wrote it.
+    private static Type? Tree(FusedInstruction[] program)
+    {
+        var slots = new Dictionary<int, (Type Tree, int Nodes)>();
+        foreach (FusedInstruction instruction in program)
+        {
+            (Type Tree, int Nodes) a = Operand(instruction.A, slots);
+            (Type Tree, int Nodes) node;
+            if (instruction.Op is ElementwiseUnaryOp { VectorKernel: { } unary })
+            {
+                node = (MakeNode(typeof(UnaryNode<,>), unary, a.Tree), a.Nodes + 1);
+            }
+            else if (instruction.Op is ElementwiseBinaryOp { VectorKernel: { } binary })
+            {
+                (Type Tree, int Nodes) b = Operand(instruction.B, slots);
+                node = (MakeNode(typeof(BinaryNode<,,>), binary, a.Tree, b.Tree), a.Nodes + b.Nodes + 1);
+            }
+            else
+            {
+                return null;
+            }
+
+            if (node.Nodes > MaxNodes)
+            {
+                return null;
+            }
+
+            if (instruction.Destination < 0)
+            {
+                return node.Tree;
+            }
+
+            slots[instruction.Destination] = node;
+        }
+
+        return null;
+    }
+
+    private static (Type Tree, int Nodes) Operand(FusedOperand operand, Dictionary<int, (Type Tree, int Nodes)> slots) => operand.Kind switch
+    {
+        FusedOperandKind.Slot => slots[operand.Index],
+        FusedOperandKind.Full => (MakeNode(typeof(FullInput<>), InputNumbers[operand.Index]), 1),
+        FusedOperandKind.Scalar => (MakeNode(typeof(ScalarInput<>), InputNumbers[operand.Index]), 1),
+        _ => (MakeNode(typeof(CyclicInput<>), InputNumbers[operand.Index]), 1),
+    };
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where RuntimeFeature.IsDynamicCodeSupported (TryCompile checks).")]
+    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "The type arguments are Nabla's node, input-number and kernel structs, which the ops reference.")]
+    private static Type MakeNode(Type definition, params Type[] arguments) => definition.MakeGenericType(arguments);
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where RuntimeFeature.IsDynamicCodeSupported (TryCompile checks).")]
+    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "FusedLoop<> over a node struct built by Tree.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "FusedLoop<>.Run is referenced below by name and kept by the DynamicDependency.")]
+    [DynamicDependency(nameof(FusedLoop<FullInput<Input0>>.Run), typeof(FusedLoop<>))]
+    private static FusedLoopBody Instantiate(Type root)
+        => typeof(FusedLoop<>).MakeGenericType(root).GetMethod(nameof(FusedLoop<FullInput<Input0>>.Run))!.CreateDelegate<FusedLoopBody>();
+}
+
+/// <summary>The compiled kernel of one fused group, <typeparamref name="TExpression"/>: eight elements per step.</summary>
+internal static class FusedLoop<TExpression>
+    where TExpression : IFusedExpression
+{
+    /// <summary>
+    /// Computes output elements [<paramref name="start"/>, <paramref name="end"/>) one vector at a time, row by row
+    /// when inputs are read cyclically. The ragged end of a row (or of the range) is the row's last whole vector,
+    /// stored only in the lanes not yet written: its other lanes may read values an in-place update already wrote,
+    /// but every lane depends on its own element only, so the stored ones are right. Needs rows (or, without cyclic
+    /// inputs, the whole output) of at least eight elements; <see cref="FusedElementwiseOp"/> sends smaller outputs
+    /// to the interpreter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in FusedArgs args, int start, int end)
+    {
+        int width = Vector256<float>.Count;
+        int period = args.Period;
+        Span<float> lanes = stackalloc float[Vector256<float>.Count];
+        for (int segment = start; segment < end;)
+        {
+            int rowStart = period == 0 ? 0 : segment - (segment % period);
+            int segmentEnd = period == 0 ? end : (int)Math.Min(end, (long)rowStart + period);
+            int i = segment;
+            for (; i <= segmentEnd - width; i += width)
+            {
+                TExpression.Evaluate(args, (nuint)i, (nuint)(i - rowStart)).StoreUnsafe(ref args.Output, (nuint)i);
+            }
+
+            if (i < segmentEnd)
+            {
+                int last = Math.Max(segmentEnd - width, rowStart);
+                TExpression.Evaluate(args, (nuint)last, (nuint)(last - rowStart)).CopyTo(lanes);
+                lanes.Slice(i - last, segmentEnd - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref args.Output, i), segmentEnd - i));
+            }
+
+            segment = segmentEnd;
+        }
+    }
+}
