@@ -23,4 +23,11 @@ public abstract partial class Layer
         ["trainable"] = Trainable,
         ["dtype"] = KerasConfig.DTypePolicy(DType),
     };
+
+    /// <summary>
+    /// Keras's <c>get_build_config</c>: what the layer was built for, so that loading can make its weights before
+    /// reading them; <c>{"input_shape": [null, ...]}</c> by default, null when not built.
+    /// </summary>
+    internal virtual JsonObject? BuildConfig() =>
+        BuildInputShape is { } shape ? new JsonObject { ["input_shape"] = KerasConfig.BatchShape(shape) } : null;
 }

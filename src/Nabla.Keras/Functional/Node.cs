@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Nabla.Keras;
 
 /// <summary>
@@ -28,6 +30,15 @@ internal sealed class Node
 
     /// <summary>The node's position among its layer's nodes (the first index of Keras's <c>dense[0][0]</c>).</summary>
     public int IndexInLayer { get; set; }
+
+    /// <summary>
+    /// The call's options as Keras writes them in a node's <c>kwargs</c> (an attention layer's <c>use_causal_mask</c>,
+    /// <c>return_attention_scores</c>); null for a call with none.
+    /// </summary>
+    public JsonObject? Kwargs { get; set; }
+
+    /// <summary>Why this call cannot be written to a <c>.keras</c> config (a concrete tensor captured in it); null when it can.</summary>
+    public string? Unsaveable { get; set; }
 
     /// <summary>Whether this is the node of an <see cref="InputLayer"/> (a model's input, computed by nothing).</summary>
     public bool IsInput => Layer is InputLayer;

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -43,6 +45,16 @@ public sealed class ReLU(double? maxValue = null, double negativeSlope = 0, doub
 
     private static ArgumentException Negative(string what, double value) =>
         new($"ReLU: {what} of {value.ToString(CultureInfo.InvariantCulture)} must be >= 0.", what);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["max_value"] = MaxValue;
+        config["negative_slope"] = NegativeSlope;
+        config["threshold"] = Threshold;
+        return config;
+    }
 }
 
 /// <summary>Keras's <c>LeakyReLU</c> layer: <c>x</c> for positive inputs, <c>negativeSlope · x</c> otherwise.</summary>
@@ -57,6 +69,14 @@ public sealed class LeakyReLU(double negativeSlope = 0.3, string? name = null) :
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => Tf.Nn.LeakyRelu(inputs, NegativeSlope);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["negative_slope"] = NegativeSlope;
+        return config;
+    }
 }
 
 /// <summary>Keras's <c>ELU</c> layer: <c>x</c> for positive inputs, <c>alpha · (exp(x) - 1)</c> otherwise.</summary>
@@ -70,6 +90,14 @@ public sealed class ELU(double alpha = 1.0, string? name = null) : Layer(name)
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) =>
         Alpha == 1 ? Tf.Nn.Elu(inputs) : Tf.Where(Tf.Greater(inputs, 0), inputs, Tf.Nn.Elu(inputs) * Alpha);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["alpha"] = Alpha;
+        return config;
+    }
 }
 
 /// <summary>Keras's <c>Softmax</c> layer: the softmax over <paramref name="axis"/> (the last by default).</summary>
@@ -82,6 +110,14 @@ public sealed class Softmax(int axis = -1, string? name = null) : Layer(name)
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor inputs, bool training = false) => Tf.Nn.Softmax(inputs, Axis);
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["axis"] = Axis;
+        return config;
+    }
 }
 
 /// <summary>
@@ -133,5 +169,16 @@ public sealed class PReLU : Layer
         ArgumentNullException.ThrowIfNull(inputs);
         Variable alpha = _alpha ?? throw new InvalidOperationException($"PReLU {Name} is not built: call Apply, or Build first.");
         return Tf.Nn.Relu(inputs) - (alpha * Tf.Nn.Relu(-inputs));
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["alpha_initializer"] = KerasConfig.Initializer(_alphaInitializer, $"PReLU {Name}");
+        config["alpha_regularizer"] = null;
+        config["alpha_constraint"] = null;
+        config["shared_axes"] = SharedAxes.Count == 0 ? null : KerasConfig.Ints(SharedAxes);
+        return config;
     }
 }

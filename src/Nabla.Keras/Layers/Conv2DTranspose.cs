@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -145,5 +147,29 @@ public class Conv2DTranspose : Layer
         }
 
         return _outputPadding is null ? input * stride : ((input - 1) * stride) + (effective % 2) + _outputPadding[axis];
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        string owner = $"Conv2DTranspose {Name}";
+        JsonObject config = BaseConfig();
+        config["filters"] = Filters;
+        config["kernel_size"] = KerasConfig.Ints(_kernelSize);
+        config["strides"] = KerasConfig.Ints(_strides);
+        config["padding"] = Padding;
+        config["output_padding"] = _outputPadding is null ? null : KerasConfig.Ints(_outputPadding);
+        config["data_format"] = "channels_last";
+        config["dilation_rate"] = KerasConfig.Ints(_dilationRate);
+        config["activation"] = KerasConfig.ActivationName(_activation, owner);
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = KerasConfig.Initializer(_kernelInitializer, owner);
+        config["bias_initializer"] = KerasConfig.Initializer(_biasInitializer, owner);
+        config["kernel_regularizer"] = KerasConfig.Regularizer(_kernelRegularizer, owner);
+        config["bias_regularizer"] = KerasConfig.Regularizer(_biasRegularizer, owner);
+        config["activity_regularizer"] = KerasConfig.Regularizer(ActivityRegularizer, owner);
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
     }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -115,5 +117,28 @@ public class DepthwiseConv2D : Layer
         }
 
         return _activation(y);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        string owner = $"DepthwiseConv2D {Name}";
+        JsonObject config = BaseConfig();
+        config["depth_multiplier"] = DepthMultiplier;
+        config["kernel_size"] = KerasConfig.Ints(_kernelSize);
+        config["strides"] = KerasConfig.Ints(_strides);
+        config["padding"] = Padding;
+        config["data_format"] = "channels_last";
+        config["dilation_rate"] = KerasConfig.Ints(_dilationRate);
+        config["activation"] = KerasConfig.ActivationName(_activation, owner);
+        config["use_bias"] = UseBias;
+        config["depthwise_initializer"] = KerasConfig.Initializer(_depthwiseInitializer, owner);
+        config["bias_initializer"] = KerasConfig.Initializer(_biasInitializer, owner);
+        config["depthwise_regularizer"] = KerasConfig.Regularizer(_depthwiseRegularizer, owner);
+        config["bias_regularizer"] = KerasConfig.Regularizer(_biasRegularizer, owner);
+        config["activity_regularizer"] = KerasConfig.Regularizer(ActivityRegularizer, owner);
+        config["depthwise_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
     }
 }

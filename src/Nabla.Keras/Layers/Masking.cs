@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 
 namespace Nabla.Keras;
 
@@ -48,5 +49,13 @@ public class Masking : Layer
 
         Tensor value = Tf.Cast(Tf.Constant(MaskValue), inputs.DType);
         return Tf.ReduceAny(Tf.NotEqual(inputs, value), -1, keepdims);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["mask_value"] = MaskValue;
+        return config;
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Nabla.Keras;
 
 /// <summary>
@@ -48,6 +50,15 @@ public class GaussianNoise : Layer
 
         return Tf.Add(inputs, Tf.Random.Normal(inputs.Shape, 0, Stddev, inputs.DType, Seed));
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["stddev"] = Stddev;
+        config["seed"] = Seed;
+        return config;
+    }
 }
 
 /// <summary>
@@ -67,6 +78,15 @@ public class SpatialDropout1D(double rate, int? seed = null, string? name = null
         ConvUtils.RequireRank(this, inputs, 1);
         return [inputs.Shape[0], 1, inputs.Shape[2]];
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        // Keras's spatial dropouts take no noise_shape: it follows from the inputs' shape.
+        JsonObject config = base.GetConfig();
+        config.Remove("noise_shape");
+        return config;
+    }
 }
 
 /// <summary>
@@ -85,5 +105,14 @@ public class SpatialDropout2D(double rate, int? seed = null, string? name = null
     {
         ConvUtils.RequireRank(this, inputs, 2);
         return [inputs.Shape[0], 1, 1, inputs.Shape[3]];
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        // Keras's spatial dropouts take no noise_shape: it follows from the inputs' shape.
+        JsonObject config = base.GetConfig();
+        config.Remove("noise_shape");
+        return config;
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
+
 namespace Nabla.Keras;
 
 /// <summary>
@@ -76,6 +79,16 @@ public class UpSampling2D : Layer
 
         return Tf.Constant(weights, [outSize, size]);
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["size"] = KerasConfig.Ints(_size);
+        config["data_format"] = "channels_last";
+        config["interpolation"] = Interpolation;
+        return config;
+    }
 }
 
 /// <summary>
@@ -148,6 +161,15 @@ public class ZeroPadding2D : Layer
 
         return (values[0, 0], values[0, 1], values[1, 0], values[1, 1]);
     }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["padding"] = KerasConfig.Sides(Padding);
+        config["data_format"] = "channels_last";
+        return config;
+    }
 }
 
 /// <summary>Removes rows and columns from the edges of NHWC images (Keras's <c>Cropping2D</c>).</summary>
@@ -198,5 +220,14 @@ public class Cropping2D : Layer
         }
 
         return Tf.Slice(inputs, [0, top, left, 0], [inputs.Shape[0], height, width, inputs.Shape[3]]);
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["cropping"] = KerasConfig.Sides(Cropping);
+        config["data_format"] = "channels_last";
+        return config;
     }
 }

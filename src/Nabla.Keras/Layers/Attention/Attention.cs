@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -107,11 +109,13 @@ public class Attention : Layer
         }
 
         EnsureBuilt(Shape.Scalar); // the weights are scalars, whatever the inputs' shapes
-        return SymbolicCall.Apply(this, inputs, (xs, training) =>
+        Tensor[] outputs = SymbolicCall.Apply(this, inputs, (xs, training) =>
         {
             (Tensor output, Tensor scores) = Run(xs, training, null, useCausalMask);
             return withScores ? [output, scores] : [output];
         });
+        KerasTensors.HistoryOf(outputs[0], Name).Node.Kwargs = AttentionNodes.Kwargs(useCausalMask, withScores);
+        return outputs;
     }
 
     private (Tensor Output, Tensor Scores) Run(IReadOnlyList<Tensor> inputs, bool training, IReadOnlyList<Tensor?>? mask, bool useCausalMask)
@@ -209,5 +213,16 @@ public class Attention : Layer
             throw new ArgumentException(
                 $"Attention {Name}: the value mask has shape {valueMask.Shape}; expected ({value.Shape[0]}, {value.Shape[1]}).", nameof(valueMask));
         }
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["use_scale"] = UseScale;
+        config["score_mode"] = ScoreMode;
+        config["dropout"] = Dropout;
+        config["seed"] = Seed;
+        return config;
     }
 }

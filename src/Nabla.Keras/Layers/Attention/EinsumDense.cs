@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -142,5 +144,24 @@ public class EinsumDense : Layer
         }
 
         return true;
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        string owner = $"EinsumDense {Name}";
+        JsonObject config = BaseConfig();
+        config["output_shape"] = KerasConfig.Shape(_partialOutputShape);
+        config["equation"] = Equation;
+        config["activation"] = KerasConfig.ActivationName(_activation, owner);
+        config["bias_axes"] = BiasAxes;
+        config["kernel_initializer"] = KerasConfig.Initializer(_kernelInitializer, owner);
+        config["bias_initializer"] = KerasConfig.Initializer(_biasInitializer, owner);
+        config["kernel_regularizer"] = KerasConfig.Regularizer(_kernelRegularizer, owner);
+        config["bias_regularizer"] = KerasConfig.Regularizer(_biasRegularizer, owner);
+        config["activity_regularizer"] = KerasConfig.Regularizer(ActivityRegularizer, owner);
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
     }
 }

@@ -1,5 +1,6 @@
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -16,7 +17,7 @@ namespace Nabla.Keras;
 /// <c>attentionMask</c> is (batch, other axes..., query attention axes..., key attention axes...), the inputs' Keras masks
 /// (batch, d1..dk) hide padded positions, and the causal mask orders the attention positions row-major.
 /// </summary>
-public class MultiHeadAttention : Layer
+public partial class MultiHeadAttention : Layer
 {
     private readonly int[]? _outputShape;
     private readonly int[]? _attentionAxes;
@@ -26,6 +27,7 @@ public class MultiHeadAttention : Layer
     private readonly Regularizer? _kernelRegularizer;
     private readonly Regularizer? _biasRegularizer;
     private readonly Regularizer? _sublayerActivityRegularizer;
+    private (Shape Query, Shape Value, Shape? Key)? _buildShapes;
 
     // The sublayers, in Keras's order (and so the weights: query, key, value, then the output projection).
     private EinsumDense? _queryDense;
@@ -139,6 +141,7 @@ public class MultiHeadAttention : Layer
 
         Shape key = keyShape ?? valueShape;
         CheckShapes(queryShape, valueShape, key);
+        _buildShapes = (queryShape, valueShape, keyShape);
         int rank = queryShape.Rank;
         _queryDense = Projection("query", queryShape, ProjectionEquation(rank - 1, 1, 2), [.. Unknown(rank - 2), NumHeads, KeyDim]);
         _keyDense = Projection("key", key, ProjectionEquation(rank - 1, 1, 2), [.. Unknown(rank - 2), NumHeads, KeyDim]);
@@ -214,7 +217,7 @@ public class MultiHeadAttention : Layer
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
         Build(KnownShape(query), KnownShape(value), key is null ? (Shape?)null : KnownShape(key));
-        return SymbolicCall.Apply(this, symbolic, (xs, training) =>
+        Tensor[] outputs = SymbolicCall.Apply(this, symbolic, (xs, training) =>
         {
             Tensor?[] actual = (Tensor?[])all.Clone();
             for (int i = 0; i < positions.Count; i++)
@@ -225,6 +228,8 @@ public class MultiHeadAttention : Layer
             (Tensor output, Tensor scores) = Run(actual[0]!, actual[1]!, actual[2], actual[3], training, useCausalMask);
             return withScores ? [output, scores] : [output];
         });
+        AttentionNodes.Describe(KerasTensors.HistoryOf(outputs[0], Name).Node, positions, all.Count(t => t is not null), useCausalMask, withScores);
+        return outputs;
     }
 
     // A Keras tensor's shape with its unknown sizes (the batch, the steps) as 1: the projections only need the features.

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -243,5 +245,16 @@ public class Normalization : Layer
                 $"Normalization {Name}: the given mean/variance of shape {value.Shape} do not broadcast to the kept axes of the input shape " +
                 $"{_buildShape} (axis {ConvUtils.Format(_axis)}).", e);
         }
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["axis"] = KerasConfig.Ints(_axis);
+        config["invert"] = Invert;
+        config["mean"] = KerasConfig.NestedList(_inputMean);
+        config["variance"] = KerasConfig.NestedList(_inputVariance);
+        return config;
     }
 }

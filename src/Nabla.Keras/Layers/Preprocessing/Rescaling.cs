@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
+
 namespace Nabla.Keras;
 
 /// <summary>
@@ -41,5 +44,14 @@ public class Rescaling : Layer
                 $"Rescaling {Name}: scale {Scale.Shape} and offset {Offset.Shape} do not broadcast against inputs of shape {inputs.Shape} ({inputs.DType}).",
                 nameof(inputs), e);
         }
+    }
+
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["scale"] = KerasConfig.NestedList(Scale);
+        config["offset"] = KerasConfig.NestedList(Offset);
+        return config;
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
+
 namespace Nabla.Keras;
 
 /// <summary>
@@ -153,4 +156,14 @@ public class Bidirectional : Layer
 
     private static string RemovePrefix(string name, string prefix) =>
         name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;
+
+    /// <summary>Keras's config: <c>merge_mode</c>, and both directions serialized (<c>layer</c> is the forward one, named <c>forward_...</c>).</summary>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["merge_mode"] = MergeMode;
+        config["layer"] = ModelConfig.LayerEntry(_forward);
+        config["backward_layer"] = ModelConfig.LayerEntry(_backward);
+        return config;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
 
@@ -68,6 +69,14 @@ public class LSTM : RecurrentLayer
 
     /// <summary>The gates' activation's name.</summary>
     public string RecurrentActivation => _recurrentActivation;
+
+    /// <inheritdoc/>
+    private protected override void AddCellConfig(JsonObject config)
+    {
+        config["activation"] = _activation;
+        config["recurrent_activation"] = _recurrentActivation;
+        config["unit_forget_bias"] = UnitForgetBias;
+    }
 
     private protected override int GateCount => 4;
 

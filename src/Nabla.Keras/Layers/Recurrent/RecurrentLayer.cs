@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
+using Nabla.Keras.Saving.Config;
 
 namespace Nabla.Keras;
 
@@ -152,6 +154,42 @@ public abstract class RecurrentLayer : Layer
 
     /// <summary>A layer with the same configuration (weights not copied), for Bidirectional.</summary>
     internal abstract RecurrentLayer CloneWith(string name, bool goBackwards);
+
+    /// <summary>
+    /// Keras's config of a recurrent layer: the <c>RNN</c> wrapper's entries (<c>return_sequences</c>...), then the
+    /// cell's (<c>units</c>, activations, initializers...), as Keras's <c>LSTM.get_config</c> merges them.
+    /// </summary>
+    public override JsonObject GetConfig()
+    {
+        string owner = $"{GetType().Name} {Name}";
+        JsonObject config = BaseConfig();
+        config["return_sequences"] = ReturnSequences;
+        config["return_state"] = ReturnState;
+        config["go_backwards"] = GoBackwards;
+        config["stateful"] = Stateful;
+        config["unroll"] = false;
+        config["zero_output_for_mask"] = ZeroOutputForMask;
+        config["units"] = Units;
+        AddCellConfig(config);
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = KerasConfig.Initializer(_settings.KernelInitializer, owner);
+        config["recurrent_initializer"] = KerasConfig.Initializer(_settings.RecurrentInitializer, owner);
+        config["bias_initializer"] = KerasConfig.Initializer(_settings.BiasInitializer, owner);
+        config["kernel_regularizer"] = KerasConfig.Regularizer(_settings.KernelRegularizer, owner);
+        config["recurrent_regularizer"] = KerasConfig.Regularizer(_settings.RecurrentRegularizer, owner);
+        config["bias_regularizer"] = KerasConfig.Regularizer(_settings.BiasRegularizer, owner);
+        config["activity_regularizer"] = KerasConfig.Regularizer(_settings.ActivityRegularizer, owner);
+        config["kernel_constraint"] = null;
+        config["recurrent_constraint"] = null;
+        config["bias_constraint"] = null;
+        config["dropout"] = Dropout;
+        config["recurrent_dropout"] = 0.0;
+        config["seed"] = _settings.Seed;
+        return config;
+    }
+
+    /// <summary>Adds the cell's own entries: its activations, and LSTM's <c>unit_forget_bias</c> or GRU's <c>reset_after</c>.</summary>
+    private protected abstract void AddCellConfig(JsonObject config);
 
     /// <summary>The bias shape: (gates·units) by default.</summary>
     private protected virtual Shape BiasShape => new(GateCount * Units);

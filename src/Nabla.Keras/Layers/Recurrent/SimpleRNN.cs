@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Nabla.Keras.Initializers;
 using Nabla.Keras.Regularizers;
 
@@ -54,6 +55,12 @@ public class SimpleRNN : RecurrentLayer
 
     /// <summary>The activation's name.</summary>
     public string Activation => _activation;
+
+    /// <inheritdoc/>
+    private protected override void AddCellConfig(JsonObject config)
+    {
+        config["activation"] = _activation;
+    }
 
     private protected override int GateCount => 1;
 

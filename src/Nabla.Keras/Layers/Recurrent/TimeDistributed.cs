@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Nabla.Keras.Saving.Config;
+
 namespace Nabla.Keras;
 
 /// <summary>
@@ -60,5 +63,13 @@ public class TimeDistributed : Layer
 
         int[] dims = inputShape.ToArray();
         return new Shape([dims[0] * dims[1], .. dims[2..]]);
+    }
+
+    /// <summary>Keras's <c>Wrapper</c> config: the wrapped layer serialized under <c>layer</c>.</summary>
+    public override JsonObject GetConfig()
+    {
+        JsonObject config = BaseConfig();
+        config["layer"] = ModelConfig.LayerEntry(_layer);
+        return config;
     }
 }

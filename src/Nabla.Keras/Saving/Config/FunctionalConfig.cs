@@ -24,10 +24,17 @@ internal static class FunctionalConfig
             {
                 foreach (Node node in NodesIn(graph, layer))
                 {
-                    JsonNode args = node.Inputs.Length == 1 && layer is not (Merge or Concatenate or Dot)
-                        ? KerasTensor(graph, node.Inputs[0])
-                        : new JsonArray([.. node.Inputs.Select(t => (JsonNode)KerasTensor(graph, t))]);
-                    nodes.Add((JsonNode)new JsonObject { ["args"] = new JsonArray(args), ["kwargs"] = new JsonObject() });
+                    if (node.Unsaveable is { } reason)
+                    {
+                        throw new NotSupportedException(reason);
+                    }
+
+                    JsonArray args = layer is MultiHeadAttention or Attention
+                        ? AttentionNodes.Args(node, t => KerasTensor(graph, t))
+                        : new JsonArray(node.Inputs.Length == 1 && layer is not (Merge or Concatenate or Dot)
+                            ? KerasTensor(graph, node.Inputs[0])
+                            : new JsonArray([.. node.Inputs.Select(t => (JsonNode)KerasTensor(graph, t))]));
+                    nodes.Add((JsonNode)new JsonObject { ["args"] = args, ["kwargs"] = node.Kwargs?.DeepClone() ?? new JsonObject() });
                 }
             }
 
@@ -104,7 +111,9 @@ internal static class FunctionalConfig
         JsonNode? first = args.Count > 0 ? args[0] : throw Bad($"layer '{layer.Name}'", "has a node without arguments");
         bool list = first is JsonArray;
         var inputs = new List<Tensor>();
-        IEnumerable<JsonNode?> arguments = list ? (JsonArray)first! : new[] { first };
+
+        // One tensor, one list of tensors, or (a multi-head attention's query, value, key) several tensors.
+        IEnumerable<JsonNode?> arguments = list ? (JsonArray)first! : args;
         foreach (JsonNode? tensor in arguments)
         {
             JsonArray history = tensor?["config"]?["keras_history"] as JsonArray ?? throw Bad($"layer '{layer.Name}'", "has an argument without keras_history");
@@ -116,8 +125,9 @@ internal static class FunctionalConfig
             inputs.Add(made[history[2]!.GetValue<int>()]);
         }
 
-        Tensor result = list ? layer.Apply(inputs) : layer.Apply(inputs[0]);
-        outputs[(layer.Name, index)] = [result];
+        outputs[(layer.Name, index)] = layer is MultiHeadAttention or Attention
+            ? AttentionNodes.Replay(layer, inputs, node?["kwargs"] as JsonObject)
+            : [list ? layer.Apply(inputs) : layer.Apply(inputs[0])];
         return true;
     }
 

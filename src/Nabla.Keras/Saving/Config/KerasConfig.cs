@@ -10,7 +10,7 @@ namespace Nabla.Keras.Saving.Config;
 /// <c>{"module", "class_name", "config", "registered_name"}</c>, dtype policies, shapes with <c>null</c> batch
 /// dimensions, activations and initializers by their Keras names.
 /// </summary>
-public static class KerasConfig
+public static partial class KerasConfig
 {
     /// <summary>A serialized object: <c>{"module": ..., "class_name": ..., "config": ..., "registered_name": ...}</c>.</summary>
     public static JsonObject Object(string? module, string className, JsonObject config, string? registeredName = null) => new()
@@ -48,6 +48,18 @@ public static class KerasConfig
 
     /// <summary>A shape as a JSON list, <c>null</c> for unknown dimensions.</summary>
     public static JsonArray Shape(IEnumerable<int?> dims) => [.. dims.Select(d => d is int v ? JsonValue.Create(v) : null)];
+
+    /// <summary>A build shape as Keras records it: the batch dimension unknown (<c>null</c>).</summary>
+    public static JsonArray BatchShape(Shape shape)
+    {
+        int?[] dims = shape.ToNullableArray();
+        if (dims.Length > 0)
+        {
+            dims[0] = null;
+        }
+
+        return Shape(dims);
+    }
 
     /// <summary>A list of ints.</summary>
     public static JsonArray Ints(IEnumerable<int> values) => [.. values.Select(v => (JsonNode?)JsonValue.Create(v))];
@@ -108,6 +120,7 @@ public static class KerasConfig
             RandomUniform u => new JsonObject { ["minval"] = u.Minval, ["maxval"] = u.Maxval, ["seed"] = u.Seed },
             GlorotUniform or GlorotNormal or HeNormal or HeUniform or LecunNormal or LecunUniform => new JsonObject { ["seed"] = ((VarianceScaling)initializer).Seed },
             VarianceScaling v => new JsonObject { ["scale"] = v.Scale, ["mode"] = v.Mode, ["distribution"] = v.Distribution, ["seed"] = v.Seed },
+            Orthogonal o => new JsonObject { ["gain"] = o.Gain, ["seed"] = o.Seed },
             Zeros or Ones => [],
             _ => throw new NotSupportedException($"{owner}: initializer {initializer.GetType().Name} cannot be written to a .keras file."),
         };
@@ -140,6 +153,7 @@ public static class KerasConfig
             "HeUniform" => new HeUniform(seed),
             "LecunNormal" => new LecunNormal(seed),
             "LecunUniform" => new LecunUniform(seed),
+            "Orthogonal" or "OrthogonalInitializer" => new Orthogonal(Optional(config, "gain", 1.0), seed),
             "VarianceScaling" => new VarianceScaling(Optional(config, "scale", 1.0), Optional(config, "mode", "fan_in"),
                 Optional(config, "distribution", "truncated_normal"), seed),
             _ => Initializers.Initializer.Get(className),

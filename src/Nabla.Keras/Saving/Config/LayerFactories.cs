@@ -10,7 +10,7 @@ namespace Nabla.Keras.Saving.Config;
 /// </summary>
 internal static class LayerFactories
 {
-    private static readonly Dictionary<string, Func<JsonObject, Layer>> s_builtIn = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<JsonObject, Layer>> s_builtIn = new Dictionary<string, Func<JsonObject, Layer>>(StringComparer.Ordinal)
     {
         ["Dense"] = c => new Dense(Get<int>(c, "units", "Dense"), ActivationOf(c["activation"]), Optional(c, "use_bias", true),
             InitializerOf(c["kernel_initializer"]), InitializerOf(c["bias_initializer"]), RegularizerOf(c["kernel_regularizer"]),
@@ -53,7 +53,7 @@ internal static class LayerFactories
         ["Average"] = c => new Average(NameOf(c), DTypeOf(c)),
         ["Maximum"] = c => new Maximum(NameOf(c), DTypeOf(c)),
         ["Minimum"] = c => new Minimum(NameOf(c), DTypeOf(c)),
-    };
+    }.Concat(ConvolutionAndShapeFactories.All).Concat(SequenceFactories.All).ToDictionary(StringComparer.Ordinal);
 
     private static readonly Dictionary<string, Func<JsonObject, Layer>> s_registered = new(StringComparer.Ordinal);
     private static readonly Dictionary<Type, string> s_registeredNames = [];
@@ -104,7 +104,7 @@ internal static class LayerFactories
         {
             return factory(config);
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidDataException)
         {
             throw new InvalidDataException($"Model config: the config of layer {className} '{NameOf(config)}' is not valid: {e.Message}", e);
         }

@@ -62,9 +62,9 @@ internal static class ModelConfig
         }
 
         JsonObject entry = Object(registered is null ? "keras.layers" : null, className, layer.GetConfig(), registered);
-        if (layer is not InputLayer && layer.BuildInputShape is { } shape)
+        if (layer is not InputLayer && layer.BuildConfig() is { } buildConfig)
         {
-            entry["build_config"] = new JsonObject { ["input_shape"] = BatchShape(shape) };
+            entry["build_config"] = buildConfig;
         }
 
         return entry;
@@ -142,15 +142,4 @@ internal static class ModelConfig
 
     // An Embedding reads int32 indices; other first layers read floats of their dtype.
     private static DType InputDType(Layer first) => first is Embedding ? DType.Int32 : first.DType;
-
-    private static JsonArray BatchShape(Shape shape)
-    {
-        int?[] dims = shape.ToNullableArray();
-        if (dims.Length > 0)
-        {
-            dims[0] = null;   // Keras records the batch dimension as unknown
-        }
-
-        return Shape(dims);
-    }
 }
