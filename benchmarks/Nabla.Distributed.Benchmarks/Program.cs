@@ -1,7 +1,8 @@
 // Nabla.Distributed's measurements, run under mpirun (benchmarks/distributed/run.sh runs them with the C baseline):
 //   allreduce [maxBytes]   float32 all-reduce in place, 1 KiB to 64 MiB: the managed collective layer on a buffer (with
 //                          and without its agreement check) and strategy.AllReduce on a tensor (packing and a new tensor)
-//   train-mlp [epochs]     the benchmark suite's MLP 784-256-10 (batch 128 per worker), time per epoch under the strategy
+//   train-mlp [epochs] [--no-overlap]   the benchmark suite's MLP 784-256-10 (batch 128 per worker), time per epoch
+//                          under the strategy, with the gradient all-reduce overlapped with the backward pass or not
 // Times are printed by rank 0 as "<variant> <bytes> <microseconds>" or "<variant> <ms per epoch>".
 using System.Diagnostics;
 using System.Globalization;
@@ -13,7 +14,9 @@ using Nabla.Keras.Losses;
 using Nabla.Keras.Optimizers;
 
 string mode = args.Length > 0 ? args[0] : "allreduce";
-using var strategy = new MultiWorkerMirroredStrategy();
+bool overlap = !args.Contains("--no-overlap");
+args = [.. args.Where(a => a != "--no-overlap")];
+using var strategy = new MultiWorkerMirroredStrategy(new CommunicationOptions { OverlapBackward = overlap });
 if (mode == "allreduce")
 {
     long maxBytes = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 64L << 20;
@@ -49,7 +52,7 @@ else if (mode == "train-mlp")
     if (strategy.IsChief)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train-mlp {workers} workers: {ms:0} ms per epoch of {samples} samples ({samples / (128 * workers)} steps of 128 rows per worker)"));
+            $"train-mlp {workers} workers{(workers > 1 ? overlap ? ", overlapped" : ", not overlapped" : string.Empty)}: {ms:0} ms per epoch of {samples} samples ({samples / (128 * workers)} steps of 128 rows per worker)"));
     }
 }
 else

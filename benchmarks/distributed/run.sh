@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Nabla.Distributed's measurements on 2 MPI processes of this machine: the float32 all-reduce from 1 KiB to 64 MiB,
 # through the managed layer and through Open MPI's MPI_Allreduce called from C (same runtime, same sizes, same timing
-# rule), as a markdown table with the ratio; then the MLP 784-256-10 per epoch on 1 and 2 workers.
+# rule), as a markdown table with the ratio; then the MLP 784-256-10 per epoch on 1 and 2 workers (2 with and without
+# the all-reduce overlapped with the backward pass).
 #   bash benchmarks/distributed/run.sh [--smoke] [OUT_DIR]
 # --smoke: sizes up to 64 KiB and one training epoch, to prove it runs (CI); its times mean nothing.
 # Needs Open MPI (openmpi-bin, libopenmpi-dev: mpicc) and a Release build of the solution.
@@ -20,13 +21,15 @@ export TERM=dumb
 "${mpi[@]}" dotnet "$app" allreduce "$max" > "$out/managed.txt"
 cat "$out/c.txt" "$out/managed.txt" > "$out/allreduce.txt"
 {
-  echo "| bytes | C MPI_Allreduce (µs) | C MPI_Iallreduce+Test (µs) | managed buffer (µs) | managed, no agreement check (µs) | strategy.AllReduce tensor (µs) | managed / C blocking | GB/s (managed) |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| bytes | C MPI_Allreduce (µs) | C MPI_Iallreduce+Test (µs) | managed buffer (µs) | managed, no agreement check (µs) | strategy.AllReduce tensor (µs) | managed / C blocking | tensor / C blocking | bytes allocated per tensor call | GB/s (managed) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for b in $(awk '{ print $2 }' "$out/allreduce.txt" | sort -nu); do
     awk -v b="$b" '$2 == b { t[$1] = $3 }
-      END { printf "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", b, t["c-blocking"], t["c-nonblocking"],
-        t["managed-buffer"], t["managed-buffer-unchecked"], t["strategy-tensor"], t["managed-buffer"] / t["c-blocking"], b / t["managed-buffer"] / 1000 }' "$out/allreduce.txt"
+      END { printf "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %d | %.2f |\n", b, t["c-blocking"], t["c-nonblocking"],
+        t["managed-buffer"], t["managed-buffer-unchecked"], t["strategy-tensor"], t["managed-buffer"] / t["c-blocking"],
+        t["strategy-tensor"] / t["c-blocking"], t["strategy-tensor-allocated"], b / t["managed-buffer"] / 1000 }' "$out/allreduce.txt"
   done
 } | tee "$out/allreduce.md"
 dotnet "$app" train-mlp "$epochs" | tee "$out/train.txt"
 "${mpi[@]}" dotnet "$app" train-mlp "$epochs" | tee -a "$out/train.txt"
+"${mpi[@]}" dotnet "$app" train-mlp "$epochs" --no-overlap | tee -a "$out/train.txt"

@@ -19,6 +19,14 @@ public sealed record CommunicationOptions
     /// <summary>How float32 gradients travel: as they are, or as float16 or bfloat16 (half the bytes).</summary>
     public GradientCompression Compression { get; init; } = GradientCompression.None;
 
+    /// <summary>
+    /// Whether gradients are all-reduced while the backward pass still runs (in <c>Fit</c> and
+    /// <see cref="DistributedGradientTape"/>): each bucket goes, from a background thread, as soon as the tape has its
+    /// gradients. True by default; the results are the same either way on two workers (bitwise), and within float
+    /// rounding on more (the buckets hold the gradients in another order). Needs MPI_THREAD_MULTIPLE, else it is off.
+    /// </summary>
+    public bool OverlapBackward { get; init; } = true;
+
     private static TimeSpan DefaultTimeout() =>
         double.TryParse(Environment.GetEnvironmentVariable("NABLA_COLLECTIVE_TIMEOUT"), System.Globalization.NumberStyles.Float,
             System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds > 0

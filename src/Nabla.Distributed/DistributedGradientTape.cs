@@ -37,8 +37,26 @@ public sealed class DistributedGradientTape : IDisposable
     /// </summary>
     public Tensor?[] Gradient(Tensor target, params Tensor[] sources)
     {
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
-        Tensor?[] local = Tape.Gradient(target, sources);
+
+        // Overlapped: each bucket of gradients is all-reduced while the backward pass computes the rest.
+        GradientReadyCallback? ready = _strategy.BeginOverlappedGradients(sources.Length, $"DistributedGradientTape: gradients of {sources.Length} sources");
+        Tensor?[] local = Tape.Gradient([target], sources, gradientReady: ready);
+        if (ready is not null)
+        {
+            Tensor?[] means = _strategy.FinishOverlappedGradients().Averaged;
+            foreach (Tensor? mean in means)
+            {
+                if (mean is not null)
+                {
+                    MultiWorkerMirroredStrategy.MarkAveraged(mean);
+                }
+            }
+
+            return means;
+        }
+
         var present = new List<Tensor>(local.Length);
         foreach (Tensor? g in local)
         {

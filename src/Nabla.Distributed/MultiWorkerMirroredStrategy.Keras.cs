@@ -84,6 +84,13 @@ public sealed partial class MultiWorkerMirroredStrategy
     }
 
     /// <inheritdoc/>
+    GradientReadyCallback? IDistributionStrategy.GradientReadyHook(IReadOnlyList<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        return BeginOverlappedGradients(variables.Count, $"gradients of {variables.Count} variables");
+    }
+
+    /// <inheritdoc/>
     IReadOnlyList<Tensor?> IDistributionStrategy.AggregateGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
     {
         ArgumentNullException.ThrowIfNull(gradients);
@@ -91,14 +98,25 @@ public sealed partial class MultiWorkerMirroredStrategy
         var result = new Tensor?[gradients.Count];
         var pending = new List<Tensor>(gradients.Count);
         var where = new List<int>(gradients.Count);
+        (Tensor?[] Averaged, IReadOnlyList<Tensor?> Local)? overlapped = OverlappedGradientsPending ? FinishOverlappedGradients() : null;
         for (int i = 0; i < gradients.Count; i++)
         {
             result[i] = gradients[i];
-            if (gradients[i] is { } g && !s_averaged.TryGetValue(g, out _))
+            if (gradients[i] is not { } g || s_averaged.TryGetValue(g, out _))
             {
-                pending.Add(g);
-                where.Add(i);
+                continue;
             }
+
+            // A gradient the backward pass already sent (the optimizer may have dropped nulls or cast some: look it up).
+            int sent = overlapped is { } o ? IndexOf(o.Local, g, i) : -1;
+            if (sent >= 0)
+            {
+                result[i] = overlapped!.Value.Averaged[sent];
+                continue;
+            }
+
+            pending.Add(g);
+            where.Add(i);
         }
 
         if (NumReplicasInSync == 1 || pending.Count == 0)
@@ -142,5 +160,24 @@ public sealed partial class MultiWorkerMirroredStrategy
         }
 
         return result;
+    }
+
+    /// <summary>The index of <paramref name="gradient"/> (by reference) in <paramref name="local"/>, trying <paramref name="hint"/> first; -1 if absent.</summary>
+    private static int IndexOf(IReadOnlyList<Tensor?> local, Tensor gradient, int hint)
+    {
+        if (hint < local.Count && ReferenceEquals(local[hint], gradient))
+        {
+            return hint;
+        }
+
+        for (int j = 0; j < local.Count; j++)
+        {
+            if (ReferenceEquals(local[j], gradient))
+            {
+                return j;
+            }
+        }
+
+        return -1;
     }
 }

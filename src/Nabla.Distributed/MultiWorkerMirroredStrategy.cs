@@ -22,6 +22,7 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
     private static readonly ConditionalWeakTable<Tensor, object> s_averaged = [];
     private readonly Collectives.Collectives _collectives;
     private readonly FusedAllReduce _fused;
+    private readonly OverlappedGradients _overlapped;
     private bool _disposed;
 
     /// <summary>Joins the job this process was launched in (initialising MPI once per process), or runs as one worker.</summary>
@@ -38,7 +39,12 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
                 nameof(communicationOptions));
         }
 
-        _collectives = MpiWorld.IsLaunched ? new MpiCollectives(MpiWorld.Get(), Options.Timeout) : SingleProcessCollectives.Instance;
+        Collectives.Collectives collectives =
+            MpiWorld.IsLaunched ? new MpiCollectives(MpiWorld.Get(), Options.Timeout) : SingleProcessCollectives.Instance;
+
+        // The overlapped exchange calls the collectives directly, from its thread; everything else waits for it first.
+        _overlapped = new OverlappedGradients(collectives, Options);
+        _collectives = new AfterOverlappedGradients(collectives, _overlapped);
         _fused = new FusedAllReduce(_collectives, Options);
     }
 
@@ -194,6 +200,39 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
 
     /// <summary>Marks gradients as already averaged over workers (by a <see cref="DistributedGradientTape"/>).</summary>
     internal static void MarkAveraged(Tensor gradient) => s_averaged.AddOrUpdate(gradient, s_averaged);
+
+    /// <summary>
+    /// Starts averaging the gradients of a backward pass over <paramref name="sources"/> sources while it runs: the
+    /// callback to give <c>GradientTape.Gradient</c>, or null when gradients are averaged afterwards (one worker,
+    /// <see cref="CommunicationOptions.OverlapBackward"/> off, or an MPI without MPI_THREAD_MULTIPLE).
+    /// </summary>
+    internal GradientReadyCallback? BeginOverlappedGradients(int sources, string detail)
+    {
+        ThrowIfDisposed();
+        if (NumReplicasInSync == 1 || !Options.OverlapBackward || !_collectives.CallableFromAnyThread)
+        {
+            return null;
+        }
+
+        if (_overlapped.Pending)
+        {
+            _overlapped.Finish();
+        }
+
+        return _overlapped.Begin(sources, detail);
+    }
+
+    /// <summary>
+    /// Waits for the exchange <see cref="BeginOverlappedGradients"/> started: the mean over workers of each source's
+    /// gradient (null where it was null), and the gradients this worker computed.
+    /// </summary>
+    internal (Tensor?[] Averaged, IReadOnlyList<Tensor?> Local) FinishOverlappedGradients() => (_overlapped.Finish(), _overlapped.Local);
+
+    /// <summary>The gradient buckets sent while a backward pass still ran, since the strategy was made (for tests).</summary>
+    internal long BucketsSentDuringBackward => _overlapped.SentDuringBackward;
+
+    /// <summary>Whether an overlapped exchange waits for <see cref="FinishOverlappedGradients"/>.</summary>
+    internal bool OverlappedGradientsPending => _overlapped.Pending;
 
     /// <summary>Averages gradients across workers, with the configured compression.</summary>
     internal IReadOnlyList<Tensor> AverageGradients(IReadOnlyList<Tensor> gradients, string detail)

@@ -86,8 +86,10 @@ public partial class Model
             value = AddRegularizationLosses(value);
         }
 
+        // Under a distribution strategy, each gradient may start its all-reduce as soon as the backward pass has it.
         IReadOnlyList<Variable> variables = TrainableVariables;
-        Tensor?[] gradients = tape.Gradient(value, [.. variables]);
+        GradientReadyCallback? ready = Distribution.Current?.GradientReadyHook(variables);
+        Tensor?[] gradients = tape.Gradient([value], [.. variables], gradientReady: ready);
         optimizer.ApplyGradients(gradients, variables);
         return (value, yPred);
     }

@@ -38,10 +38,10 @@ internal static class Check
     }
 
     /// <summary>A fingerprint of the exact bits of a model's weights (equal iff bitwise equal, barring collisions).</summary>
-    public static long Fingerprint(IEnumerable<Variable> variables)
+    public static long Fingerprint(IEnumerable<Tensor> variables)
     {
         long hash = 1469598103934665603;
-        foreach (Variable v in variables)
+        foreach (Tensor v in variables)
         {
             foreach (float f in Tf.Cast(v, DType.Float32).ToArray<float>())
             {

@@ -9,6 +9,7 @@ internal static class Scenarios
         ["fit"] = FitScenarios.Equivalence,
         ["callbacks"] = FitScenarios.Callbacks,
         ["custom-loop"] = CustomLoopScenario.Run,
+        ["overlap"] = OverlapScenario.Run,
         ["mismatched-model"] = SetupErrorScenarios.MismatchedModel,
         ["mismatched-data"] = SetupErrorScenarios.MismatchedData,
         ["throw"] = FaultScenarios.Throw,

@@ -30,6 +30,12 @@ public sealed partial class MpiJobTests
     public void CustomLoop_ThreeRanks_TapeAndRunAverageGradients() => AssertAllPass(3, "custom-loop");
 
     [MpiFact]
+    public void Overlap_TwoRanks_GradientsAndFitBitwiseAsWithoutOverlap() => AssertAllPass(2, "overlap");
+
+    [MpiFact]
+    public void Overlap_ThreeRanks_GradientsAndFitAsWithoutOverlap() => AssertAllPass(3, "overlap");
+
+    [MpiFact]
     public void Callbacks_TwoRanks_ChiefPrintsAndCheckpointsAndEarlyStoppingAgrees() => AssertCallbacks(2);
 
     [MpiFact]

@@ -47,6 +47,20 @@ public class DistributionHookTests
     }
 
     [Fact]
+    public void Fit_StrategyWithAGradientReadyHook_IsToldEveryGradientDuringTheBackwardPassThenAggregatesThem()
+    {
+        var strategy = new RecordingStrategy(worker: 0) { TellsGradients = true };
+        Sequential model = Compiled(strategy);
+        (Tensor x, Tensor y) = Data(32);
+        model.Fit(x, y, epochs: 1, batchSize: 16, verbose: 0);
+
+        // Once per step, before the step's aggregation, which then gets exactly the tensors the tape told.
+        Assert.Equal(2, strategy.HookCalls);
+        Assert.Equal(2, strategy.GradientCalls);
+        Assert.Equal(2 * model.TrainableVariables.Count, strategy.ToldAndAggregated);
+    }
+
+    [Fact]
     public void ApplyGradients_InScope_AppliesTheAggregatedGradients()
     {
         var strategy = new RecordingStrategy(worker: 0) { ZeroGradients = true };
@@ -151,6 +165,15 @@ public class DistributionHookTests
 
         public bool ZeroGradients { get; init; }
 
+        // With TellsGradients, the strategy gives the training step a GradientReadyHook and records what it is told.
+        public bool TellsGradients { get; init; }
+
+        public int HookCalls { get; private set; }
+
+        public int ToldAndAggregated { get; private set; }
+
+        private Tensor?[]? Told { get; set; }
+
         public List<Variable> Synchronized { get; } = [];
 
         public (int Samples, int BatchSize) FitSetup { get; private set; }
@@ -185,10 +208,39 @@ public class DistributionHookTests
             return shard;
         }
 
+        public GradientReadyCallback? GradientReadyHook(IReadOnlyList<Variable> variables)
+        {
+            if (!TellsGradients)
+            {
+                return null;
+            }
+
+            HookCalls++;
+            var told = new Tensor?[variables.Count];
+            Told = told;
+            return (i, g) =>
+            {
+                Assert.Null(told[i]);
+                told[i] = g;
+            };
+        }
+
         public IReadOnlyList<Tensor?> AggregateGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
         {
             GradientCalls++;
             Assert.Equal(gradients.Count, variables.Count);
+            if (Told is { } told)
+            {
+                Assert.Equal(told.Length, gradients.Count);
+                for (int i = 0; i < told.Length; i++)
+                {
+                    Assert.Same(told[i], gradients[i]);
+                    ToldAndAggregated++;
+                }
+
+                Told = null;
+            }
+
             return ZeroGradients ? [.. gradients.Select(g => g is null ? null : Tf.ZerosLike(g))] : gradients;
         }
 

@@ -66,6 +66,12 @@ internal abstract class Collectives
     public abstract int Size { get; }
 
     /// <summary>
+    /// Whether a thread other than the one that started the job may run collectives (one thread at a time): MPI's
+    /// MPI_THREAD_MULTIPLE. The overlap of gradient all-reduces with the backward pass needs it.
+    /// </summary>
+    public virtual bool CallableFromAnyThread => true;
+
+    /// <summary>
     /// Replaces <paramref name="data"/> on every worker with the element-wise sum over all workers (float16 and
     /// bfloat16 are summed pairwise in float32 and rounded back).
     /// </summary>

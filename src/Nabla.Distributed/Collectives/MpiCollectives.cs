@@ -29,6 +29,8 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
 
     public override int Size => world.Size;
 
+    public override bool CallableFromAnyThread => world.ThreadMultiple;
+
     /// <summary>How long a collective may wait before the workers that do not answer are named and the job stops.</summary>
     public TimeSpan Timeout { get; } = timeout;
 
@@ -220,7 +222,9 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
     private void Wait(ref nint request, CollectiveCall call)
     {
         long start = Stopwatch.GetTimestamp();
-        string waitingIn = call.ToString();
+
+        // Described only once notices are read: most collectives complete before (no string per call).
+        string? waitingIn = null;
         for (int polls = 1; ; polls++)
         {
             if (TestOnce(ref request))
@@ -235,6 +239,7 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
             }
 
             TimeSpan waited = Stopwatch.GetElapsedTime(start);
+            waitingIn ??= call.ToString();
             PollNotices(waitingIn, call);
             if (waited > Timeout)
             {

@@ -54,6 +54,16 @@ public interface IDistributionStrategy
     IReadOnlyList<Tensor?> AggregateGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables);
 
     /// <summary>
+    /// Called by a training step just before its backward pass: a callback that <c>Fit</c> passes to
+    /// <see cref="GradientTape.Gradient(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, UnconnectedGradients, GradientReadyCallback)"/>
+    /// for the gradients of <paramref name="variables"/>, so the strategy can start averaging each gradient while the
+    /// backward pass still runs; <see cref="AggregateGradients"/> then completes the exchange. Null (the default) when
+    /// the strategy averages only in <see cref="AggregateGradients"/>.
+    /// </summary>
+    /// <param name="variables">The sources of the backward pass, in order (the same on every worker).</param>
+    GradientReadyCallback? GradientReadyHook(IReadOnlyList<Variable> variables) => null;
+
+    /// <summary>
     /// The logs of all workers from this worker's: each value is a mean over this worker's <paramref name="samples"/>
     /// samples, and the result is the mean over all workers' samples (the same on every worker).
     /// </summary>

@@ -72,7 +72,12 @@ internal partial struct Backprop : IDisposable
     /// One backward pass: the gradient of sum_i(seeds[i] * targets[i]) with respect to each source, null where
     /// unconnected (or zeros of the source's shape with <see cref="UnconnectedGradients.Zero"/>).
     /// </summary>
-    public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected)
+    /// <param name="targets">The targets.</param>
+    /// <param name="seeds">Their output gradients (null: ones).</param>
+    /// <param name="unconnected">What an unconnected source gets.</param>
+    /// <param name="ready">Told each source's gradient as soon as it is final (<see cref="GradientReadyNotifier"/>).</param>
+    public Tensor?[] Run(IReadOnlyList<Tensor> targets, IReadOnlyList<Tensor?>? seeds, UnconnectedGradients unconnected,
+        GradientReadyCallback? ready = null)
     {
         ObjectDisposedException.ThrowIf(_reachable is null, typeof(Backprop));
         BackpropIndex index = _reachable;
@@ -83,15 +88,25 @@ internal partial struct Backprop : IDisposable
             any |= SeedTarget(index, targets[i], seeds?[i]);
         }
 
+        var result = new Tensor?[SourceCount];
+        GradientReadyNotifier? notifier = ready is null
+            ? null
+            : new GradientReadyNotifier(ready, _sources!, unconnected, result, _tape.AsSpan(0, _count), index);
         if (any)
         {
-            Walk(index);
+            Walk(index, notifier);
         }
 
-        var result = new Tensor?[SourceCount];
-        for (int i = 0; i < result.Length; i++)
+        if (notifier is not null)
         {
-            result[i] = ResultFor(index, SourceAt(i), unconnected);
+            notifier.BeforeEntry(-1, index);
+        }
+        else
+        {
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = ResultFor(index, SourceAt(i), unconnected);
+            }
         }
 
         index.ClearGrads();
@@ -119,7 +134,8 @@ internal partial struct Backprop : IDisposable
         return true;
     }
 
-    private static Tensor? ResultFor(BackpropIndex index, Tensor source, UnconnectedGradients unconnected)
+    /// <summary>What <c>Gradient</c> returns for <paramref name="source"/>, from the gradients accumulated so far.</summary>
+    internal static Tensor? ResultFor(BackpropIndex index, Tensor source, UnconnectedGradients unconnected)
     {
         int k = source.DType.IsFloating ? index.IndexOf(source) : -1;
         Tensor? g = k >= 0 ? index.Grads[k] : null;
@@ -142,7 +158,7 @@ internal partial struct Backprop : IDisposable
         }
     }
 
-    private void Walk(BackpropIndex index)
+    private void Walk(BackpropIndex index, GradientReadyNotifier? notifier = null)
     {
         Span<bool> needs = stackalloc bool[GradSlots.Length];
         Span<int> slots = stackalloc int[GradSlots.Length];
@@ -150,6 +166,8 @@ internal partial struct Backprop : IDisposable
         Span<Tensor?> grads = inline;
         for (int e = _count - 1; e >= 0; e--)
         {
+            notifier?.BeforeEntry(e, index);
+
             // The array slots below _count are never rewritten (appends go above, growth copies), so the
             // inputs can be read in place.
             ref readonly TapeEntry entry = ref _tape[e];

@@ -47,13 +47,22 @@ public sealed partial class GradientTape
     /// appear several times; integer targets and sources have no gradient (null). Called on a persistent tape
     /// that is still recording, the gradient computation is itself recorded, so it can be differentiated again.
     /// </summary>
+    /// <param name="targets">The targets.</param>
+    /// <param name="sources">The tensors and variables to differentiate with respect to.</param>
+    /// <param name="outputGradients">The weight of each target (ones when null or for a null entry).</param>
+    /// <param name="unconnectedGradients">What a source the targets do not depend on gets: null, or zeros.</param>
+    /// <param name="gradientReady">
+    /// Told each source's gradient during the backward pass, as soon as it is final (<see cref="GradientReadyCallback"/>):
+    /// data-parallel training starts averaging it across workers while the pass goes on. Costs nothing when null.
+    /// </param>
     /// <exception cref="InvalidOperationException">On a second call to a non-persistent tape.</exception>
     /// <exception cref="ArgumentException">When output gradients don't match the targets in number, shape or dtype, or <paramref name="unconnectedGradients"/> is unknown.</exception>
     public Tensor?[] Gradient(
         IReadOnlyList<Tensor> targets,
         IReadOnlyList<Tensor> sources,
         IReadOnlyList<Tensor?>? outputGradients = null,
-        UnconnectedGradients unconnectedGradients = UnconnectedGradients.None)
+        UnconnectedGradients unconnectedGradients = UnconnectedGradients.None,
+        GradientReadyCallback? gradientReady = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(sources);
@@ -73,7 +82,7 @@ public sealed partial class GradientTape
         try
         {
             using var backprop = new Backprop(this, sources);
-            return backprop.Run(targets, outputGradients, unconnectedGradients);
+            return backprop.Run(targets, outputGradients, unconnectedGradients, gradientReady);
         }
         finally
         {

@@ -64,7 +64,7 @@ internal readonly struct TapeEntry
     }
 }
 
-/// <summary>How <see cref="GradientTape.Gradient(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, UnconnectedGradients)"/> answers for a source the target does not depend on.</summary>
+/// <summary>How <see cref="GradientTape.Gradient(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, UnconnectedGradients, GradientReadyCallback)"/> answers for a source the target does not depend on.</summary>
 public enum UnconnectedGradients
 {
     /// <summary>Return null (TensorFlow's default, <c>None</c>).</summary>

@@ -1,0 +1,63 @@
+using Nabla.Distributed.Collectives;
+using Nabla.Distributed.Native;
+
+namespace Nabla.Distributed.Tests;
+
+/// <summary>Two workers that hold the same values: a sum doubles every element.</summary>
+internal sealed class TwoIdenticalWorkers : Collectives.Collectives
+{
+    public int Calls { get; private set; }
+
+    public int Checks { get; private set; }
+
+    public Type? LastType { get; private set; }
+
+    /// <summary>The managed thread of each all-reduce, in order.</summary>
+    public List<int> Threads { get; } = [];
+
+    /// <summary>An exception the next all-reduce throws (a failed collective).</summary>
+    public Exception? FailNext { get; set; }
+
+    public override int Rank => 0;
+
+    public override int Size => 2;
+
+    public override void AllReduceSum<T>(Span<T> data, Purpose purpose, string detail, bool checkAgreement = true)
+    {
+        Calls++;
+        LastType = typeof(T);
+        Threads.Add(Environment.CurrentManagedThreadId);
+        if (FailNext is { } failure)
+        {
+            FailNext = null;
+            throw failure;
+        }
+
+        T[] copy = data.ToArray();
+        if (typeof(T) == typeof(Half) || typeof(T) == typeof(BFloat16))
+        {
+            ReducedPrecisionSum.Apply<T>(copy, data);
+            return;
+        }
+
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = (T)(object)(data[i] switch
+            {
+                float f => (object)(f + f),
+                double d => d + d,
+                int k => k + k,
+                long l => l + l,
+                _ => throw new NotSupportedException(),
+            });
+        }
+    }
+
+    public override void CheckAgreement(CollectiveKind kind, Purpose purpose, int dtype, long count, long layout, string detail) => Checks++;
+
+    public override void Broadcast(Span<byte> data, int root, Purpose purpose, string detail) => throw new NotSupportedException();
+
+    public override (byte[] All, int[] Lengths) AllGather(ReadOnlySpan<byte> mine, Purpose purpose, string detail) => throw new NotSupportedException();
+
+    public override void Barrier(Purpose purpose, string detail) => throw new NotSupportedException();
+}
