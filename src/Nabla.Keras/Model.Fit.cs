@@ -49,7 +49,8 @@ public partial class Model
         // Keras's autocasting, once for the whole set rather than per batch: a double[,] trains a float32 model.
         (Tensor[] trainX, Tensor[] trainY, Tensor[]? valX, Tensor[]? valY) = SplitValidation(CastInputs(x), y, validationSplit, validationData);
         int samples = trainX[0].Shape[0];
-        int steps = (samples + batchSize - 1) / batchSize;
+        int trainBatch = ClampedBatchSize(batchSize, samples); // the validation data keeps batchSize (clamped to its own size)
+        int steps = StepCount(samples, trainBatch);
 
         // Under a distribution strategy each worker trains on its shard of every global batch (Distribute/).
         IDistributionStrategy? strategy = DistributeStrategy ?? Distribution.Current;
@@ -66,7 +67,7 @@ public partial class Model
         int shuffleSeed = seed ?? (shuffle ? (int)Tf.Random.Uniform([], 0, int.MaxValue, DType.Float64).Item<double>() : 0);
         if (strategy is not null)
         {
-            shuffleSeed = strategy.SynchronizeFit(samples, batchSize, shuffleSeed);
+            shuffleSeed = strategy.SynchronizeFit(samples, trainBatch, shuffleSeed);
             strategy.SynchronizeVariables(Variables);
         }
 
@@ -96,8 +97,8 @@ public partial class Model
             for (int step = 0; step < steps && !StopTraining; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int start = step * batchSize;
-                int end = Math.Min(samples, start + batchSize);
+                int start = step * trainBatch;
+                int end = Math.Min(samples, start + trainBatch);
                 (Tensor[] bx, Tensor[] by) = Batch(trainX, trainY, shuffle ? order : null, start, end);
                 list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
                 if (strategy is not null)

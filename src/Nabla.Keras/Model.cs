@@ -238,7 +238,7 @@ public partial class Model : Layer
         CheckVerbose("Evaluate", verbose);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Dictionary<string, double> logs = evaluate();
-        return EvaluationSummary(logs, (x[0].Shape[0] + batchSize - 1) / batchSize, started, verbose, returnDict, output);
+        return EvaluationSummary(logs, StepCount(x[0].Shape[0], batchSize), started, verbose, returnDict, output);
     }
 
     // Evaluate's result, and Keras's one-line report of it when verbose (by the chief only, under a strategy).
@@ -277,6 +277,7 @@ public partial class Model : Layer
         x = CastInputs(x);
         ResetMetrics();
         int samples = x.Shape[0];
+        batchSize = ClampedBatchSize(batchSize, samples);
         for (int start = 0; start < samples; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -337,6 +338,13 @@ public partial class Model : Layer
             throw new ArgumentException($"{what}: batchSize must be positive, got {batchSize}.", nameof(batchSize));
         }
     }
+
+    // Keras clamps the batch to the data: batchSize int.MaxValue is one batch of every sample. Clamped, start +
+    // batchSize cannot wrap around int (it made Fit's step count negative: nothing trained, loss 0).
+    private static int ClampedBatchSize(int batchSize, int samples) => Math.Min(batchSize, Math.Max(samples, 1));
+
+    // The number of batches, without the (samples + batchSize - 1) that wraps for a batch size near int.MaxValue.
+    private static int StepCount(int samples, int batchSize) => samples == 0 ? 0 : ((samples - 1) / batchSize) + 1;
 
     private static void CheckData(string what, Tensor x, Tensor y)
     {

@@ -102,6 +102,7 @@ public partial class Model
         CheckBatchSize("Predict", batchSize);
         CheckSamples("Predict", xs, []);
         int samples = xs[0].Shape[0];
+        batchSize = ClampedBatchSize(batchSize, samples);
         var batches = new List<Tensor[]>();
         for (int start = 0; start < samples || start == 0; start += batchSize)
         {
@@ -127,6 +128,7 @@ public partial class Model
         x = CastInputs(x);
         ResetMetrics();
         int samples = x[0].Shape[0];
+        batchSize = ClampedBatchSize(batchSize, samples);
         for (int start = 0; start < samples; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();

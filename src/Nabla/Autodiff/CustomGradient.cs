@@ -85,9 +85,39 @@ internal sealed class CustomGradientOp(Tensor result, Func<Tensor, Tensor?[]> gr
         if (grads.Length != inputs.Length)
         {
             throw new InvalidOperationException(
-                $"The custom gradient function returned {grads.Length} gradients for {inputs.Length} inputs.");
+                $"The custom gradient function returned {grads.Length} gradients for {inputs.Length} inputs [Op:CustomGradient].");
         }
 
-        grads.CopyTo(result);
+        for (int i = 0; i < grads.Length; i++)
+        {
+            result[i] = grads[i] is { } g && needsGradient[i] ? Checked(g, inputs[i], i) : grads[i];
+        }
+    }
+
+    // TensorFlow refuses a gradient whose shape is not the input's (gradients_util's check): the tape would otherwise
+    // sum a broadcast one down to the input's shape, or pass a wrong one on, silently. A strongly typed gradient of
+    // another dtype is refused too (it was cast silently); a C# number (weakly typed) takes the input's dtype.
+    private static Tensor Checked(Tensor gradient, Tensor input, int index)
+    {
+        if (gradient.DType != input.DType)
+        {
+            if (!gradient.IsWeak)
+            {
+                throw new InvalidOperationException(
+                    $"The custom gradient function returned a {gradient.DType} gradient of shape {gradient.Shape} for input #{index} " +
+                    $"(zero-based), a {input.DType} tensor of shape {input.Shape} [Op:CustomGradient]. Return the gradient in the input's dtype (Tf.Cast).");
+            }
+
+            gradient = DTypeRules.ConvertWeak(gradient, input.DType, "CustomGradient");
+        }
+
+        if (!gradient.Shape.IsCompatibleWith(input.Shape))
+        {
+            throw new InvalidOperationException(
+                $"Incompatible shapes between op input and calculated input gradient. Forward operation: CustomGradient. " +
+                $"Input index: {index}. Original input shape: {input.Shape}. Calculated input gradient shape: {gradient.Shape} (dtype {input.DType}).");
+        }
+
+        return gradient;
     }
 }

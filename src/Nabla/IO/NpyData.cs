@@ -7,8 +7,8 @@ namespace Nabla.IO;
 internal static class NpyData
 {
     /// <summary>The storage bytes of a tensor's elements (row-major, little-endian as .NET is everywhere it runs).</summary>
-    public static ReadOnlySpan<byte> Bytes(Tensor tensor) =>
-        MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(tensor.Buffer), tensor.Size * tensor.DType.Size);
+    /// <exception cref="InvalidOperationException">When they take more than 2 GiB (a loader could not read them back).</exception>
+    public static ReadOnlySpan<byte> Bytes(Tensor tensor) => tensor.ReadBytes();
 
     /// <summary>A new storage array for <paramref name="header"/>'s elements.</summary>
     public static Array Allocate(NpyHeader header) => Storage.Allocate(header.Type.DType, header.Size);

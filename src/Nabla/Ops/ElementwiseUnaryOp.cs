@@ -64,8 +64,24 @@ internal abstract class ElementwiseUnaryOp : Op
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor? derivative = Derivative(inputs[0], output);
-        result[0] = derivative is null ? null : Backprop.TimesUpstream(upstream, derivative);
+        if (derivative is null)
+        {
+            result[0] = null;
+            return;
+        }
+
+        Tensor product = Backprop.TimesUpstream(upstream, derivative);
+        result[0] = ZeroUpstreamGivesZero && !Backprop.IsSharedSeed(upstream)
+            ? Tf.Where(Tf.Equal(upstream, 0), Tf.ZerosLike(product), product)
+            : product;
     }
+
+    /// <summary>
+    /// Whether a zero upstream gradient gives a zero gradient even where f'(x) is infinite or NaN: TensorFlow's
+    /// Sqrt, Rsqrt and Reciprocal gradient kernels multiply by the upstream with mul_no_nan
+    /// (cwise_ops_gradients.h), so a masked-out element (upstream 0) at x = 0 or below stays 0, not NaN.
+    /// </summary>
+    protected virtual bool ZeroUpstreamGivesZero => false;
 
     /// <summary>
     /// f'(x) written with public ops (so it can be differentiated again); <paramref name="y"/> is f(x), handy

@@ -92,25 +92,30 @@ public partial class Tensor
     {
         Tensor value = ReadForOp();
         int[] lengths = Rank == 0 ? [1] : Shape.ToArray();
-        Array result = DType.Code switch
+        return DType.Code switch
         {
-            DTypeCode.Bool => NewArray<bool>(lengths),
-            DTypeCode.Int8 => NewArray<sbyte>(lengths),
-            DTypeCode.UInt8 => NewArray<byte>(lengths),
-            DTypeCode.Int16 => NewArray<short>(lengths),
-            DTypeCode.Int32 => NewArray<int>(lengths),
-            DTypeCode.Int64 => NewArray<long>(lengths),
-            DTypeCode.Float16 => NewArray<Half>(lengths),
-            DTypeCode.BFloat16 => NewArray<BFloat16>(lengths),
-            DTypeCode.Float32 => NewArray<float>(lengths),
-            _ => NewArray<double>(lengths),
+            DTypeCode.Bool => CopyToNewArray<bool>(value, lengths),
+            DTypeCode.Int8 => CopyToNewArray<sbyte>(value, lengths),
+            DTypeCode.UInt8 => CopyToNewArray<byte>(value, lengths),
+            DTypeCode.Int16 => CopyToNewArray<short>(value, lengths),
+            DTypeCode.Int32 => CopyToNewArray<int>(value, lengths),
+            DTypeCode.Int64 => CopyToNewArray<long>(value, lengths),
+            DTypeCode.Float16 => CopyToNewArray<Half>(value, lengths),
+            DTypeCode.BFloat16 => CopyToNewArray<BFloat16>(value, lengths),
+            DTypeCode.Float32 => CopyToNewArray<float>(value, lengths),
+            _ => CopyToNewArray<double>(value, lengths),
         };
-        int bytes = Size * DType.Size;
-        var from = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(
-            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(value.Buffer), bytes);
+    }
+
+    // Copies element by element type, not as bytes: a tensor of more than 2 GiB (600 million float32) fits a .NET
+    // array, whose element count is the limit, but not a byte span, whose int length wrapped.
+    private static Array CopyToNewArray<T>(Tensor value, int[] lengths)
+    {
+        Array result = NewArray<T>(lengths);
         var to = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
-            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(result), bytes);
-        from.CopyTo(to);
+            ref System.Runtime.CompilerServices.Unsafe.As<byte, T>(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(result)),
+            value.Size);
+        value.Read<T>().CopyTo(to);
         return result;
     }
 

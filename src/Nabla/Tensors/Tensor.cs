@@ -76,12 +76,28 @@ public partial class Tensor
     internal Array Buffer => _buffer;
 
     /// <summary>The elements' bytes (<see cref="Size"/> elements), for kernels that move elements without reading them.</summary>
+    /// <exception cref="InvalidOperationException">When the elements take more bytes than a span can address (2 GiB).</exception>
     internal ReadOnlySpan<byte> ReadBytes()
-        => MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(_buffer), Size * DType.Size);
+        => MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(_buffer), ByteCountAsInt());
 
     /// <summary>The elements' bytes, writable: for filling a freshly allocated output only.</summary>
+    /// <exception cref="InvalidOperationException">When the elements take more bytes than a span can address (2 GiB).</exception>
     internal Span<byte> WriteBytes()
-        => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_buffer), Size * DType.Size);
+        => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_buffer), ByteCountAsInt());
+
+    /// <summary>The elements' size in bytes (a long: 600 million float32 elements take more than int.MaxValue bytes).</summary>
+    internal long ByteCount => (long)Size * DType.Size;
+
+    // A byte span's length is an int: Size * DType.Size in int arithmetic wrapped above 2 GiB into a short (or
+    // negative) length, and so a silently truncated copy. Element-typed spans (Read<T>) have no such limit.
+    private int ByteCountAsInt()
+    {
+        long bytes = ByteCount;
+        return bytes <= int.MaxValue
+            ? (int)bytes
+            : throw new InvalidOperationException(
+                $"The {DType} tensor of shape {Shape} takes {bytes} bytes: more than the {int.MaxValue} bytes an operation moving raw bytes can address.");
+    }
 
     /// <summary>
     /// A new tensor sharing this one's (never written) storage with another shape of the same size and optionally

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -63,8 +65,12 @@ internal static unsafe partial class DTypeDispatch
     {
         IUnaryTile<float, float>? same = toBool ? null : TileOf<float, float>(op, x.DType);
         IUnaryTile<float, bool>? predicate = toBool ? TileOf<float, bool>(op, x.DType) : null;
+        // The output's first byte through its element type: a byte span of a tensor above 2 GiB cannot exist.
+        ref byte output = ref toBool
+            ? ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(y.Write<bool>()))
+            : ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetReference(y.Write<ushort>()));
         fixed (ushort* px = x.Read<ushort>())
-        fixed (byte* py = y.WriteBytes())
+        fixed (byte* py = &output)
         {
             ParallelFor.Run(x.Size, new WideTileBody(same, predicate, px, py, x.DType));
         }

@@ -19,6 +19,8 @@ internal sealed class ReciprocalOp : FloatUnaryOp<ReciprocalOp.Kernel>
     {
     }
 
+    protected override bool ZeroUpstreamGivesZero => true;
+
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Negative(Tf.Square(y));
 
     internal readonly struct Kernel : IFloatUnaryKernel

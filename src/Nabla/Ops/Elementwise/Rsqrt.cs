@@ -19,6 +19,8 @@ internal sealed class RsqrtOp : FloatUnaryOp<RsqrtOp.Kernel>
     {
     }
 
+    protected override bool ZeroUpstreamGivesZero => true;
+
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Multiply(-0.5, Tf.Multiply(y, Tf.Square(y)));
 
     internal readonly struct Kernel : IFloatUnaryKernel

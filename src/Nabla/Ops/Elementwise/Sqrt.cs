@@ -21,6 +21,8 @@ internal sealed class SqrtOp : FloatUnaryOp<SqrtOp.Kernel>
     {
     }
 
+    protected override bool ZeroUpstreamGivesZero => true;
+
     protected override Tensor? Derivative(Tensor x, Tensor y) => Tf.Divide(0.5, y);
 
     internal readonly struct Kernel : IFloatUnaryKernel, IVectorUnaryKernel
