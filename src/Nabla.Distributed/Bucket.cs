@@ -47,7 +47,10 @@ internal sealed class Bucket
         int bytes = TensorBytes.ByteCount(tensor);
         if (_data.Length < Bytes + bytes)
         {
-            Array.Resize(ref _data, Math.Max(Bytes + bytes, 2 * _data.Length));
+            // Only the packed prefix needs keeping (an empty bucket's old buffer is not copied).
+            byte[] larger = new byte[Math.Max(Bytes + bytes, 2 * _data.Length)];
+            _data.AsSpan(0, Bytes).CopyTo(larger);
+            _data = larger;
         }
 
         TensorBytes.CopyTo(tensor, _data.AsSpan(Bytes, bytes));
