@@ -46,10 +46,7 @@ internal static class VectorSigmoid
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                Vector512<float> v = Vector512.LoadUnsafe(ref xr, (nuint)i);
-                Vector512<float> e = VectorExp.Exp(-Vector512.Abs(v));
-                Vector512<float> s = Vector512<float>.One / (Vector512<float>.One + e);
-                Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), e * s, s).StoreUnsafe(ref yr, (nuint)i);
+                Sigmoid(Vector512.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
             }
         }
 
@@ -76,6 +73,15 @@ internal static class VectorSigmoid
         {
             Unsafe.Add(ref yr, i) = Sigmoid(Unsafe.Add(ref xr, i));
         }
+    }
+
+    /// <summary>sigmoid of sixteen values (the span kernel's Vector512 body, and the compiled fusion path's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> v)
+    {
+        Vector512<float> e = VectorExp.Exp(-Vector512.Abs(v));
+        Vector512<float> s = Vector512<float>.One / (Vector512<float>.One + e);
+        return Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), e * s, s);
     }
 
     /// <summary>sigmoid of eight values (the span kernel's Vector256 body, and the compiled fusion path's).</summary>

@@ -71,6 +71,21 @@ internal static class VectorTanh
         return Vector256.ConditionalSelect(Vector256.LessThan(magnitude, Vector256.Create(0.25f)), poly, signed);
     }
 
+    /// <summary>tanh of sixteen floats: <see cref="Tanh(Vector256{float})"/> on a Vector512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x)
+    {
+        Vector512<float> magnitude = Vector512.Abs(x);
+        Vector512<float> e = VectorExp.Exp(Vector512.Create(-2f) * magnitude);
+        Vector512<float> large = (Vector512<float>.One - e) / (Vector512<float>.One + e);
+        Vector512<float> signed = large | (x & Vector512.Create(-0f));
+        Vector512<float> x2 = x * x;
+        Vector512<float> tail = Vector512.Create((float)C9) + (x2 * (Vector512.Create((float)C11) + (x2 * Vector512.Create((float)C13))));
+        Vector512<float> inner = Vector512.Create((float)C3) + (x2 * (Vector512.Create((float)C5) + (x2 * (Vector512.Create((float)C7) + (x2 * tail)))));
+        Vector512<float> poly = x * (Vector512<float>.One + (x2 * inner));
+        return Vector512.ConditionalSelect(Vector512.LessThan(magnitude, Vector512.Create(0.25f)), poly, signed);
+    }
+
     private static void FixNearZero<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

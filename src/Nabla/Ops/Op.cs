@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Nabla.Backends;
 
 namespace Nabla;
 
@@ -47,7 +48,7 @@ internal abstract class Op
         Tensor output = Tensor.Uninitialized(spec.Shape, spec.DType);
         if (output.Size > 0)
         {
-            Forward(inputs, output);
+            BackendRegistry.Run(this, inputs, output);
         }
 
         return output;

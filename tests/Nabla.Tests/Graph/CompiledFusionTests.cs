@@ -20,9 +20,10 @@ public class CompiledFusionTests
         10f, -10f, 1e-4f, -1e-4f, 7.5f, -7.5f, 100f, -100f, 0.1f, -0.1f, 3.14159f, -2.71828f,
     ];
 
-    public static TheoryData<string> VectorizedUnaryOps => new(OpsWithVectorKernel<ElementwiseUnaryOp>().Select(op => op.Name));
+    // Each op in both register widths (the 512-bit one only runs where it is accelerated; elsewhere both run 256).
+    public static TheoryData<string, bool> VectorizedUnaryOps => WithWidths(OpsWithVectorKernel<ElementwiseUnaryOp>());
 
-    public static TheoryData<string> VectorizedBinaryOps => new(OpsWithVectorKernel<ElementwiseBinaryOp>().Select(op => op.Name));
+    public static TheoryData<string, bool> VectorizedBinaryOps => WithWidths(OpsWithVectorKernel<ElementwiseBinaryOp>());
 
     [Fact]
     public void TheElementwiseOpsTrainingUses_HaveVectorKernels()
@@ -35,7 +36,7 @@ public class CompiledFusionTests
 
     [Theory]
     [MemberData(nameof(VectorizedUnaryOps))]
-    public void UnaryVectorKernel_EqualsTheSpanKernel(string name)
+    public void UnaryVectorKernel_EqualsTheSpanKernel(string name, bool wide)
     {
         if (!Vector256.IsHardwareAccelerated)
         {
@@ -44,15 +45,19 @@ public class CompiledFusionTests
 
         var op = OpsWithVectorKernel<ElementwiseUnaryOp>().Single(o => o.Name == name);
         Tensor x = Tf.Constant(Specials);
-        var f = Tf.Function((Tensor t) => Tf.Multiply(op.Call(t), 1f));
-        float[] compiled = f.Invoke(x).ToArray<float>();
-        Assert.True(Assert.Single(FusedSteps(f, x)).IsCompiled);
+        float[] compiled = WithWidth(wide, () =>
+        {
+            var f = Tf.Function((Tensor t) => Tf.Multiply(op.Call(t), 1f));
+            float[] result = f.Invoke(x).ToArray<float>();
+            Assert.True(Assert.Single(FusedSteps(f, x)).IsCompiled);
+            return result;
+        });
         AssertAgree(name, op.Call(x).ToArray<float>(), compiled);
     }
 
     [Theory]
     [MemberData(nameof(VectorizedBinaryOps))]
-    public void BinaryVectorKernel_EqualsTheSpanKernel(string name)
+    public void BinaryVectorKernel_EqualsTheSpanKernel(string name, bool wide)
     {
         if (!Vector256.IsHardwareAccelerated)
         {
@@ -64,26 +69,37 @@ public class CompiledFusionTests
         float[] b = [.. Specials.SelectMany(_ => Specials)];
         Tensor x = Tf.Constant(a);
         Tensor y = Tf.Constant(b);
-        var f = Tf.Function((Tensor s, Tensor t) => Tf.Multiply(op.Call(s, t), 1f));
-        float[] compiled = f.Invoke(x, y).ToArray<float>();
-        Assert.True(Assert.Single(FusedSteps(f, x, y)).IsCompiled);
+        float[] compiled = WithWidth(wide, () =>
+        {
+            var f = Tf.Function((Tensor s, Tensor t) => Tf.Multiply(op.Call(s, t), 1f));
+            float[] result = f.Invoke(x, y).ToArray<float>();
+            Assert.True(Assert.Single(FusedSteps(f, x, y)).IsCompiled);
+            return result;
+        });
         AssertAgree(name, op.Call(x, y).ToArray<float>(), compiled);
     }
 
     // Rows of 8, 13 (ragged) and 200 floats; 12,000 rows of 13 exceed ParallelFor's split, so chunks start mid-row.
     [Theory]
-    [InlineData(5, 8)]
-    [InlineData(3, 13)]
-    [InlineData(12_000, 13)]
-    [InlineData(700, 200)]
-    [InlineData(1, 9)]
-    public void BiasRows_CompiledEqualsInterpreted(int rows, int width)
+    [InlineData(5, 8, true)]
+    [InlineData(3, 13, true)]
+    [InlineData(12_000, 13, true)]
+    [InlineData(700, 200, true)]
+    [InlineData(700, 200, false)]
+    [InlineData(9_000, 17, true)]
+    [InlineData(9_000, 17, false)]
+    [InlineData(1, 9, true)]
+    public void BiasRows_CompiledEqualsInterpreted(int rows, int width, bool wide)
     {
         Tensor x = Tf.Random.Normal([rows, width], seed: rows + width);
         Tensor bias = Tf.Random.Normal([width], seed: width);
-        var compiled = Tf.Function((Tensor a, Tensor c) => Tf.Nn.Relu(a + c) * 2 - c);
-        float[] fromCompiled = compiled.Invoke(x, bias).ToArray<float>();
-        Assert.All(FusedSteps(compiled, x, bias), op => Assert.True(op.IsCompiled || !Vector256.IsHardwareAccelerated));
+        float[] fromCompiled = WithWidth(wide, () =>
+        {
+            var compiled = Tf.Function((Tensor a, Tensor c) => Tf.Nn.Relu(a + c) * 2 - c);
+            float[] result = compiled.Invoke(x, bias).ToArray<float>();
+            Assert.All(FusedSteps(compiled, x, bias), op => Assert.True(op.IsCompiled || !Vector256.IsHardwareAccelerated));
+            return result;
+        });
         Assert.Equal(Interpreted((a, c) => Tf.Nn.Relu(a + c) * 2 - c, x, bias), fromCompiled);
         Assert.Equal((Tf.Nn.Relu(x + bias) * 2 - bias).ToArray<float>(), fromCompiled);
     }
@@ -101,21 +117,27 @@ public class CompiledFusionTests
 
     // A ragged length: the last vector overlaps lanes already updated in place (only its own lanes are stored).
     [Theory]
-    [InlineData(1003)]
-    [InlineData(150_001)]
-    public void InPlaceUpdate_WithARaggedEnd_StoresOnlyItsOwnLanes(int length)
+    [InlineData(1003, true)]
+    [InlineData(1003, false)]
+    [InlineData(150_001, true)]
+    [InlineData(150_001, false)]
+    public void InPlaceUpdate_WithARaggedEnd_StoresOnlyItsOwnLanes(int length, bool wide)
     {
         Tensor g = Tf.Random.Normal([length], seed: 3);
         Tensor start = Tf.Random.Normal([length], seed: 4);
         var w = new Variable(start);
-        var step = Tf.Function((Tensor grad) =>
+        WithWidth(wide, () =>
         {
-            w.AssignSub(0.5f * Tf.Tanh(grad) * w);
-            return Tf.Constant(0f);
+            var step = Tf.Function((Tensor grad) =>
+            {
+                w.AssignSub(0.5f * Tf.Tanh(grad) * w);
+                return Tf.Constant(0f);
+            });
+            step.Invoke(g);
+            step.Invoke(g);
+            Assert.All(FusedSteps(step, g), op => Assert.True(op.IsCompiled || !Vector256.IsHardwareAccelerated));
+            return 0;
         });
-        step.Invoke(g);
-        step.Invoke(g);
-        Assert.All(FusedSteps(step, g), op => Assert.True(op.IsCompiled || !Vector256.IsHardwareAccelerated));
         var expected = new Variable(start);
         expected.AssignSub(0.5f * Tf.Tanh(g) * expected);
         expected.AssignSub(0.5f * Tf.Tanh(g) * expected);
@@ -142,6 +164,32 @@ public class CompiledFusionTests
         {
             FusedKernelCompiler.Enabled = true;
         }
+    }
+
+    private static T WithWidth<T>(bool wide, Func<T> body)
+    {
+        FusedKernelCompiler.WideVectors = wide;
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            FusedKernelCompiler.WideVectors = true;
+        }
+    }
+
+    private static TheoryData<string, bool> WithWidths<TOp>(List<TOp> ops)
+        where TOp : Op
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (TOp op in ops)
+        {
+            data.Add(op.Name, true);
+            data.Add(op.Name, false);
+        }
+
+        return data;
     }
 
     private static float[] Interpreted(Func<Tensor, Tensor, Tensor> body, Tensor x, Tensor y)

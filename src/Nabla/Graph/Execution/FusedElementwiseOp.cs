@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -53,6 +52,7 @@ internal sealed class FusedElementwiseOp : Op
     private readonly int _slots;
     private readonly FusedLoopBody? _compiled;
     private readonly int _period;
+    private readonly int _width;
 
     /// <param name="program">The instructions in dependency order; the last writes the output.</param>
     /// <param name="kinds">Per external input: how it is read.</param>
@@ -66,7 +66,7 @@ internal sealed class FusedElementwiseOp : Op
         _kinds = kinds;
         _periods = periods;
         _slots = slots;
-        _compiled = FusedKernelCompiler.TryCompile(program, kinds, periods, out _period);
+        _compiled = FusedKernelCompiler.TryCompile(program, kinds, periods, out _period, out _width);
     }
 
     /// <summary>How many ops run in this one pass.</summary>
@@ -90,7 +90,7 @@ internal sealed class FusedElementwiseOp : Op
         try
         {
             // The compiled loop reads whole vectors, so outputs smaller than one go to the interpreter.
-            if (_compiled is not null && output.Size >= Vector256<float>.Count)
+            if (_compiled is not null && output.Size >= _width)
             {
                 ParallelFor.Run(output.Size, new CompiledChunk(this, held, output));
             }

@@ -64,13 +64,16 @@ internal ref struct FusedArgs
 
 /// <summary>
 /// A fused group as a type: leaves read inputs, nodes apply an op's <see cref="IVectorUnaryKernel"/> or
-/// <see cref="IVectorBinaryKernel"/> to their children. The JIT specialises <see cref="FusedLoop{TExpression}"/> for
-/// the whole tree and inlines every level, so the group computes eight elements in registers per step.
+/// <see cref="IVectorBinaryKernel"/> to their children. The JIT specialises <see cref="FusedLoop{TExpression, TWidth}"/> for
+/// the whole tree and inlines every level, so the group computes a register of elements per step.
 /// </summary>
 internal interface IFusedExpression
 {
     /// <summary>The eight results at output element <paramref name="element"/> (<paramref name="inRow"/>: its index within the cyclic inputs' period).</summary>
     static abstract Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow);
+
+    /// <summary>The sixteen results at output element <paramref name="element"/>.</summary>
+    static abstract Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow);
 }
 
 /// <summary>An input number as a type, so a leaf's field is chosen when the loop is compiled.</summary>
@@ -126,6 +129,10 @@ internal readonly struct FullInput<TInput> : IFusedExpression
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
         => Vector256.LoadUnsafe(ref args.Input(TInput.Value), element);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
+        => Vector512.LoadUnsafe(ref args.Input(TInput.Value), element);
 }
 
 /// <summary>A one-element input, broadcast.</summary>
@@ -135,6 +142,10 @@ internal readonly struct ScalarInput<TInput> : IFusedExpression
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
         => Vector256.Create(args.Input(TInput.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
+        => Vector512.Create(args.Input(TInput.Value));
 }
 
 /// <summary>An input whose shape is a suffix of the output's (a bias row), read at the element's index in its row.</summary>
@@ -144,6 +155,10 @@ internal readonly struct CyclicInput<TInput> : IFusedExpression
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
         => Vector256.LoadUnsafe(ref args.Input(TInput.Value), inRow);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
+        => Vector512.LoadUnsafe(ref args.Input(TInput.Value), inRow);
 }
 
 /// <summary>A unary op applied to a subtree.</summary>
@@ -154,6 +169,10 @@ internal readonly struct UnaryNode<TKernel, TX> : IFusedExpression
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
         => TKernel.ApplyVector(TX.Evaluate(args, element, inRow));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
+        => TKernel.ApplyVector(TX.Evaluate512(args, element, inRow));
 }
 
 /// <summary>A binary op applied to two subtrees.</summary>
@@ -165,4 +184,8 @@ internal readonly struct BinaryNode<TKernel, TX, TY> : IFusedExpression
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
         => TKernel.ApplyVector(TX.Evaluate(args, element, inRow), TY.Evaluate(args, element, inRow));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
+        => TKernel.ApplyVector(TX.Evaluate512(args, element, inRow), TY.Evaluate512(args, element, inRow));
 }

@@ -12,7 +12,7 @@ internal delegate void FusedLoopBody(in FusedArgs args, int start, int end);
 /// <summary>
 /// Compiles a fused group (<see cref="FusedElementwiseOp"/>'s program) into one loop that keeps every intermediate
 /// in registers: the program becomes a type (<see cref="IFusedExpression"/> leaves and nodes, one per operand and
-/// instruction), and <see cref="FusedLoop{TExpression}"/> instantiated over it is the group's kernel. Its loop is
+/// instruction), and <see cref="FusedLoop{TExpression, TWidth}"/> instantiated over it is the group's kernel. Its loop is
 /// compiled fully optimized on its first call (<c>AggressiveOptimization</c>) with every node inlined, so it never
 /// runs unoptimized JIT code, which the tile interpreter's per-tile kernel calls do until tiering promotes them.
 /// Returns null, leaving the group to the interpreter, where the runtime cannot create types (NativeAOT), vectors
@@ -31,14 +31,19 @@ internal static class FusedKernelCompiler
     /// <summary>Whether groups are compiled (tests switch it off to exercise the interpreter).</summary>
     internal static bool Enabled { get; set; } = true;
 
+    /// <summary>Whether 512-bit registers are used where accelerated (tests switch it off to exercise the 256-bit path there).</summary>
+    internal static bool WideVectors { get; set; } = true;
+
     /// <summary>The compiled loop for <paramref name="program"/>, or null when the interpreter must run it.</summary>
     /// <param name="program">The group's instructions, as <see cref="FusedElementwiseOp"/> holds them.</param>
     /// <param name="kinds">Per external input: how it is read.</param>
     /// <param name="periods">Per external input: its element count.</param>
     /// <param name="period">The period of the cyclic inputs (0 when there are none).</param>
-    public static FusedLoopBody? TryCompile(FusedInstruction[] program, FusedOperandKind[] kinds, int[] periods, out int period)
+    /// <param name="width">The floats per step (16 where 512-bit vectors are accelerated and rows are long enough, else 8): outputs shorter than it go to the interpreter.</param>
+    public static FusedLoopBody? TryCompile(FusedInstruction[] program, FusedOperandKind[] kinds, int[] periods, out int period, out int width)
     {
         period = 0;
+        width = 0;
         if (!Enabled || !RuntimeFeature.IsDynamicCodeSupported || !Vector256.IsHardwareAccelerated || kinds.Length > FusedArgs.Capacity)
         {
             return null;
@@ -58,7 +63,14 @@ internal static class FusedKernelCompiler
         }
 
         Type? root = Tree(program);
-        return root is null ? null : Instantiate(root);
+        if (root is null)
+        {
+            return null;
+        }
+
+        bool wide = WideVectors && Vector512.IsHardwareAccelerated && (period == 0 || period >= Vector512<float>.Count);
+        width = wide ? Vector512<float>.Count : Vector256<float>.Count;
+        return Instantiate(root, wide ? typeof(Width512) : typeof(Width256));
     }
 
     // The program as one expression type: each slot holds the tree of the instruction that last wrote it.
@@ -112,31 +124,76 @@ internal static class FusedKernelCompiler
     private static Type MakeNode(Type definition, params Type[] arguments) => definition.MakeGenericType(arguments);
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where RuntimeFeature.IsDynamicCodeSupported (TryCompile checks).")]
-    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "FusedLoop<> over a node struct built by Tree.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "FusedLoop<>.Run is referenced below by name and kept by the DynamicDependency.")]
-    [DynamicDependency(nameof(FusedLoop<FullInput<Input0>>.Run), typeof(FusedLoop<>))]
-    private static FusedLoopBody Instantiate(Type root)
-        => typeof(FusedLoop<>).MakeGenericType(root).GetMethod(nameof(FusedLoop<FullInput<Input0>>.Run))!.CreateDelegate<FusedLoopBody>();
+    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "FusedLoop<,> over a node struct built by Tree and a width struct.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "FusedLoop<,>.Run is referenced below by name and kept by the DynamicDependency.")]
+    [DynamicDependency(nameof(FusedLoop<FullInput<Input0>, Width256>.Run), typeof(FusedLoop<,>))]
+    private static FusedLoopBody Instantiate(Type root, Type width)
+        => typeof(FusedLoop<,>).MakeGenericType(root, width).GetMethod(nameof(FusedLoop<FullInput<Input0>, Width256>.Run))!.CreateDelegate<FusedLoopBody>();
 }
 
-/// <summary>The compiled kernel of one fused group, <typeparamref name="TExpression"/>: eight elements per step.</summary>
-internal static class FusedLoop<TExpression>
+/// <summary>A register width for <see cref="FusedLoop{TExpression, TWidth}"/>: how many floats a step computes, and how.</summary>
+internal interface IVectorWidth
+{
+    static abstract int Count { get; }
+
+    /// <summary>Computes the step at <paramref name="element"/> and stores it there in the output.</summary>
+    static abstract void Store<TExpression>(in FusedArgs args, nuint element, nuint inRow)
+        where TExpression : IFusedExpression;
+
+    /// <summary>Computes the step at <paramref name="element"/> into <paramref name="lanes"/>.</summary>
+    static abstract void Compute<TExpression>(in FusedArgs args, nuint element, nuint inRow, Span<float> lanes)
+        where TExpression : IFusedExpression;
+}
+
+internal readonly struct Width256 : IVectorWidth
+{
+    public static int Count => Vector256<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TExpression>(in FusedArgs args, nuint element, nuint inRow)
+        where TExpression : IFusedExpression
+        => TExpression.Evaluate(args, element, inRow).StoreUnsafe(ref args.Output, element);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Compute<TExpression>(in FusedArgs args, nuint element, nuint inRow, Span<float> lanes)
+        where TExpression : IFusedExpression
+        => TExpression.Evaluate(args, element, inRow).CopyTo(lanes);
+}
+
+internal readonly struct Width512 : IVectorWidth
+{
+    public static int Count => Vector512<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TExpression>(in FusedArgs args, nuint element, nuint inRow)
+        where TExpression : IFusedExpression
+        => TExpression.Evaluate512(args, element, inRow).StoreUnsafe(ref args.Output, element);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Compute<TExpression>(in FusedArgs args, nuint element, nuint inRow, Span<float> lanes)
+        where TExpression : IFusedExpression
+        => TExpression.Evaluate512(args, element, inRow).CopyTo(lanes);
+}
+
+/// <summary>The compiled kernel of one fused group, <typeparamref name="TExpression"/>: one register of <typeparamref name="TWidth"/> per step.</summary>
+internal static class FusedLoop<TExpression, TWidth>
     where TExpression : IFusedExpression
+    where TWidth : IVectorWidth
 {
     /// <summary>
     /// Computes output elements [<paramref name="start"/>, <paramref name="end"/>) one vector at a time, row by row
     /// when inputs are read cyclically. The ragged end of a row (or of the range) is the row's last whole vector,
     /// stored only in the lanes not yet written: its other lanes may read values an in-place update already wrote,
     /// but every lane depends on its own element only, so the stored ones are right. Needs rows (or, without cyclic
-    /// inputs, the whole output) of at least eight elements; <see cref="FusedElementwiseOp"/> sends smaller outputs
+    /// inputs, the whole output) of at least one register; <see cref="FusedElementwiseOp"/> sends smaller outputs
     /// to the interpreter.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in FusedArgs args, int start, int end)
     {
-        int width = Vector256<float>.Count;
+        int width = TWidth.Count;
         int period = args.Period;
-        Span<float> lanes = stackalloc float[Vector256<float>.Count];
+        Span<float> lanes = stackalloc float[Vector512<float>.Count];
         for (int segment = start; segment < end;)
         {
             int rowStart = period == 0 ? 0 : segment - (segment % period);
@@ -144,13 +201,13 @@ internal static class FusedLoop<TExpression>
             int i = segment;
             for (; i <= segmentEnd - width; i += width)
             {
-                TExpression.Evaluate(args, (nuint)i, (nuint)(i - rowStart)).StoreUnsafe(ref args.Output, (nuint)i);
+                TWidth.Store<TExpression>(args, (nuint)i, (nuint)(i - rowStart));
             }
 
             if (i < segmentEnd)
             {
                 int last = Math.Max(segmentEnd - width, rowStart);
-                TExpression.Evaluate(args, (nuint)last, (nuint)(last - rowStart)).CopyTo(lanes);
+                TWidth.Compute<TExpression>(args, (nuint)last, (nuint)(last - rowStart), lanes);
                 lanes.Slice(i - last, segmentEnd - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref args.Output, i), segmentEnd - i));
             }
 

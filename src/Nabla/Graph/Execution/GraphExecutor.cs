@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Nabla.Backends;
 
 namespace Nabla;
 
@@ -166,7 +167,7 @@ internal sealed class GraphExecutor
         Tensor output = arenaOutput ?? Tensor.Uninitialized(spec.Shape, spec.DType);
         if (output.Size > 0)
         {
-            op.Forward(inputs, output);
+            BackendRegistry.Run(op, inputs, output);
         }
 
         return output;
@@ -181,7 +182,7 @@ internal sealed class GraphExecutor
             : Tensor.Uninitialized(spec.Shape, spec.DType);
         if (output.Size > 0)
         {
-            op.Forward(inputs, output);
+            BackendRegistry.Run(op, inputs, output);
         }
 
         return output;

@@ -31,6 +31,9 @@ internal sealed class AbsOp : NumericUnaryOp<AbsOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x) => Vector256.Abs(x);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x) => Vector512.Abs(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, INumber<T>
         {

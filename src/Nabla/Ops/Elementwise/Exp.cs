@@ -28,6 +28,9 @@ internal sealed class ExpOp : FloatUnaryOp<ExpOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x) => VectorExp.Exp(x);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x) => VectorExp.Exp(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T> => VectorExp.Exp(x, y); // float32 (and float16/bfloat16): own kernel
     }

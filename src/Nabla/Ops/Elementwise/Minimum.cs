@@ -34,6 +34,9 @@ internal sealed class MinimumOp : NumericBinaryOp<MinimumOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x, Vector256<float> y) => Vector256.Min(x, y);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x, Vector512<float> y) => Vector512.Min(x, y);
+
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T> => TensorPrimitives.Min(x, y, z);
 

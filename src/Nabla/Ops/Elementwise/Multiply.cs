@@ -32,6 +32,9 @@ internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x, Vector256<float> y) => x * y;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x, Vector512<float> y) => x * y;
+
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, y, z);
 

@@ -27,6 +27,9 @@ internal sealed class SigmoidOp : FloatUnaryOp<SigmoidOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x) => VectorSigmoid.Sigmoid(x);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x) => VectorSigmoid.Sigmoid(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T> => VectorSigmoid.Sigmoid(x, y); // float32 (and float16/bfloat16): on the own exp kernel
     }

@@ -30,6 +30,9 @@ internal sealed class SqrtOp : FloatUnaryOp<SqrtOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x) => Vector256.Sqrt(x);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x) => Vector512.Sqrt(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
     }

@@ -28,6 +28,9 @@ internal sealed class SquareOp : NumericUnaryOp<SquareOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x) => x * x;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x) => x * x;
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, x, y);
     }

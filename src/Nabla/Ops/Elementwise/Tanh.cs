@@ -27,6 +27,9 @@ internal sealed class TanhOp : FloatUnaryOp<TanhOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x) => VectorTanh.Tanh(x);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x) => VectorTanh.Tanh(x);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T> => VectorTanh.Apply(x, y);
     }

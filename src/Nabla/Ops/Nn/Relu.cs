@@ -44,6 +44,9 @@ internal sealed class ReluOp : NumericUnaryOp<ReluOp.Kernel>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> ApplyVector(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ApplyVector(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
+
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, INumber<T> => TensorPrimitives.Max(x, T.Zero, y);
     }
