@@ -31,7 +31,7 @@ public static class SafeTensors
             stream.Write(header);
             foreach (KeyValuePair<string, Tensor> pair in tensors)
             {
-                stream.Write(Bytes(pair.Value));
+                WriteData(stream, pair.Value);
             }
         });
     }
@@ -44,62 +44,24 @@ public static class SafeTensors
     /// <exception cref="InvalidDataException">When the file is truncated, its header is corrupt or a dtype is unsupported.</exception>
     public static IReadOnlyList<KeyValuePair<string, Tensor>> Load(string path, out IReadOnlyDictionary<string, string> metadata)
     {
-        byte[] file = ReadAll(path);
-        SafeTensorsHeader header = SafeTensorsHeader.Parse(file, path);
-        var result = new List<KeyValuePair<string, Tensor>>(header.Entries.Count);
-        foreach (SafeTensorsEntry entry in header.Entries)
+        using SafeTensorsReader file = SafeTensorsReader.Open(path);
+        var result = new List<KeyValuePair<string, Tensor>>(file.Header.Entries.Count);
+        foreach (SafeTensorsEntry entry in file.Header.Entries)
         {
-            result.Add(new(entry.Name, Decode(file, header, entry, path)));
+            result.Add(new(entry.Name, file.Decode(entry)));
         }
 
-        metadata = header.Metadata;
+        metadata = file.Header.Metadata;
         return result;
     }
 
     /// <summary>The validated header entries of a safetensors file (name, dtype, shape, byte range), in header order.</summary>
+    /// <remarks>Reads the header only, whatever the size of the file.</remarks>
     /// <exception cref="InvalidDataException">When the file is truncated or its header is corrupt.</exception>
-    public static IReadOnlyList<SafeTensorsEntry> ReadHeader(string path) => SafeTensorsHeader.Parse(ReadAll(path), path).Entries;
-
-    /// <summary>The whole file; <see cref="FileNotFoundException"/> and the like pass through.</summary>
-    internal static byte[] ReadAll(string path)
+    public static IReadOnlyList<SafeTensorsEntry> ReadHeader(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        EnsureLittleEndian();
-        return File.ReadAllBytes(path);
-    }
-
-    /// <summary>The tensor of <paramref name="entry"/>, from a file whose header has been validated.</summary>
-    internal static Tensor Decode(byte[] file, SafeTensorsHeader header, SafeTensorsEntry entry, string path)
-    {
-        ReadOnlySpan<byte> bytes = file.AsSpan((int)(header.DataStart + entry.Begin), (int)(entry.End - entry.Begin));
-        if (entry.DType == DType.Bool)
-        {
-            var values = new bool[bytes.Length];
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                values[i] = bytes[i] switch
-                {
-                    0 => false,
-                    1 => true,
-                    _ => throw SafeTensorsHeader.Invalid(path, $"tensor '{entry.Name}' of dtype BOOL holds the byte {bytes[i]} (only 0 and 1 are booleans)"),
-                };
-            }
-
-            return Tf.Constant(values, entry.Shape);
-        }
-
-        return entry.DType.Name switch
-        {
-            "int8" => Tf.Constant(MemoryMarshal.Cast<byte, sbyte>(bytes), entry.Shape),
-            "uint8" => Tf.Constant(bytes, entry.Shape),
-            "int16" => Tf.Constant(MemoryMarshal.Cast<byte, short>(bytes), entry.Shape),
-            "int32" => Tf.Constant(MemoryMarshal.Cast<byte, int>(bytes), entry.Shape),
-            "int64" => Tf.Constant(MemoryMarshal.Cast<byte, long>(bytes), entry.Shape),
-            "float16" => Tf.Constant(MemoryMarshal.Cast<byte, Half>(bytes), entry.Shape),
-            "bfloat16" => Tf.Constant(MemoryMarshal.Cast<byte, BFloat16>(bytes), entry.Shape),
-            "float32" => Tf.Constant(MemoryMarshal.Cast<byte, float>(bytes), entry.Shape),
-            _ => Tf.Constant(MemoryMarshal.Cast<byte, double>(bytes), entry.Shape),
-        };
+        using SafeTensorsReader file = SafeTensorsReader.Open(path);
+        return file.Header.Entries;
     }
 
     private static byte[] BuildHeader(string path, IReadOnlyList<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
@@ -160,21 +122,38 @@ public static class SafeTensors
         return header;
     }
 
-    private static ReadOnlySpan<byte> Bytes(Tensor tensor) => tensor.DType.Name switch
+    private static void WriteData(Stream stream, Tensor tensor)
     {
-        "bool" => MemoryMarshal.AsBytes<bool>(tensor.ToArray<bool>()),
-        "int8" => MemoryMarshal.AsBytes<sbyte>(tensor.ToArray<sbyte>()),
-        "uint8" => tensor.ToArray<byte>(),
-        "int16" => MemoryMarshal.AsBytes<short>(tensor.ToArray<short>()),
-        "int32" => MemoryMarshal.AsBytes<int>(tensor.ToArray<int>()),
-        "int64" => MemoryMarshal.AsBytes<long>(tensor.ToArray<long>()),
-        "float16" => MemoryMarshal.AsBytes<Half>(tensor.ToArray<Half>()),
-        "bfloat16" => MemoryMarshal.AsBytes<BFloat16>(tensor.ToArray<BFloat16>()),
-        "float32" => MemoryMarshal.AsBytes<float>(tensor.ToArray<float>()),
-        _ => MemoryMarshal.AsBytes<double>(tensor.ToArray<double>()),
-    };
+        switch (tensor.DType.Name)
+        {
+            case "bool": WriteData(stream, tensor.ToArray<bool>()); break;
+            case "int8": WriteData(stream, tensor.ToArray<sbyte>()); break;
+            case "uint8": WriteData(stream, tensor.ToArray<byte>()); break;
+            case "int16": WriteData(stream, tensor.ToArray<short>()); break;
+            case "int32": WriteData(stream, tensor.ToArray<int>()); break;
+            case "int64": WriteData(stream, tensor.ToArray<long>()); break;
+            case "float16": WriteData(stream, tensor.ToArray<Half>()); break;
+            case "bfloat16": WriteData(stream, tensor.ToArray<BFloat16>()); break;
+            case "float32": WriteData(stream, tensor.ToArray<float>()); break;
+            default: WriteData(stream, tensor.ToArray<double>()); break;
+        }
+    }
 
-    private static void EnsureLittleEndian()
+    // A gigabyte at a time: the bytes of a tensor above 2 GiB (600 million float32) do not fit one byte span.
+    private static void WriteData<T>(Stream stream, T[] values)
+        where T : unmanaged
+    {
+        int chunk = (1 << 30) / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        ReadOnlySpan<T> rest = values;
+        while (!rest.IsEmpty)
+        {
+            int n = Math.Min(chunk, rest.Length);
+            stream.Write(MemoryMarshal.AsBytes(rest[..n]));
+            rest = rest[n..];
+        }
+    }
+
+    internal static void EnsureLittleEndian()
     {
         if (!BitConverter.IsLittleEndian)
         {

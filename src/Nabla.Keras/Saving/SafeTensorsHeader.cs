@@ -100,17 +100,24 @@ internal sealed class SafeTensorsHeader
         _ => null,
     };
 
-    /// <summary>Parses and validates the header of <paramref name="file"/>, the whole file's bytes.</summary>
+    /// <summary>
+    /// Reads and validates the header from the start of <paramref name="stream"/>: the 8-byte length, checked against the
+    /// format's limit and the stream's length before a byte of JSON is read (a 1.9 GB file of zeros is refused at
+    /// once), then the JSON itself, whose byte ranges must tile the rest of the stream exactly.
+    /// </summary>
     /// <exception cref="InvalidDataException">When the file is truncated or the header is not a valid safetensors header.</exception>
-    public static SafeTensorsHeader Parse(ReadOnlySpan<byte> file, string path)
+    public static SafeTensorsHeader Read(Stream stream, string path)
     {
-        if (file.Length < 8)
+        long fileLength = stream.Length;
+        if (fileLength < 8)
         {
-            throw Invalid(path, $"the file has {file.Length} bytes, fewer than the 8-byte header length (truncated?)");
+            throw Invalid(path, $"the file has {fileLength} bytes, fewer than the 8-byte header length (truncated?)");
         }
 
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        long available = file.Length - 8;
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        long available = fileLength - 8;
         if (headerLength > MaxHeaderBytes)
         {
             throw Invalid(path, $"the header length {headerLength} exceeds the format's limit of {MaxHeaderBytes} bytes");
@@ -121,18 +128,19 @@ internal sealed class SafeTensorsHeader
             throw Invalid(path, $"the header length {headerLength} runs past the end of the file ({available} bytes follow the length; truncated?)");
         }
 
-        if (headerLength < 2 || file[8] != (byte)'{')
+        byte[] json = new byte[headerLength];
+        stream.ReadExactly(json);
+        if (headerLength < 2 || json[0] != (byte)'{')
         {
             throw Invalid(path, "the header does not start with '{'");
         }
 
         long dataStart = 8 + (long)headerLength;
-        ReadOnlySpan<byte> json = file[8..(int)dataStart];
         var entries = new List<SafeTensorsEntry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid(path, "the header is not a JSON object");
@@ -166,7 +174,7 @@ internal sealed class SafeTensorsHeader
             throw new InvalidDataException($"{Prefix(path)}the header is not valid UTF-8 JSON: {e.Message}", e);
         }
 
-        CheckCoverage(entries, file.Length - dataStart, path);
+        CheckCoverage(entries, fileLength - dataStart, path);
         return new SafeTensorsHeader(entries, metadata, dataStart);
     }
 

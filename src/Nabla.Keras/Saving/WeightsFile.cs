@@ -82,8 +82,8 @@ public static partial class WeightsFile
             return;
         }
 
-        byte[] file = SafeTensors.ReadAll(path);
-        SafeTensorsHeader header = SafeTensorsHeader.Parse(file, path);
+        using SafeTensorsReader file = SafeTensorsReader.Open(path); // the header is validated before any data is read
+        SafeTensorsHeader header = file.Header;
         IReadOnlyList<Variable> variables = layer.Variables;
         if (variables.Count == 0 && header.Entries.Count > 0)
         {
@@ -110,7 +110,7 @@ public static partial class WeightsFile
         var values = new Tensor[variables.Count];
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = SafeTensors.Decode(file, header, entries[expected[i]], path);
+            values[i] = file.Decode(entries[expected[i]]);
         }
 
         for (int i = 0; i < values.Length; i++)
