@@ -32,6 +32,7 @@ internal static class ElementwiseFusion
         int[] consumers = ConsumerCounts(plan, inputs, out bool[] escapes);
         var group = new int[n];
         Array.Fill(group, -1);
+        var usesInGroup = new int[n]; // per value: how many of the current group's members read it
         var members = new List<int>();
         for (int root = n - 1; root >= 0; root--)
         {
@@ -43,7 +44,13 @@ internal static class ElementwiseFusion
             members.Clear();
             members.Add(root);
             group[root] = root;
-            Grow(plan, inputs, fusible, consumers, escapes, group, members, root);
+            CountUses(inputs[root], usesInGroup, 1);
+            Grow(plan, inputs, fusible, consumers, escapes, group, usesInGroup, members, root);
+            foreach (int m in members)
+            {
+                CountUses(inputs[m], usesInGroup, -1);
+            }
+
             if (members.Count >= 2)
             {
                 members.Sort();
@@ -53,7 +60,8 @@ internal static class ElementwiseFusion
     }
 
     // Adds producers until none more can join: a producer's other consumers may join after it is first seen.
-    private static void Grow(ExecutionPlan plan, int[][] inputs, bool[] fusible, int[] consumers, bool[] escapes, int[] group, List<int> members, int root)
+    // A producer joins when the group's members are all its consumers (usesInGroup counts their reads).
+    private static void Grow(ExecutionPlan plan, int[][] inputs, bool[] fusible, int[] consumers, bool[] escapes, int[] group, int[] usesInGroup, List<int> members, int root)
     {
         Shape shape = plan.Specs[root].Shape;
         for (bool grew = true; grew;)
@@ -63,10 +71,11 @@ internal static class ElementwiseFusion
             {
                 foreach (int p in inputs[members[m]])
                 {
-                    if (fusible[p] && group[p] < 0 && !escapes[p] && plan.Specs[p].Shape == shape && UsesInGroup(inputs, group, root, p) == consumers[p])
+                    if (fusible[p] && group[p] < 0 && !escapes[p] && plan.Specs[p].Shape == shape && usesInGroup[p] == consumers[p])
                     {
                         group[p] = root;
                         members.Add(p);
+                        CountUses(inputs[p], usesInGroup, 1);
                         grew = true;
                     }
                 }
@@ -74,21 +83,12 @@ internal static class ElementwiseFusion
         }
     }
 
-    private static int UsesInGroup(int[][] inputs, int[] group, int root, int p)
+    private static void CountUses(int[] reads, int[] usesInGroup, int delta)
     {
-        int uses = 0;
-        for (int i = p + 1; i < inputs.Length; i++)
+        foreach (int input in reads)
         {
-            if (group[i] == root)
-            {
-                foreach (int input in inputs[i])
-                {
-                    uses += input == p ? 1 : 0;
-                }
-            }
+            usesInGroup[input] += delta;
         }
-
-        return uses;
     }
 
     private static int[] ConsumerCounts(ExecutionPlan plan, int[][] inputs, out bool[] escapes)
