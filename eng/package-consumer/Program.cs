@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Reflection.PortableExecutable;
 using Nabla;
 using Nabla.Keras;
+using Nabla.Onnx;
 
-// A few of the seed's cells and a short Fit, run against the packages. Exit code 1 if a result is wrong.
+// A few of the seed's cells, a short Fit and an ONNX round trip, run against the packages. Exit code 1 if a result is wrong.
 // With the argument "startup" it runs only the seed's 1,000-step loop, first thing in the process, and prints its
 // time (eng/package-consumer/startup.sh compares the ReadyToRun images with the plain IL that way).
 var clock = Stopwatch.StartNew();
@@ -59,7 +60,24 @@ for (int i = 0; i < 64; i++)
 History history = model.Fit(inputs, targets, epochs: 30, batchSize: 16, verbose: 0);
 Check(history.History["loss"][^1] < history.History["loss"][0] / 4, $"Fit loss {history.History["loss"][0]:F4} -> {history.History["loss"][^1]:F4}");
 
-Console.WriteLine($"total {clock.Elapsed.TotalMilliseconds:F0} ms; Nabla {typeof(Tensor).Assembly.GetName().Version}: {Describe(typeof(Tensor).Assembly.Location)}, Nabla.Keras: {Describe(typeof(Model).Assembly.Location)}");
+// The fitted model exported to ONNX (Nabla.Onnx) and run back: the same predictions.
+string onnxPath = Path.Combine(Path.GetTempPath(), $"nabla-consumer-{Environment.ProcessId}.onnx");
+try
+{
+    OnnxExporter.Export(model, onnxPath);
+    Tensor probe = Tf.Constant(new float[,] { { -0.5f }, { 0.25f } });
+    float[] fromOnnx = OnnxModel.Load(onnxPath).Call(probe)[0].ToArray<float>();
+    float[] fromKeras = model.Predict(probe).ToArray<float>();
+    Check(fromOnnx.Length == 2 && fromOnnx.Zip(fromKeras).All(p => Math.Abs(p.First - p.Second) < 1e-5f),
+        $"ONNX round trip: [{string.Join(", ", fromOnnx.Select(v => v.ToString("F4")))}] as Keras predicts [{string.Join(", ", fromKeras.Select(v => v.ToString("F4")))}]");
+}
+finally
+{
+    File.Delete(onnxPath);
+}
+
+Console.WriteLine($"total {clock.Elapsed.TotalMilliseconds:F0} ms; Nabla {typeof(Tensor).Assembly.GetName().Version}: {Describe(typeof(Tensor).Assembly.Location)}, Nabla.Keras: {Describe(typeof(Model).Assembly.Location)}, "
+    + $"Nabla.Onnx: {Describe(typeof(OnnxModel).Assembly.Location)}");
 Console.WriteLine($"GC settings: {string.Join(", ", GC.GetConfigurationVariables().Where(kv => kv.Key is "LOHThreshold" or "GCRegionSize" or "GCGen0MaxBudget").Select(kv => $"{kv.Key}={kv.Value}"))}");
 return failures == 0 ? 0 : 1;
 
