@@ -16,7 +16,7 @@ cp "$report" "$out/keras-fit-no-gc-settings.md"
 dotnet "$app" --filter '*KerasFit*' --job short
 cp "$report" "$out/keras-fit-nabla-gc-settings.md"
 # This app carries the settings in its runtimeconfig (Directory.Build.targets); a copy without them runs the other way.
-plain=$(mktemp)
+plain=$(mktemp /tmp/plain-XXXXXX.runtimeconfig.json)
 grep -v '"System.GC\.' "${app%.dll}.runtimeconfig.json" > "$plain"
 {
   for mode in eager traced; do
