@@ -163,7 +163,7 @@ public abstract class BaseConv : Layer
         config["bias_initializer"] = KerasConfig.Initializer(_biasInitializer, owner);
         config["kernel_regularizer"] = KerasConfig.Regularizer(_kernelRegularizer, owner);
         config["bias_regularizer"] = KerasConfig.Regularizer(_biasRegularizer, owner);
-        config["activity_regularizer"] = null;
+        config["activity_regularizer"] = KerasConfig.Regularizer(ActivityRegularizer, owner);
         config["kernel_constraint"] = null;
         config["bias_constraint"] = null;
         return config;

@@ -87,7 +87,7 @@ public class Embedding : Layer
         config["output_dim"] = OutputDim;
         config["embeddings_initializer"] = KerasConfig.Initializer(_initializer, $"Embedding {Name}");
         config["embeddings_regularizer"] = KerasConfig.Regularizer(_regularizer, $"Embedding {Name}");
-        config["activity_regularizer"] = null;
+        config["activity_regularizer"] = KerasConfig.Regularizer(ActivityRegularizer, $"Embedding {Name}");
         config["embeddings_constraint"] = null;
         config["mask_zero"] = MaskZero;
         return config;

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Nabla.Keras.Regularizers;
 
 namespace Nabla.Keras.Tests.Saving.KerasFiles;
 
@@ -26,11 +27,11 @@ public sealed class EveryLayerRoundTripTests : IDisposable
         [typeof(SpatialDropout1D)] = (Shapes([5, 3]), x => new SpatialDropout1D(0.2, seed: 3).Apply(x[0])),
         [typeof(SpatialDropout2D)] = (Shapes([4, 4, 2]), x => new SpatialDropout2D(0.2).Apply(x[0])),
         [typeof(GaussianNoise)] = (Shapes([4]), x => new GaussianNoise(0.1, seed: 4).Apply(x[0])),
-        [typeof(Embedding)] = ([[5]], x => new Embedding(10, 3).Apply(x[0])),
+        [typeof(Embedding)] = ([[5]], x => new Embedding(10, 3, activityRegularizer: new L2(0.01)).Apply(x[0])),
         [typeof(BatchNormalization)] = (Shapes([4]), x => new BatchNormalization(momentum: 0.9).Apply(x[0])),
         [typeof(LayerNormalization)] = (Shapes([4]), x => new LayerNormalization(epsilon: 1e-5).Apply(x[0])),
-        [typeof(Conv1D)] = (Shapes([6, 3]), x => new Conv1D(4, 3, padding: "causal", dilationRate: 2, activation: "relu").Apply(x[0])),
-        [typeof(Conv2D)] = (Shapes([6, 6, 3]), x => new Conv2D(4, [3, 3], [2, 1], "same").Apply(x[0])),
+        [typeof(Conv1D)] = (Shapes([6, 3]), x => new Conv1D(4, 3, padding: "causal", dilationRate: 2, activation: "relu", activityRegularizer: new L1(0.01)).Apply(x[0])),
+        [typeof(Conv2D)] = (Shapes([6, 6, 3]), x => new Conv2D(4, [3, 3], [2, 1], "same", activityRegularizer: new L2(0.01)).Apply(x[0])),
         [typeof(Conv2DTranspose)] = (Shapes([4, 4, 3]), x => new Conv2DTranspose(2, [3, 3], [2, 2], "same", outputPadding: [1, 1]).Apply(x[0])),
         [typeof(DepthwiseConv2D)] = (Shapes([5, 5, 3]), x => new DepthwiseConv2D([3, 3], depthMultiplier: 2, activation: "relu").Apply(x[0])),
         [typeof(SeparableConv2D)] = (Shapes([5, 5, 3]), x => new SeparableConv2D(4, [3, 3], padding: "same", depthMultiplier: 2).Apply(x[0])),
@@ -106,6 +107,7 @@ public sealed class EveryLayerRoundTripTests : IDisposable
         Layer original = model.Layers.Single(l => l.GetType() == type);
         Layer restored = Assert.Single(loaded.Layers, l => l.GetType() == type);
         Assert.Equal(original.GetConfig().ToJsonString(), restored.GetConfig().ToJsonString());
+        Assert.Equal(original.ActivityRegularizer?.GetType(), restored.ActivityRegularizer?.GetType()); // a config can drop it on both sides
         Assert.Equal(model.Variables.Count, loaded.Variables.Count);
         for (int i = 0; i < model.Variables.Count; i++)
         {
