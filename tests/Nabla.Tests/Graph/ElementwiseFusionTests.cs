@@ -35,6 +35,33 @@ public class ElementwiseFusionTests
         Assert.Empty(plan.Memory.BufferLengths); // no intermediate reaches memory
     }
 
+    // A chain deeper than MaxDepth splits into groups no deeper than it (a compiled group deeper than the JIT's
+    // inlining depth would call per register), and the split chain still equals eager.
+    [Theory]
+    [InlineData(ElementwiseFusion.MaxDepth, 1)]
+    [InlineData(ElementwiseFusion.MaxDepth + 2, 2)] // a group of one op would not be fused: two ops beyond
+    [InlineData((2 * ElementwiseFusion.MaxDepth) + 3, 3)]
+    public void LongChain_SplitsIntoGroupsNoDeeperThanMaxDepth(int ops, int groups)
+    {
+        Tensor x = Tf.Random.Normal([300], seed: ops);
+        Func<Tensor, Tensor> chain = t =>
+        {
+            Tensor y = t;
+            for (int k = 0; k < ops; k++)
+            {
+                y = (k % 2 == 0) ? y * t : Tf.Tanh(y); // each op consumes the previous one: depth grows by one per op
+            }
+
+            return y;
+        };
+        var f = Tf.Function(chain);
+        AssertClose(chain(x).ToArray<float>(), f.Invoke(x).ToArray<float>()); // tanh: register vs span kernel, see the class note
+        List<FusedElementwiseOp> fused = FusedSteps(f.GetConcreteFunction(x).Executor.PlanFor([x]));
+        Assert.Equal(groups, fused.Count);
+        Assert.All(fused, op => Assert.InRange(op.OpCount, 1, ElementwiseFusion.MaxDepth));
+        Assert.Equal(ops, fused.Sum(op => op.OpCount));
+    }
+
     [Fact]
     public void SpecialValues_PropagateAsEager()
     {

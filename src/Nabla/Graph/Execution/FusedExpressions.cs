@@ -23,43 +23,6 @@ internal ref struct FusedArgs
     public ref float Input6;
     public ref float Input7;
     public int Period;
-
-    /// <summary>Input <paramref name="k"/>: a JIT-time constant in every caller, so the chain folds to one field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ref float Input(int k)
-    {
-        if (k == 0)
-        {
-            return ref Input0;
-        }
-
-        if (k == 1)
-        {
-            return ref Input1;
-        }
-
-        if (k == 2)
-        {
-            return ref Input2;
-        }
-
-        if (k == 3)
-        {
-            return ref Input3;
-        }
-
-        if (k == 4)
-        {
-            return ref Input4;
-        }
-
-        if (k == 5)
-        {
-            return ref Input5;
-        }
-
-        return ref k == 6 ? ref Input6 : ref Input7;
-    }
 }
 
 /// <summary>
@@ -77,88 +40,75 @@ internal interface IFusedExpression
 }
 
 /// <summary>An input number as a type, so a leaf's field is chosen when the loop is compiled.</summary>
-internal interface IInputNumber
-{
-    static abstract int Value { get; }
-}
+internal interface IInputNumber;
 
-internal readonly struct Input0 : IInputNumber
-{
-    public static int Value => 0;
-}
+internal readonly struct Input0 : IInputNumber;
 
-internal readonly struct Input1 : IInputNumber
-{
-    public static int Value => 1;
-}
+internal readonly struct Input1 : IInputNumber;
 
-internal readonly struct Input2 : IInputNumber
-{
-    public static int Value => 2;
-}
+internal readonly struct Input2 : IInputNumber;
 
-internal readonly struct Input3 : IInputNumber
-{
-    public static int Value => 3;
-}
+internal readonly struct Input3 : IInputNumber;
 
-internal readonly struct Input4 : IInputNumber
-{
-    public static int Value => 4;
-}
+internal readonly struct Input4 : IInputNumber;
 
-internal readonly struct Input5 : IInputNumber
-{
-    public static int Value => 5;
-}
+internal readonly struct Input5 : IInputNumber;
 
-internal readonly struct Input6 : IInputNumber
-{
-    public static int Value => 6;
-}
+internal readonly struct Input6 : IInputNumber;
 
-internal readonly struct Input7 : IInputNumber
-{
-    public static int Value => 7;
-}
+internal readonly struct Input7 : IInputNumber;
 
-/// <summary>An input of the output's shape.</summary>
-internal readonly struct FullInput<TInput> : IFusedExpression
-    where TInput : IInputNumber
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
-        => Vector256.LoadUnsafe(ref args.Input(TInput.Value), element);
+/// <summary>How a leaf reads its input, as a type: <see cref="ReadFull"/>, <see cref="ReadScalar"/> or <see cref="ReadCyclic"/>.</summary>
+internal interface IInputRead;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
-        => Vector512.LoadUnsafe(ref args.Input(TInput.Value), element);
-}
+/// <summary>An input of the output's shape, read at the element.</summary>
+internal readonly struct ReadFull : IInputRead;
 
 /// <summary>A one-element input, broadcast.</summary>
-internal readonly struct ScalarInput<TInput> : IFusedExpression
-    where TInput : IInputNumber
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
-        => Vector256.Create(args.Input(TInput.Value));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
-        => Vector512.Create(args.Input(TInput.Value));
-}
+internal readonly struct ReadScalar : IInputRead;
 
 /// <summary>An input whose shape is a suffix of the output's (a bias row), read at the element's index in its row.</summary>
-internal readonly struct CyclicInput<TInput> : IFusedExpression
+internal readonly struct ReadCyclic : IInputRead;
+
+/// <summary>
+/// A leaf: input <typeparamref name="TInput"/> read as <typeparamref name="TRead"/> says. The field and the read
+/// are chosen by <c>typeof</c> tests that the JIT folds, not by calls: the JIT stops inlining ten calls below the
+/// loop (measured on .NET 10), and every call level a leaf saves is one more op a group can chain
+/// (<see cref="ElementwiseFusion.MaxDepth"/>).
+/// </summary>
+internal readonly struct InputLeaf<TInput, TRead> : IFusedExpression
     where TInput : IInputNumber
+    where TRead : IInputRead
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Evaluate(in FusedArgs args, nuint element, nuint inRow)
-        => Vector256.LoadUnsafe(ref args.Input(TInput.Value), inRow);
+    {
+        ref float first = ref typeof(TInput) == typeof(Input0) ? ref args.Input0
+            : ref typeof(TInput) == typeof(Input1) ? ref args.Input1
+            : ref typeof(TInput) == typeof(Input2) ? ref args.Input2
+            : ref typeof(TInput) == typeof(Input3) ? ref args.Input3
+            : ref typeof(TInput) == typeof(Input4) ? ref args.Input4
+            : ref typeof(TInput) == typeof(Input5) ? ref args.Input5
+            : ref typeof(TInput) == typeof(Input6) ? ref args.Input6
+            : ref args.Input7;
+        return typeof(TRead) == typeof(ReadScalar) ? Vector256.Create(first)
+            : Vector256.LoadUnsafe(ref first, typeof(TRead) == typeof(ReadFull) ? element : inRow);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Evaluate512(in FusedArgs args, nuint element, nuint inRow)
-        => Vector512.LoadUnsafe(ref args.Input(TInput.Value), inRow);
+    {
+        ref float first = ref typeof(TInput) == typeof(Input0) ? ref args.Input0
+            : ref typeof(TInput) == typeof(Input1) ? ref args.Input1
+            : ref typeof(TInput) == typeof(Input2) ? ref args.Input2
+            : ref typeof(TInput) == typeof(Input3) ? ref args.Input3
+            : ref typeof(TInput) == typeof(Input4) ? ref args.Input4
+            : ref typeof(TInput) == typeof(Input5) ? ref args.Input5
+            : ref typeof(TInput) == typeof(Input6) ? ref args.Input6
+            : ref args.Input7;
+        return typeof(TRead) == typeof(ReadScalar) ? Vector512.Create(first)
+            : Vector512.LoadUnsafe(ref first, typeof(TRead) == typeof(ReadFull) ? element : inRow);
+    }
 }
 
 /// <summary>A unary op applied to a subtree.</summary>

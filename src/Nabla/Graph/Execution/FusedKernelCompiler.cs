@@ -22,7 +22,7 @@ internal delegate void FusedLoopBody(in FusedArgs args, int start, int end);
 /// </summary>
 internal static class FusedKernelCompiler
 {
-    /// <summary>The largest tree compiled: beyond it the JIT's inlining budget, not the loop, would decide.</summary>
+    /// <summary>The largest tree compiled (a value read twice is computed twice): beyond it the JIT's inlining budget, not the loop, would decide.</summary>
     internal const int MaxNodes = 48;
 
     private static readonly Type[] InputNumbers =
@@ -114,9 +114,9 @@ internal static class FusedKernelCompiler
     private static (Type Tree, int Nodes) Operand(FusedOperand operand, Dictionary<int, (Type Tree, int Nodes)> slots) => operand.Kind switch
     {
         FusedOperandKind.Slot => slots[operand.Index],
-        FusedOperandKind.Full => (MakeNode(typeof(FullInput<>), InputNumbers[operand.Index]), 1),
-        FusedOperandKind.Scalar => (MakeNode(typeof(ScalarInput<>), InputNumbers[operand.Index]), 1),
-        _ => (MakeNode(typeof(CyclicInput<>), InputNumbers[operand.Index]), 1),
+        FusedOperandKind.Full => (MakeNode(typeof(InputLeaf<,>), InputNumbers[operand.Index], typeof(ReadFull)), 1),
+        FusedOperandKind.Scalar => (MakeNode(typeof(InputLeaf<,>), InputNumbers[operand.Index], typeof(ReadScalar)), 1),
+        _ => (MakeNode(typeof(InputLeaf<,>), InputNumbers[operand.Index], typeof(ReadCyclic)), 1),
     };
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where RuntimeFeature.IsDynamicCodeSupported (TryCompile checks).")]
@@ -126,53 +126,25 @@ internal static class FusedKernelCompiler
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where RuntimeFeature.IsDynamicCodeSupported (TryCompile checks).")]
     [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "FusedLoop<,> over a node struct built by Tree and a width struct.")]
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "FusedLoop<,>.Run is referenced below by name and kept by the DynamicDependency.")]
-    [DynamicDependency(nameof(FusedLoop<FullInput<Input0>, Width256>.Run), typeof(FusedLoop<,>))]
+    [DynamicDependency(nameof(FusedLoop<InputLeaf<Input0, ReadFull>, Width256>.Run), typeof(FusedLoop<,>))]
     private static FusedLoopBody Instantiate(Type root, Type width)
-        => typeof(FusedLoop<,>).MakeGenericType(root, width).GetMethod(nameof(FusedLoop<FullInput<Input0>, Width256>.Run))!.CreateDelegate<FusedLoopBody>();
+        => typeof(FusedLoop<,>).MakeGenericType(root, width).GetMethod(nameof(FusedLoop<InputLeaf<Input0, ReadFull>, Width256>.Run))!.CreateDelegate<FusedLoopBody>();
 }
 
-/// <summary>A register width for <see cref="FusedLoop{TExpression, TWidth}"/>: how many floats a step computes, and how.</summary>
+/// <summary>A register width for <see cref="FusedLoop{TExpression, TWidth}"/>: how many floats a step computes.</summary>
 internal interface IVectorWidth
 {
     static abstract int Count { get; }
-
-    /// <summary>Computes the step at <paramref name="element"/> and stores it there in the output.</summary>
-    static abstract void Store<TExpression>(in FusedArgs args, nuint element, nuint inRow)
-        where TExpression : IFusedExpression;
-
-    /// <summary>Computes the step at <paramref name="element"/> into <paramref name="lanes"/>.</summary>
-    static abstract void Compute<TExpression>(in FusedArgs args, nuint element, nuint inRow, Span<float> lanes)
-        where TExpression : IFusedExpression;
 }
 
 internal readonly struct Width256 : IVectorWidth
 {
     public static int Count => Vector256<float>.Count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TExpression>(in FusedArgs args, nuint element, nuint inRow)
-        where TExpression : IFusedExpression
-        => TExpression.Evaluate(args, element, inRow).StoreUnsafe(ref args.Output, element);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Compute<TExpression>(in FusedArgs args, nuint element, nuint inRow, Span<float> lanes)
-        where TExpression : IFusedExpression
-        => TExpression.Evaluate(args, element, inRow).CopyTo(lanes);
 }
 
 internal readonly struct Width512 : IVectorWidth
 {
     public static int Count => Vector512<float>.Count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TExpression>(in FusedArgs args, nuint element, nuint inRow)
-        where TExpression : IFusedExpression
-        => TExpression.Evaluate512(args, element, inRow).StoreUnsafe(ref args.Output, element);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Compute<TExpression>(in FusedArgs args, nuint element, nuint inRow, Span<float> lanes)
-        where TExpression : IFusedExpression
-        => TExpression.Evaluate512(args, element, inRow).CopyTo(lanes);
 }
 
 /// <summary>The compiled kernel of one fused group, <typeparamref name="TExpression"/>: one register of <typeparamref name="TWidth"/> per step.</summary>
@@ -198,17 +170,26 @@ internal static class FusedLoop<TExpression, TWidth>
         {
             int rowStart = period == 0 ? 0 : segment - (segment % period);
             int segmentEnd = period == 0 ? end : (int)Math.Min(end, (long)rowStart + period);
-            int i = segment;
-            for (; i <= segmentEnd - width; i += width)
+            // One call site for the expression, so the JIT inlines the tree once (a second one for the ragged end
+            // doubled the inlining and ran out of the JIT's budget in trees the size of GELU's).
+            for (int i = segment; i < segmentEnd; i += width)
             {
-                TWidth.Store<TExpression>(args, (nuint)i, (nuint)(i - rowStart));
-            }
+                bool whole = i <= segmentEnd - width;
+                int at = whole ? i : Math.Max(segmentEnd - width, rowStart);
+                ref float destination = ref whole ? ref Unsafe.Add(ref args.Output, i) : ref MemoryMarshal.GetReference(lanes);
+                if (typeof(TWidth) == typeof(Width512))
+                {
+                    TExpression.Evaluate512(args, (nuint)at, (nuint)(at - rowStart)).StoreUnsafe(ref destination);
+                }
+                else
+                {
+                    TExpression.Evaluate(args, (nuint)at, (nuint)(at - rowStart)).StoreUnsafe(ref destination);
+                }
 
-            if (i < segmentEnd)
-            {
-                int last = Math.Max(segmentEnd - width, rowStart);
-                TWidth.Compute<TExpression>(args, (nuint)last, (nuint)(last - rowStart), lanes);
-                lanes.Slice(i - last, segmentEnd - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref args.Output, i), segmentEnd - i));
+                if (!whole)
+                {
+                    lanes.Slice(i - at, segmentEnd - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref args.Output, i), segmentEnd - i));
+                }
             }
 
             segment = segmentEnd;
