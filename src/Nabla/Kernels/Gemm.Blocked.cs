@@ -69,7 +69,7 @@ internal static partial class Gemm
                     {
                         int nb = Math.Min(nbMax, n - ic);
                         PackB<T, TKernel>(bBase + (pc * rsB) + (ic * csB), rsB, csB, kc, nb, bPack);
-                        MacroKernel(kc, mb, nb, aPack, bPack, cBase + (jc * ldc) + ic, ldc, accumulate, tile);
+                        MacroKernel(kc, mb, nb, aPack, bPack, cBase + (jc * ldc) + ic, ldc, accumulate, tile, problem.EpilogueAfter(pc, kc), problem.Origin);
                     }
                 }
             }
@@ -109,9 +109,13 @@ internal static partial class Gemm
 
         private static long RoundUpToLine(long length) => (length + 15) & ~15L;
 
-        /// <summary>Multiplies a packed MB×KC block of A by a packed KC×NB block of B into C.</summary>
+        /// <summary>
+        /// Multiplies a packed MB×KC block of A by a packed KC×NB block of B into C; with the last KC slice, runs
+        /// <paramref name="epilogue"/> on each micro-panel's rows as soon as they are done (elements counted from
+        /// <paramref name="origin"/>), while they are still in L1.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void MacroKernel(int kc, int mb, int nb, T* aPack, T* bPack, T* c, nint ldc, bool accumulate, T* tile)
+        private static unsafe void MacroKernel(int kc, int mb, int nb, T* aPack, T* bPack, T* c, nint ldc, bool accumulate, T* tile, IGemmEpilogue? epilogue, T* origin)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
             for (int jr = 0; jr < mb; jr += mr)
@@ -133,6 +137,15 @@ internal static partial class Gemm
                         // write back only the valid part (never touching C outside the m×n matrix).
                         TKernel.Run(kc, aPanel, bPanel, tile, nr, accumulate: false);
                         WriteBackTile(tile, nr, cRow + ir, ldc, rows, cols, accumulate);
+                    }
+                }
+
+                if (epilogue is not null)
+                {
+                    for (int i = 0; i < rows; i++)
+                    {
+                        int start = (int)(cRow + (i * ldc) - origin);
+                        epilogue.Apply(start, start + nb);
                     }
                 }
             }

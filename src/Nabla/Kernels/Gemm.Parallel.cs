@@ -123,7 +123,7 @@ internal static partial class Gemm
                     if (columns > 0)
                     {
                         Blocked<T, TKernel>.Run(new Problem<T>(
-                            p.A, p.RsA, p.CsA, p.B + (column * p.CsB), p.RsB, p.CsB, p.C + column, p.Ldc, p.M, columns, p.K));
+                            p.A, p.RsA, p.CsA, p.B + (column * p.CsB), p.RsB, p.CsB, p.C + column, p.Ldc, p.M, columns, p.K, p.Epilogue, p.Origin));
                     }
                 }
             }
@@ -169,7 +169,7 @@ internal static partial class Gemm
                     T* slice = bPack + ((nint)pc * paddedN);
                     for (int ic = 0; ic < p.N; ic += nbMax)
                     {
-                        MacroKernel(kc, rows, Math.Min(nbMax, p.N - ic), aPack, slice + ((nint)ic * kc), p.C + (row * p.Ldc) + ic, p.Ldc, pc != 0, tile);
+                        MacroKernel(kc, rows, Math.Min(nbMax, p.N - ic), aPack, slice + ((nint)ic * kc), p.C + (row * p.Ldc) + ic, p.Ldc, pc != 0, tile, p.EpilogueAfter(pc, kc), p.Origin);
                     }
                 }
             }
@@ -225,7 +225,7 @@ internal static partial class Gemm
                 WaitForSlices(ref slicesDone[group], slice);
                 for (int ic = 0; ic < p.N; ic += nbMax)
                 {
-                    MacroKernel(kc, rows, Math.Min(nbMax, p.N - ic), aPack, bPack + ((nint)ic * kc), p.C + (row * p.Ldc) + ic, p.Ldc, pc != 0, tile);
+                    MacroKernel(kc, rows, Math.Min(nbMax, p.N - ic), aPack, bPack + ((nint)ic * kc), p.C + (row * p.Ldc) + ic, p.Ldc, pc != 0, tile, p.EpilogueAfter(pc, kc), p.Origin);
                 }
 
                 // Release: this slice's stores to C are visible to whichever member adds the next slice.
@@ -275,7 +275,7 @@ internal static partial class Gemm
                 {
                     int kc = Math.Min(kcMax, p.K - pc);
                     PackB<T, TKernel>(p.B + (pc * p.RsB) + (column * p.CsB), p.RsB, p.CsB, kc, columns, bPack);
-                    MacroKernel(kc, p.M, columns, aPack + ((nint)pc * paddedM), bPack, p.C + column, p.Ldc, pc != 0, tile);
+                    MacroKernel(kc, p.M, columns, aPack + ((nint)pc * paddedM), bPack, p.C + column, p.Ldc, pc != 0, tile, p.EpilogueAfter(pc, kc), p.Origin);
                 }
             }
         }

@@ -104,7 +104,16 @@ internal static partial class Gemm
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transposeA, bool transposeB)
-        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB, epilogue: null);
+
+    /// <summary>
+    /// Computes <c>C = op(A) · op(B)</c> as <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>
+    /// does, then runs <paramref name="epilogue"/> over every element range of C as soon as it is final: on the
+    /// blocked paths one row of a micro-panel (at most NB columns) at a time, while it is still in cache, from
+    /// whichever thread computed it; on the small paths over all of C at the end.
+    /// </summary>
+    internal static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool transposeA, bool transposeB, IGemmEpilogue epilogue)
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB, epilogue);
 
     /// <summary>
     /// Computes <c>C[m,n] = op(A)[m,k] · op(B)[k,n]</c> for row-major contiguous double-precision matrices.
@@ -120,7 +129,7 @@ internal static partial class Gemm
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int n, int k, bool transposeA, bool transposeB)
-        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB, epilogue: null);
 
     /// <summary>
     /// Computes <c>C[m,n] = op(A)[m,k] · op(B)[k,n]</c> for row-major contiguous 32-bit integer matrices
@@ -137,7 +146,7 @@ internal static partial class Gemm
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply(ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> c, int m, int n, int k, bool transposeA, bool transposeB)
-        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB, epilogue: null);
 
     /// <summary>
     /// Computes <c>C[m,n] = op(A)[m,k] · op(B)[k,n]</c> for row-major contiguous 64-bit integer matrices
@@ -154,9 +163,9 @@ internal static partial class Gemm
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply(ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> c, int m, int n, int k, bool transposeA, bool transposeB)
-        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB);
+        => MultiplyCore(a, b, c, m, n, k, transposeA, transposeB, epilogue: null);
 
-    private static unsafe void MultiplyCore<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB)
+    private static unsafe void MultiplyCore<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB, IGemmEpilogue? epilogue)
         where T : unmanaged, INumberBase<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -186,6 +195,7 @@ internal static partial class Gemm
         if (k == 0)
         {
             c[..(int)mn].Clear();
+            epilogue?.Apply(0, (int)mn);
             return;
         }
 
@@ -198,34 +208,14 @@ internal static partial class Gemm
         fixed (T* pb = &MemoryMarshal.GetReference(b))
         fixed (T* pc = &MemoryMarshal.GetReference(c))
         {
-            var problem = new Problem<T>(pa, rsA, csA, pb, rsB, csB, pc, n, m, n, k);
+            var problem = new Problem<T>(pa, rsA, csA, pb, rsB, csB, pc, n, m, n, k, epilogue);
+            if (MultiplyUnblocked(problem, csA, rsB, csB))
+            {
+                epilogue?.Apply(0, (int)mn); // C is small on these paths: one pass over it while it is in cache
+                return;
+            }
+
             long volume = mn * k;
-
-            if (m == 1 || n == 1)
-            {
-                MultiplyMatrixVector(problem);
-                return;
-            }
-
-            if (volume <= SmallPathMaxVolume)
-            {
-                if (csB == 1)
-                {
-                    SmallRowBlocked(problem);
-                    return;
-                }
-
-                if (csA == 1 && rsB == 1 && k >= DotPathMinDepth)
-                {
-                    MultiplyDots(problem);
-                    return;
-                }
-            }
-
-            if (n <= NarrowMaxColumns && csB == 1 && KernelOverride == KernelKind.Auto && TryNarrow(problem))
-            {
-                return;
-            }
 
             KernelKind kind = SelectKernel<T>();
             int threads = Math.Min(s_maxDegreeOfParallelism, Environment.ProcessorCount);
@@ -238,6 +228,35 @@ internal static partial class Gemm
                 MultiplyBlocked(problem, kind);
             }
         }
+    }
+
+    // The paths for small or thin products, which compute C whole; false when the blocked driver should run.
+    private static bool MultiplyUnblocked<T>(Problem<T> problem, nint csA, nint rsB, nint csB)
+        where T : unmanaged, INumberBase<T>
+    {
+        int m = problem.M, n = problem.N, k = problem.K;
+        if (m == 1 || n == 1)
+        {
+            MultiplyMatrixVector(problem);
+            return true;
+        }
+
+        if ((long)m * n * k <= SmallPathMaxVolume)
+        {
+            if (csB == 1)
+            {
+                SmallRowBlocked(problem);
+                return true;
+            }
+
+            if (csA == 1 && rsB == 1 && k >= DotPathMinDepth)
+            {
+                MultiplyDots(problem);
+                return true;
+            }
+        }
+
+        return n <= NarrowMaxColumns && csB == 1 && KernelOverride == KernelKind.Auto && TryNarrow(problem);
     }
 
     private static KernelKind SelectKernel<T>()
@@ -304,13 +323,15 @@ internal static partial class Gemm
 
     /// <summary>
     /// One product in stride form: op(A)(i, p) = A[i·RsA + p·CsA], op(B)(p, j) = B[p·RsB + j·CsB],
-    /// C(i, j) = C[i·Ldc + j].
+    /// C(i, j) = C[i·Ldc + j]; with the epilogue to run on C's final elements (indices from <see cref="Origin"/>).
     /// </summary>
     private readonly unsafe struct Problem<T>
         where T : unmanaged
     {
-        public Problem(T* a, nint rsA, nint csA, T* b, nint rsB, nint csB, T* c, nint ldc, int m, int n, int k)
+        public Problem(T* a, nint rsA, nint csA, T* b, nint rsB, nint csB, T* c, nint ldc, int m, int n, int k, IGemmEpilogue? epilogue, T* origin = null)
         {
+            Epilogue = epilogue;
+            Origin = origin == null ? c : origin;
             A = a;
             B = b;
             C = c;
@@ -345,5 +366,23 @@ internal static partial class Gemm
         public int N { get; }
 
         public int K { get; }
+
+        public IGemmEpilogue? Epilogue { get; }
+
+        /// <summary>The first element of the whole C (a share of a product keeps its parent's), from which epilogue ranges count.</summary>
+        public T* Origin { get; }
+
+        /// <summary>The epilogue when KC slice [<paramref name="pc"/>, <paramref name="pc"/> + <paramref name="kc"/>) is the last one, else null.</summary>
+        public IGemmEpilogue? EpilogueAfter(int pc, int kc) => pc + kc >= K ? Epilogue : null;
     }
+}
+
+/// <summary>
+/// Work run on the elements of a GEMM's C as soon as they are final (a fused bias and activation): ranges
+/// [<c>start</c>, <c>end</c>) of C's elements in row-major order, never crossing a row, from any of the product's
+/// threads at once (so the epilogue must be safe to run on disjoint ranges concurrently).
+/// </summary>
+internal interface IGemmEpilogue
+{
+    void Apply(int start, int end);
 }

@@ -66,6 +66,8 @@ internal static class ElementwiseFusion
                 Fuse(plan, ops, inputs, kinds, members);
             }
         }
+
+        GemmEpilogueFusion.Apply(plan, ops, inputs, kinds, fusible);
     }
 
     // Adds producers until none more can join: a producer's other consumers may join after it is first seen.
@@ -104,7 +106,7 @@ internal static class ElementwiseFusion
         }
     }
 
-    private static int[] ConsumerCounts(ExecutionPlan plan, int[][] inputs, out bool[] escapes)
+    internal static int[] ConsumerCounts(ExecutionPlan plan, int[][] inputs, out bool[] escapes)
     {
         var counts = new int[inputs.Length];
         escapes = new bool[inputs.Length];
@@ -125,7 +127,7 @@ internal static class ElementwiseFusion
     }
 
     // A computed float32 elementwise step whose float32 kernel exists and whose operands can be read by a tile.
-    private static bool IsFusible(ExecutionPlan plan, Op op, int[] inputs, StepKind kind, int i)
+    internal static bool IsFusible(ExecutionPlan plan, Op op, int[] inputs, StepKind kind, int i)
     {
         TensorSpec output = plan.Specs[i];
         if (kind != StepKind.Compute || output.DType != DType.Float32 || output.Shape.Size == 0)
@@ -193,7 +195,7 @@ internal static class ElementwiseFusion
     }
 
     // Turns the members (in program order, the root last) into one fused step at the root.
-    private static void Fuse(ExecutionPlan plan, Op[] ops, int[][] inputs, StepKind[] kinds, List<int> members)
+    internal static void Fuse(ExecutionPlan plan, Op[] ops, int[][] inputs, StepKind[] kinds, List<int> members)
     {
         int root = members[^1];
         Shape shape = plan.Specs[root].Shape;

@@ -105,6 +105,24 @@ internal sealed class FusedElementwiseOp : Op
         }
     }
 
+    /// <summary>
+    /// Computes output elements [<paramref name="start"/>, <paramref name="end"/>) on the calling thread, for a GEMM
+    /// epilogue (<see cref="MatMulEpilogueOp"/>), whose threads call it on the rows they finish. Any range of the
+    /// output is safe for the compiled loop: its ragged end reads whole registers inside the output and stores only
+    /// the range's lanes.
+    /// </summary>
+    internal void RunRange(Tensor[] inputs, Tensor output, int start, int end)
+    {
+        if (_compiled is not null && output.Size >= _width)
+        {
+            RunCompiled(inputs, output, start, end);
+        }
+        else
+        {
+            Run(inputs, output, start, end);
+        }
+    }
+
     private readonly struct Chunk(FusedElementwiseOp op, Tensor[] inputs, Tensor output) : IRangeBody
     {
         public void Invoke(int start, int end) => op.Run(inputs, output, start, end);

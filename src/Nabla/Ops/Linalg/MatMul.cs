@@ -39,6 +39,10 @@ internal sealed class MatMulOp : Op
 
     public static MatMulOp Get(bool transposeA, bool transposeB) => s_instances[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)];
 
+    internal bool TransposeA => _transposeA;
+
+    internal bool TransposeB => _transposeB;
+
     protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[0], ref inputs[1], inputsOnly: true);
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
