@@ -39,13 +39,44 @@ public class UnknownDimsCatalogTests
         ["Linalg Inv"] = 3, // x + 4 Eye(3)
     };
 
-    public static TheoryData<string, Unknown> Cases() => CasesOf(StridedInputTests.Rows);
+    // Rows whose op cannot be traced with unknown dimensions yet: the op that refuses (by name), and why.
+    private static readonly Dictionary<string, (string Op, string Why)> s_notYet = new()
+    {
+        ["Sort axis 0"] = ("GatherV2", "takes along the last axis with a batched Gather whose flat rows are constants computed from the sizes"),
+        ["TopK values"] = ("GatherV2", "takes along the last axis with a batched Gather whose flat rows are constants computed from the sizes"),
+        ["Einsum abc,cd->abd"] = ("Einsum", "lowered to reshapes and a MatMul whose sizes are computed from the operands"),
+        ["Linalg DiagPart k=1"] = ("MatrixDiagPartV3", "the diagonal's length is computed from the matrix sizes"),
+        ["Linalg Svd values"] = ("Svd", "its results are packed into one output whose layout depends on the matrix sizes"),
+        ["Strided slice step -2 with new axis"] = ("Slice", "begin and size are resolved against the sizes while tracing"),
+        ["SegmentMax"] = ("SegmentMax", "counts each segment from the ids' values and data's sizes while tracing"),
+        ["UnsortedSegmentMean"] = ("UnsortedSegmentMean", "its counts and shape checks are computed from data's sizes"),
+        ["BooleanMask"] = ("BooleanMask", "its output size depends on the mask's values, and graphs plan every size before they run"),
+    };
 
-    public static TheoryData<string, Unknown> DifferentiableCases() => CasesOf(StridedInputTests.Rows.Where(r => r.Differentiable));
+    public static TheoryData<string, Unknown> Cases() => CasesOf(StridedInputTests.Rows.Where(r => !s_notYet.ContainsKey(r.Name)));
+
+    public static TheoryData<string, Unknown> DifferentiableCases()
+        => CasesOf(StridedInputTests.Rows.Where(r => r.Differentiable && !s_notYet.ContainsKey(r.Name)));
+
+    public static TheoryData<string, Unknown> NotYetCases() => CasesOf(StridedInputTests.Rows.Where(r => s_notYet.ContainsKey(r.Name)));
 
     [Fact]
-    public void FixedSizes_NameCatalogRows()
-        => Assert.All(s_sizesFixedByConstants.Keys, name => Assert.Contains(StridedInputTests.Rows, r => r.Name == name));
+    public void Exceptions_NameCatalogRows()
+        => Assert.All(
+            s_sizesFixedByConstants.Keys.Concat(s_notYet.Keys),
+            name => Assert.Contains(StridedInputTests.Rows, r => r.Name == name));
+
+    [Theory]
+    [MemberData(nameof(NotYetCases))]
+    public void Op_NotYetTraceableWithUnknownDims_ThrowsAtTraceTimeNamingTheOpAndShapes(string name, Unknown unknown)
+    {
+        StridedInputTests.Row row = Find(name);
+        TensorSpec[] signature = Signature(row, unknown, DType.Float64);
+        var e = Assert.Throws<InvalidOperationException>(() => Trace(row.F, signature).Concrete());
+        Assert.Contains(s_notYet[name].Op, e.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be traced with unknown dimensions", e.Message, StringComparison.Ordinal);
+        Assert.Contains("None", e.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -62,7 +93,7 @@ public class UnknownDimsCatalogTests
             Traced<Tensor> traced = Trace(row.F, signature);
             TensorSpec output = traced.Concrete().OutputSpecs[0];
             Assert.Equal(eager[0].DType, output.DType);
-            Assert.Equal(ExpectedStaticShape(eager[0].Shape, eager[1].Shape, row, unknown), output.Shape);
+            Assert.Equal(ExpectedStaticShape(eager[0].Shape, eager[1].Shape), output.Shape);
 
             for (int k = 0; k < inputs.Length; k++)
             {
@@ -134,7 +165,7 @@ public class UnknownDimsCatalogTests
     }
 
     /// <summary>Known where the two runs' outputs agree, unknown where they differ.</summary>
-    private static Shape ExpectedStaticShape(Shape first, Shape second, StridedInputTests.Row row, Unknown unknown)
+    private static Shape ExpectedStaticShape(Shape first, Shape second)
     {
         Assert.Equal(first.Rank, second.Rank);
         var dims = new int?[first.Rank];
@@ -143,8 +174,6 @@ public class UnknownDimsCatalogTests
             dims[i] = first[i] == second[i] ? first[i] : null;
         }
 
-        _ = row;
-        _ = unknown;
         return Shape.Partial(dims);
     }
 

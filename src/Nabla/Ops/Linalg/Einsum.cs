@@ -27,6 +27,7 @@ public static partial class Tf
         foreach (Tensor t in inputs)
         {
             ArgumentNullException.ThrowIfNull(t, nameof(inputs));
+            ShapeLike.RequireKnownDims("Einsum", t); // lowered to reshapes and MatMul sized from the operands
             if (t.DType != inputs[0].DType)
             {
                 throw EinsumEquation.Error(equation, inputs, "the operands must have one dtype (use Tf.Cast)");
