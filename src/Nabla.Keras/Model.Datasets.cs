@@ -237,7 +237,7 @@ public partial class Model
         }
         else
         {
-            UpdateOutputMetrics(OutputsLoss(x, y, training: false), y, count);
+            UpdateOutputMetrics(RunTestStepOn(x, y), y, count);
         }
     }
 

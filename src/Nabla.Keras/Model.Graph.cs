@@ -9,6 +9,12 @@ public partial class Model
     private PolymorphicFunction<Func<Tensor, Tensor, (Tensor, Tensor)>>? _testFunction;
     private PolymorphicFunction<Func<Tensor, Tensor>>? _predictFunction;
 
+    // The steps of several inputs or outputs (Model.Outputs.cs): the same traced functions over lists of tensors, traced
+    // once per structure, dtypes and shapes. Their result is a tuple, which a traced function returns as its structure.
+    private PolymorphicFunction<Func<Tensor[], Tensor[], (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _trainOutputsFunction;
+    private PolymorphicFunction<Func<Tensor[], Tensor[], (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _testOutputsFunction;
+    private PolymorphicFunction<Func<Tensor[], Tensor[]>>? _predictOutputsFunction;
+
     /// <summary>
     /// Whether <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c> and <see cref="TrainOnBatch"/> run their
     /// steps eagerly, op by op (Keras's <c>run_eagerly</c>). False by default: each step is a traced
@@ -25,6 +31,9 @@ public partial class Model
         _trainFunction = null;
         _testFunction = null;
         _predictFunction = null;
+        _trainOutputsFunction = null;
+        _testOutputsFunction = null;
+        _predictOutputsFunction = null;
     }
 
     // Steps are traced unless run eagerly or distributed (the strategy's collectives run eagerly between steps). A
@@ -86,12 +95,18 @@ public partial class Model
             value = AddRegularizationLosses(value);
         }
 
+        ApplyLossGradients(tape, value, optimizer);
+        return (value, yPred);
+    }
+
+    // The gradients of the loss a tape recorded, applied to the trainable variables.
+    private void ApplyLossGradients(GradientTape tape, Tensor loss, Optimizer optimizer)
+    {
         // Under a distribution strategy, each gradient may start its all-reduce as soon as the backward pass has it.
         IReadOnlyList<Variable> variables = TrainableVariables;
         GradientReadyCallback? ready = Distribution.Current?.GradientReadyHook(variables);
-        Tensor?[] gradients = tape.Gradient([value], [.. variables], gradientReady: ready);
+        Tensor?[] gradients = tape.Gradient([loss], [.. variables], gradientReady: ready);
         optimizer.ApplyGradients(gradients, variables);
-        return (value, yPred);
     }
 
     private (Tensor Loss, Tensor Predictions) ComputeTestStep(Tensor x, Tensor y, Losses.Loss loss)
@@ -100,5 +115,56 @@ public partial class Model
         Tensor value = loss.Call(y, yPred);
         value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
         return (value, yPred);
+    }
+
+    /// <summary>One training step on a batch of several inputs or outputs, traced unless run eagerly.</summary>
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTrainStepOn(Tensor[] x, Tensor[] y, Optimizer optimizer)
+    {
+        if (!TracesSteps)
+        {
+            return ComputeTrainStepOn(x, y, optimizer);
+        }
+
+        optimizer.PrepareTracedStep();
+        _trainOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by) => ComputeTrainStepOn(bx, by, optimizer), name: "train_function");
+        return _trainOutputsFunction.Invoke(x, y);
+    }
+
+    /// <summary>One evaluation step on a batch of several inputs or outputs, traced unless run eagerly.</summary>
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTestStepOn(Tensor[] x, Tensor[] y)
+    {
+        if (!TracesSteps)
+        {
+            return OutputsLoss(x, y, training: false);
+        }
+
+        _testOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by) => OutputsLoss(bx, by, training: false), name: "test_function");
+        return _testOutputsFunction.Invoke(x, y);
+    }
+
+    /// <summary>One prediction step of every output, traced unless run eagerly.</summary>
+    private Tensor[] RunPredictStepOn(Tensor[] x)
+    {
+        if (!TracesSteps)
+        {
+            return ApplyOutputs(x, training: false);
+        }
+
+        _predictOutputsFunction ??= Tf.Function((Tensor[] bx) => ApplyOutputs(bx, training: false), name: "predict_function");
+        return _predictOutputsFunction.Invoke(x);
+    }
+
+    // Forward in training mode over every output, the weighted sum of their losses plus penalties, gradients, update.
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) ComputeTrainStepOn(Tensor[] x, Tensor[] y, Optimizer optimizer)
+    {
+        (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step;
+        var tape = new GradientTape();
+        using (tape)
+        {
+            step = OutputsLoss(x, y, training: true);
+        }
+
+        ApplyLossGradients(tape, step.Total, optimizer);
+        return step;
     }
 }

@@ -127,7 +127,7 @@ public partial class Model
             while ((steps is null || batches.Count < steps) && elements.MoveNext())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                batches.Add(ApplyOutputs(inputs(elements.Current), training: false));
+                batches.Add(RunPredictStepOn(inputs(elements.Current)));
             }
         }
 

@@ -28,11 +28,13 @@ public partial class Model
     /// (<c>[new object[] { "accuracy" }, new object[] { "mae" }]</c>); logged as <c>{output}_{metric}</c>.
     /// </param>
     /// <param name="lossWeights">The weight of each output's loss; 1 each by default.</param>
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
     /// <exception cref="ArgumentException">When the counts do not match the outputs, or a metric is unknown.</exception>
-    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> loss, IEnumerable<object>? metrics = null, IReadOnlyList<double>? lossWeights = null)
+    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> loss, IEnumerable<object>? metrics = null, IReadOnlyList<double>? lossWeights = null,
+        bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        CompileOutputs(optimizer, [.. loss], metrics, lossWeights is null ? null : [.. lossWeights]);
+        CompileOutputs(optimizer, [.. loss], metrics, lossWeights is null ? null : [.. lossWeights], runEagerly);
     }
 
     /// <summary>
@@ -43,16 +45,17 @@ public partial class Model
     /// <param name="loss">The loss of each output, by its name (<see cref="OutputNames"/>).</param>
     /// <param name="metrics">Metric names applied to every output, or one list per output.</param>
     /// <param name="lossWeights">The weight of each output's loss, by name; 1 for those not given.</param>
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
     /// <exception cref="ArgumentException">When a name is not an output's name.</exception>
     public void Compile(Optimizer optimizer, IReadOnlyDictionary<string, Loss> loss, IEnumerable<object>? metrics = null,
-        IReadOnlyDictionary<string, double>? lossWeights = null)
+        IReadOnlyDictionary<string, double>? lossWeights = null, bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(loss);
         CheckOutputNames(loss.Keys, "loss");
         CheckOutputNames(lossWeights?.Keys ?? [], "lossWeights");
         Loss?[] losses = [.. OutputNames.Select(n => loss.TryGetValue(n, out Loss? l) ? l : null)];
         double[] weights = [.. OutputNames.Select(n => lossWeights is not null && lossWeights.TryGetValue(n, out double w) ? w : 1)];
-        CompileOutputs(optimizer, losses, metrics, weights);
+        CompileOutputs(optimizer, losses, metrics, weights, runEagerly);
     }
 
     // How many outputs the model has: a functional model's, or one.
@@ -61,7 +64,7 @@ public partial class Model
     // Whether (x, y) and the compiled losses take the single-tensor steps (TrainStep, one loss, plain metric names).
     private bool IsSingleStructure(Tensor[] x, Tensor[] y) => x.Length == 1 && y.Length == 1 && _outputLosses is null;
 
-    private void CompileOutputs(Optimizer optimizer, Loss?[] losses, IEnumerable<object>? metrics, double[]? weights)
+    private void CompileOutputs(Optimizer optimizer, Loss?[] losses, IEnumerable<object>? metrics, double[]? weights, bool runEagerly)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         int n = OutputCount;
@@ -102,6 +105,8 @@ public partial class Model
         _lossWeights = weights ?? [.. Enumerable.Repeat(1.0, n)];
         _compiledMetrics.Clear();
         _compiledMetrics.AddRange(compiled);
+        RunEagerly = runEagerly;
+        ResetTracedSteps();
     }
 
     // Keras's metrics for several outputs: a flat list applies to every output (a name makes one metric per output),
@@ -189,16 +194,7 @@ public partial class Model
         }
 
         (Optimizer optimizer, _) = RequireCompiled("training");
-        var tape = new GradientTape();
-        (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step;
-        using (tape)
-        {
-            step = OutputsLoss(x, y, training: true);
-        }
-
-        IReadOnlyList<Variable> variables = TrainableVariables;
-        optimizer.ApplyGradients(tape.Gradient(step.Total, [.. variables]), variables);
-        UpdateOutputMetrics(step, y, x[0].Shape[0]);
+        UpdateOutputMetrics(RunTrainStepOn(x, y, optimizer), y, x[0].Shape[0]);
     }
 
     private void UpdateOutputMetrics((Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step, Tensor[] y, int count)
