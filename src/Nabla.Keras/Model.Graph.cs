@@ -19,7 +19,8 @@ public partial class Model
     /// Whether <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c> and <see cref="TrainOnBatch"/> run their
     /// steps eagerly, op by op (Keras's <c>run_eagerly</c>). False by default: each step is a traced
     /// <see cref="Tf.Function{T1, T2, TResult}(Func{T1, T2, TResult}, TensorSpec[], bool, string)"/>, traced once per
-    /// batch shape (the last, smaller batch of an epoch traces once more) and run as an optimized graph. Steps run
+    /// batch shape (the last, smaller batch of an epoch traces once more) and run as an optimized graph, for models of
+    /// one tensor in and out as for those of several inputs or outputs (lists, dictionaries, dataset elements). Steps run
     /// eagerly anyway under <see cref="Tf.Config.RunFunctionsEagerly"/> and under a distribution strategy; a subclass
     /// that overrides <see cref="TrainStep"/> runs its own code.
     /// </summary>
