@@ -10,9 +10,10 @@ public partial class Model
     private PolymorphicFunction<Func<Tensor, Tensor>>? _predictFunction;
 
     // The steps of several inputs or outputs (Model.Outputs.cs): the same traced functions over lists of tensors, traced
-    // once per structure, dtypes and shapes. Their result is a tuple, which a traced function returns as its structure.
-    private PolymorphicFunction<Func<Tensor[], Tensor[], (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _trainOutputsFunction;
-    private PolymorphicFunction<Func<Tensor[], Tensor[], (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _testOutputsFunction;
+    // once per structure, dtypes and shapes (a null sample weight is a constant of the trace, a tensor an input). Their
+    // result is a tuple, which a traced function returns as its structure.
+    private PolymorphicFunction<Func<Tensor[], Tensor[], Tensor?, (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _trainOutputsFunction;
+    private PolymorphicFunction<Func<Tensor[], Tensor[], Tensor?, (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _testOutputsFunction;
     private PolymorphicFunction<Func<Tensor[], Tensor[]>>? _predictOutputsFunction;
 
     /// <summary>
@@ -119,28 +120,29 @@ public partial class Model
     }
 
     /// <summary>One training step on a batch of several inputs or outputs, traced unless run eagerly.</summary>
-    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTrainStepOn(Tensor[] x, Tensor[] y, Optimizer optimizer)
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight,
+        Optimizer optimizer)
     {
         if (!TracesSteps)
         {
-            return ComputeTrainStepOn(x, y, optimizer);
+            return ComputeTrainStepOn(x, y, sampleWeight, optimizer);
         }
 
         optimizer.PrepareTracedStep();
-        _trainOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by) => ComputeTrainStepOn(bx, by, optimizer), name: "train_function");
-        return _trainOutputsFunction.Invoke(x, y);
+        _trainOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by, Tensor? bw) => ComputeTrainStepOn(bx, by, bw, optimizer), name: "train_function");
+        return _trainOutputsFunction.Invoke(x, y, sampleWeight);
     }
 
     /// <summary>One evaluation step on a batch of several inputs or outputs, traced unless run eagerly.</summary>
-    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTestStepOn(Tensor[] x, Tensor[] y)
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTestStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight)
     {
         if (!TracesSteps)
         {
-            return OutputsLoss(x, y, training: false);
+            return OutputsLoss(x, y, sampleWeight, training: false);
         }
 
-        _testOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by) => OutputsLoss(bx, by, training: false), name: "test_function");
-        return _testOutputsFunction.Invoke(x, y);
+        _testOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by, Tensor? bw) => OutputsLoss(bx, by, bw, training: false), name: "test_function");
+        return _testOutputsFunction.Invoke(x, y, sampleWeight);
     }
 
     /// <summary>One prediction step of every output, traced unless run eagerly.</summary>
@@ -156,13 +158,14 @@ public partial class Model
     }
 
     // Forward in training mode over every output, the weighted sum of their losses plus penalties, gradients, update.
-    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) ComputeTrainStepOn(Tensor[] x, Tensor[] y, Optimizer optimizer)
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) ComputeTrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight,
+        Optimizer optimizer)
     {
         (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step;
         var tape = new GradientTape();
         using (tape)
         {
-            step = OutputsLoss(x, y, training: true);
+            step = OutputsLoss(x, y, sampleWeight, training: true);
         }
 
         ApplyLossGradients(tape, step.Total, optimizer);

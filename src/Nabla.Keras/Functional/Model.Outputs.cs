@@ -154,9 +154,10 @@ public partial class Model
         }
     }
 
-    // The loss of a batch of several inputs or outputs: each output's loss (a scalar), their weighted sum plus the
-    // regularization penalties, and the predictions.
-    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) OutputsLoss(Tensor[] x, Tensor[] y, bool training)
+    // The loss of a batch of several inputs or outputs: each output's loss (a scalar, weighted per sample by
+    // sampleWeight when given, the same weights for every output as Keras), their weighted sum plus the regularization
+    // penalties, and the predictions.
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) OutputsLoss(Tensor[] x, Tensor[] y, Tensor? sampleWeight, bool training)
     {
         Tensor[] predictions = ApplyOutputs(x, training);
         if (predictions.Length != y.Length)
@@ -175,7 +176,7 @@ public partial class Model
                 continue;
             }
 
-            Tensor value = loss.Call(y[i], predictions[i]);
+            Tensor value = loss.Call(y[i], predictions[i], sampleWeight);
             perOutput[i] = value.Rank > 0 ? Tf.ReduceMean(value) : value;
             Tensor weighted = _lossWeights is { } w && w[i] != 1 ? Tf.Multiply(perOutput[i]!, w[i]) : perOutput[i]!;
             total = total is null ? weighted : Tf.Add(total, weighted);
@@ -184,17 +185,18 @@ public partial class Model
         return (AddRegularizationLosses(total!), perOutput, predictions);
     }
 
-    // One gradient step on a batch of several inputs or outputs (Keras's train_step on structures).
-    private void TrainStepOn(Tensor[] x, Tensor[] y)
+    // One gradient step on a batch of several inputs or outputs, or with sample weights (Keras's train_step on
+    // structures); a batch of one tensor each without weights takes TrainStep, which a subclass may override.
+    private void TrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight = null)
     {
-        if (IsSingleStructure(x, y))
+        if (IsSingleStructure(x, y) && sampleWeight is null)
         {
             TrainStep(x[0], y[0]);
             return;
         }
 
         (Optimizer optimizer, _) = RequireCompiled("training");
-        UpdateOutputMetrics(RunTrainStepOn(x, y, optimizer), y, x[0].Shape[0]);
+        UpdateOutputMetrics(RunTrainStepOn(x, y, sampleWeight, optimizer), y, x[0].Shape[0]);
     }
 
     private void UpdateOutputMetrics((Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step, Tensor[] y, int count)

@@ -134,7 +134,7 @@ public partial class Model
             cancellationToken.ThrowIfCancellationRequested();
             int end = Math.Min(samples, start + batchSize);
             Tensor[] by = Slice(y, start, end);
-            UpdateOutputMetrics(RunTestStepOn(Slice(x, start, end), by), by, end - start);
+            UpdateOutputMetrics(RunTestStepOn(Slice(x, start, end), by, null), by, end - start);
         }
 
         return GetMetricsResult();
