@@ -27,7 +27,6 @@ public static partial class Tf
         foreach (Tensor t in inputs)
         {
             ArgumentNullException.ThrowIfNull(t, nameof(inputs));
-            ShapeLike.RequireKnownDims("Einsum", t); // lowered to reshapes and MatMul sized from the operands
             if (t.DType != inputs[0].DType)
             {
                 throw EinsumEquation.Error(equation, inputs, "the operands must have one dtype (use Tf.Cast)");
@@ -212,5 +211,22 @@ internal readonly record struct EinsumOperand(Tensor Value, string Labels)
         return product;
     }
 
-    private static Tensor Reshape(Tensor x, int[] dims) => x.Shape.Dims.SequenceEqual(dims) ? x : Tf.Reshape(x, dims);
+    private static Tensor Reshape(Tensor x, int[] dims)
+    {
+        if (x.Shape.Dims.SequenceEqual(dims))
+        {
+            return x;
+        }
+
+        // One unknown size is Reshape's -1; with more, the grouping would need the sizes of a call while tracing.
+        if (dims.Count(d => d < 0) > 1)
+        {
+            throw new InvalidOperationException(
+                $"Einsum cannot be traced with unknown dimensions yet: an operand of shape {x.Shape} would be reshaped to " +
+                $"{Shape.Format(dims)}, which needs more than one of its unknown sizes. Give the function an input signature " +
+                "(or call it with tensors) with at most one unknown dimension per operand group.");
+        }
+
+        return Tf.Reshape(x, dims);
+    }
 }
