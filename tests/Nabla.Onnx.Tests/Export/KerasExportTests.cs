@@ -4,6 +4,9 @@ using Nabla.Keras.Initializers;
 namespace Nabla.Onnx.Tests.Export;
 
 /// <summary>Keras models (the Digits sample's MLP and CNN) exported, run in ONNX Runtime and reloaded by Nabla.</summary>
+// Keras's automatic layer names are process-wide: a test that clears them (Backend.ClearSession) must not run
+// while another builds a model, or two of its layers can get the same name.
+[Collection(KerasNames.Name)]
 public sealed class KerasExportTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("nabla-onnx-export-").FullName;
@@ -93,4 +96,11 @@ public sealed class KerasExportTests : IDisposable
         Assert.Contains("input shape", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_folder));
     }
+}
+
+/// <summary>The test classes that build Keras models with automatic names or clear them.</summary>
+[CollectionDefinition(Name)]
+public sealed class KerasNames
+{
+    public const string Name = "Keras automatic names";
 }

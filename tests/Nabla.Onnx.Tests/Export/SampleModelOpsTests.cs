@@ -8,6 +8,7 @@ namespace Nabla.Onnx.Tests.Export;
 /// export are listed here (and in docs/ONNX.md), so a new gap, or a gap closed, fails until both are updated; the
 /// models without gaps are exported and run in ONNX Runtime.
 /// </summary>
+[Collection(KerasNames.Name)]
 public sealed class SampleModelOpsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("nabla-onnx-samples-").FullName;

@@ -68,6 +68,7 @@ internal static class ElementwiseFusion
         }
 
         GemmEpilogueFusion.Apply(plan, ops, inputs, kinds, fusible);
+        ReductionFusion.Apply(plan, ops, inputs, kinds, fusible);
     }
 
     // Adds producers until none more can join: a producer's other consumers may join after it is first seen.

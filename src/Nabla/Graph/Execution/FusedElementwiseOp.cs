@@ -137,7 +137,20 @@ internal sealed class FusedElementwiseOp : Op
     {
         var args = new FusedArgs { Period = _period };
         args.Output = ref MemoryMarshal.GetReference(output.Write<float>());
-        for (int k = 0; k < _kinds.Length; k++)
+        BindInputs(ref args, inputs, _kinds.Length);
+        _compiled!(args, start, end);
+    }
+
+    /// <summary>How many external inputs the group reads.</summary>
+    public int InputCount => _kinds.Length;
+
+    /// <summary>The compiled sum of the group's results (a reduction fused at its end), or null where it does not compile.</summary>
+    public FusedSumBody? CompileSum(out int period, out int width) => FusedKernelCompiler.TryCompileSum(_program, _kinds, _periods, out period, out width);
+
+    /// <summary>Points <paramref name="args"/>' input fields at the first elements of <paramref name="inputs"/>.</summary>
+    internal static void BindInputs(ref FusedArgs args, Tensor[] inputs, int count)
+    {
+        for (int k = 0; k < count; k++)
         {
             ref float first = ref MemoryMarshal.GetReference(inputs[k].Read<float>());
             switch (k)
@@ -152,8 +165,6 @@ internal sealed class FusedElementwiseOp : Op
                 default: args.Input7 = ref first; break;
             }
         }
-
-        _compiled!(args, start, end);
     }
 
     // One chunk: scratch holds the slots, then one tile per scalar input filled once with its value.

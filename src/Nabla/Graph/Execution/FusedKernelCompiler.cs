@@ -41,6 +41,13 @@ internal static class FusedKernelCompiler
     /// <param name="period">The period of the cyclic inputs (0 when there are none).</param>
     /// <param name="width">The floats per step (16 where 512-bit vectors are accelerated and rows are long enough, else 8): outputs shorter than it go to the interpreter.</param>
     public static FusedLoopBody? TryCompile(FusedInstruction[] program, FusedOperandKind[] kinds, int[] periods, out int period, out int width)
+        => TryTree(program, kinds, periods, out period, out width) is { } root ? Instantiate(root, width) : null;
+
+    /// <summary>The compiled sum of <paramref name="program"/>'s results (a reduction fused at the group's end), or null; as <see cref="TryCompile"/>.</summary>
+    public static FusedSumBody? TryCompileSum(FusedInstruction[] program, FusedOperandKind[] kinds, int[] periods, out int period, out int width)
+        => TryTree(program, kinds, periods, out period, out width) is { } root ? InstantiateSum(root, width) : null;
+
+    private static Type? TryTree(FusedInstruction[] program, FusedOperandKind[] kinds, int[] periods, out int period, out int width)
     {
         period = 0;
         width = 0;
@@ -63,14 +70,9 @@ internal static class FusedKernelCompiler
         }
 
         Type? root = Tree(program);
-        if (root is null)
-        {
-            return null;
-        }
-
         bool wide = WideVectors && Vector512.IsHardwareAccelerated && (period == 0 || period >= Vector512<float>.Count);
-        width = wide ? Vector512<float>.Count : Vector256<float>.Count;
-        return Instantiate(root, wide ? typeof(Width512) : typeof(Width256));
+        width = root is null ? 0 : wide ? Vector512<float>.Count : Vector256<float>.Count;
+        return root;
     }
 
     // The program as one expression type: each slot holds the tree of the instruction that last wrote it.
@@ -123,12 +125,21 @@ internal static class FusedKernelCompiler
     [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "The type arguments are Nabla's node, input-number and kernel structs, which the ops reference.")]
     private static Type MakeNode(Type definition, params Type[] arguments) => definition.MakeGenericType(arguments);
 
+    private static Type WidthType(int width) => width == Vector512<float>.Count ? typeof(Width512) : typeof(Width256);
+
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where RuntimeFeature.IsDynamicCodeSupported (TryCompile checks).")]
     [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "FusedLoop<,> over a node struct built by Tree and a width struct.")]
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "FusedLoop<,>.Run is referenced below by name and kept by the DynamicDependency.")]
     [DynamicDependency(nameof(FusedLoop<InputLeaf<Input0, ReadFull>, Width256>.Run), typeof(FusedLoop<,>))]
-    private static FusedLoopBody Instantiate(Type root, Type width)
-        => typeof(FusedLoop<,>).MakeGenericType(root, width).GetMethod(nameof(FusedLoop<InputLeaf<Input0, ReadFull>, Width256>.Run))!.CreateDelegate<FusedLoopBody>();
+    private static FusedLoopBody Instantiate(Type root, int width)
+        => typeof(FusedLoop<,>).MakeGenericType(root, WidthType(width)).GetMethod(nameof(FusedLoop<InputLeaf<Input0, ReadFull>, Width256>.Run))!.CreateDelegate<FusedLoopBody>();
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where RuntimeFeature.IsDynamicCodeSupported (TryCompileSum checks).")]
+    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "FusedSum<,> over a node struct built by Tree and a width struct.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "FusedSum<,>.Run is referenced below by name and kept by the DynamicDependency.")]
+    [DynamicDependency(nameof(FusedSum<InputLeaf<Input0, ReadFull>, Width256>.Run), typeof(FusedSum<,>))]
+    private static FusedSumBody InstantiateSum(Type root, int width)
+        => typeof(FusedSum<,>).MakeGenericType(root, WidthType(width)).GetMethod(nameof(FusedSum<InputLeaf<Input0, ReadFull>, Width256>.Run))!.CreateDelegate<FusedSumBody>();
 }
 
 /// <summary>A register width for <see cref="FusedLoop{TExpression, TWidth}"/>: how many floats a step computes.</summary>
