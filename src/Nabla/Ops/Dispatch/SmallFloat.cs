@@ -21,9 +21,9 @@ internal enum SmallUnary : byte
 }
 
 /// <summary>
-/// The start-up path of the commonest elementwise ops on small float32/float64 tensors (at most
-/// <see cref="MaxElements"/> elements): plain non-generic loops, where the general path is generic code over the element
-/// type and a kernel struct.
+/// The start-up path of the commonest elementwise ops and of sums to one element on small float32/float64 tensors (at
+/// most <see cref="MaxElements"/> elements): plain non-generic code, where the general path is generic code over the
+/// element type and a kernel struct.
 /// </summary>
 /// <remarks>
 /// Why it exists (issue 15, docs/ARCHITECTURE.md "Start-up"): the packages ship ReadyToRun images, but crossgen2 cannot
@@ -32,9 +32,10 @@ internal enum SmallUnary : byte
 /// abstract interface member (the kernel structs' <c>TKernel.Apply</c>, <c>T.IsNaN</c>, and TensorPrimitives' operators
 /// inside System.Numerics.Tensors), and never compiles an override on a generic base class instantiated over a kernel
 /// struct (<c>NumericBinaryOp&lt;MultiplyOp.Kernel&gt;.Forward</c>) because nothing it compiles calls it directly. This
-/// class has neither, so it is precompiled. It computes exactly what the general path computes: each element is one
-/// IEEE operation, as in TensorPrimitives' vector loops; float32 goes through double, which gives the same float32
-/// bits for +, -, *, / and x*x (double has more than twice float's precision, so rounding twice is exact).
+/// class has neither, so it is precompiled. It computes the general path's bits: each element is one IEEE operation, as
+/// in TensorPrimitives' vector loops (only which of two NaN operands' payloads a sum or product keeps is unspecified, on
+/// both paths: the JIT may swap the operands of a commutative operation); float32 goes through double, which gives the
+/// same float32 bits for +, -, *, / and x*x (double has more than twice float's precision, so rounding twice is exact).
 /// </remarks>
 internal static class SmallFloat
 {
@@ -110,18 +111,36 @@ internal static class SmallFloat
         return true;
     }
 
-    // x and y each hold z.Length elements or one (a scalar broadcast: its stride is 0). z may be x or y. A scalar
-    // first operand of Add and Multiply is added on the right, as their kernels hand it to TensorPrimitives, so even
-    // the NaN a sum of two NaNs keeps is the general path's.
-    private static void Binary(SmallBinary kind, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z)
+    /// <summary>
+    /// Sums a float32/float64 <paramref name="x"/> of 2 to <see cref="MaxElements"/> elements into a one-element
+    /// <paramref name="output"/> (a sum over every axis longer than 1) with the very call the general path ends in
+    /// (<see cref="Kernels.VectorSum"/>), skipping the generic reduction walk above it; returns false otherwise.
+    /// </summary>
+    public static bool TrySum(Tensor x, Tensor output)
     {
-        if (x.Length == 1 && z.Length > 1 && kind is SmallBinary.Add or SmallBinary.Multiply)
+        if (output.Size != 1 || x.Size < 2 || x.Size > MaxElements || x.DType != output.DType)
         {
-            ReadOnlySpan<double> scalar = x;
-            x = y;
-            y = scalar;
+            return false;
         }
 
+        if (x.DType == DType.Float32)
+        {
+            output.Write<float>()[0] = Kernels.VectorSum.Sum(x.Read<float>());
+            return true;
+        }
+
+        if (x.DType != DType.Float64)
+        {
+            return false;
+        }
+
+        output.Write<double>()[0] = System.Numerics.Tensors.TensorPrimitives.Sum(x.Read<double>());
+        return true;
+    }
+
+    // x and y each hold z.Length elements or one (a scalar broadcast: its stride is 0). z may be x or y.
+    private static void Binary(SmallBinary kind, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z)
+    {
         int sx = x.Length == 1 ? 0 : 1;
         int sy = y.Length == 1 ? 0 : 1;
         switch (kind)
