@@ -11,7 +11,8 @@
 #   WORKDIR (outside the repository; default a temp dir) gets the packages (WORKDIR/feed, packed by
 #   eng/package-consumer/run.sh unless they are already there), the two probe apps and WORKDIR/jit-*.txt.
 #   Set REPACK=1 to pack again into an existing WORKDIR. Expects a Release build of samples/Walkthrough for its row
-#   (dotnet build samples/Walkthrough -c Release); the row is skipped without one.
+#   (dotnet build samples/Walkthrough -c Release; WALKTHROUGH=DIR takes the build in DIR instead, e.g. an older
+#   checkout's for a before/after); the row is skipped without one.
 # Run it on a quiet machine: these are wall times of single cold processes (the script prints `uptime` first).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -51,7 +52,7 @@ if grep -q '"System.GC' "${nabla%.dll}.runtimeconfig.json"; then
   echo "the probe carries GC settings; it must not" >&2; exit 1
 fi
 
-walk=$repo/samples/Walkthrough/bin/Release/net10.0
+walk=${WALKTHROUGH:-$repo/samples/Walkthrough/bin/Release/net10.0}
 r2r=$work/nabla-startup/bin/Release/net10.0/runtimes/linux-x64/lib/net10.0
 if [[ -f $walk/Walkthrough.dll ]]; then
   rm -rf "$work/walkthrough-r2r"
@@ -82,6 +83,7 @@ done
 
 # One more run of each Nabla case with the JIT's list of what it compiled; counts by the method's owner.
 for mode in seed mlp-traced; do
+  rm -f "$work/jit-$mode.txt"   # the runtime appends to it
   DOTNET_JitStdOutFile=$work/jit-$mode.txt DOTNET_JitDisasmSummary=1 pinned "$nabla" "$mode" | sed 's/^/check: /'
   printf '  JIT-compiled in %s: %s\n' "$mode" "$(sed -n 's/.*JIT compiled \([^:]*\):.*/\1/p' "$work/jit-$mode.txt" \
     | sed -E 's/^(Nabla|System\.Numerics\.Tensors|Program|System|<PrivateImplementationDetails>).*/\1/' | sort | uniq -c \
