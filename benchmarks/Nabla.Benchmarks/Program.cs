@@ -6,7 +6,8 @@ using Nabla.Benchmarks.Infrastructure;
 //   (BenchmarkDotNet's own arguments)    the suite, e.g. --filter '*' or --filter '*MatMul*' --job dry
 //   --check                              both libraries compute the same results (seed loop, MLP, 2nd derivative)
 //   --peak-memory [--steps N] [--out F]  case h: runs both children below and prints the ratio
-//   --peak-memory nabla|torch [--steps N] one child: N MLP steps, prints its peak working set as JSON
+//   --peak-memory nabla|nabla-traced|torch [--steps N]  one child: N MLP steps (eager, traced, TorchSharp),
+//                                        prints its peak working set as JSON
 //   --paired-matmul [--sizes 256,512,1024,2048] [--threads 1,2] [--rounds 40] [--out F]
 //                                        diagnostic: both libraries' MatMul timed alternately in one process
 //   --fit-epochs eager|traced [--epochs N]  N epochs of Keras Fit on MNIST-sized data, first one included
@@ -15,7 +16,7 @@ using Nabla.Benchmarks.Infrastructure;
 return args switch
 {
     ["--check", ..] => Check(),
-    ["--peak-memory", "nabla" or "torch", ..] => PeakMemory.RunChild(args[1], IntOption(args, "--steps", PeakMemory.DefaultSteps)),
+    ["--peak-memory", "nabla" or "nabla-traced" or "torch", ..] => PeakMemory.RunChild(args[1], IntOption(args, "--steps", PeakMemory.DefaultSteps)),
     ["--peak-memory", ..] => PeakMemory.RunBoth(IntOption(args, "--steps", PeakMemory.DefaultSteps), TextOption(args, "--out")),
     ["--paired-matmul", ..] => PairedMatMul.Run(
         IntListOption(args, "--sizes", [256, 512, 1024, 2048]), IntListOption(args, "--threads", [1, 2]), IntOption(args, "--rounds", 40), TextOption(args, "--out")),

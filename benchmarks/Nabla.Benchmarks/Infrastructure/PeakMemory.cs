@@ -7,8 +7,9 @@ namespace Nabla.Benchmarks.Infrastructure;
 
 /// <summary>
 /// h. Peak working set of a process that runs the MLP step (case f) for 200 steps. Each library runs in a
-/// child process of its own (<c>--peak-memory nabla|torch</c>), which prints one JSON line; the parent
-/// launches both, prints the ratio and optionally writes the JSON to a file for the summary.
+/// child process of its own (<c>--peak-memory nabla|nabla-traced|torch</c>; <c>nabla-traced</c> runs the step as
+/// a Tf.Function, case i), which prints one JSON line; the parent launches all three, prints the ratios and
+/// optionally writes the JSON to a file for the summary.
 /// </summary>
 public static class PeakMemory
 {
@@ -19,7 +20,7 @@ public static class PeakMemory
     public sealed record Measurement(string Library, int Steps, long PeakWorkingSetBytes, int Gen0, int Gen1, int Gen2, double Seconds);
 
     /// <summary>Both children's measurements.</summary>
-    public sealed record Result(Measurement Nabla, Measurement Torch)
+    public sealed record Result(Measurement Nabla, Measurement Torch, Measurement? Traced = null)
     {
         /// <summary>Nabla's peak working set / TorchSharp's.</summary>
         public double Ratio => (double)Nabla.PeakWorkingSetBytes / Torch.PeakWorkingSetBytes;
@@ -40,6 +41,14 @@ public static class PeakMemory
                 _ = model.Step();
             }
         }
+        else if (library == "nabla-traced")
+        {
+            var model = new GraphMode.TracedMlp(init);
+            for (int i = 0; i < steps; i++)
+            {
+                _ = model.Step();
+            }
+        }
         else if (library == "torch")
         {
             TorchSharpNative.EnsureLoadable();
@@ -51,7 +60,7 @@ public static class PeakMemory
         }
         else
         {
-            Console.Error.WriteLine($"--peak-memory: expected nabla or torch, got '{library}'.");
+            Console.Error.WriteLine($"--peak-memory: expected nabla, nabla-traced or torch, got '{library}'.");
             return 2;
         }
 
@@ -67,22 +76,23 @@ public static class PeakMemory
     public static int RunBoth(int steps, string? outputPath)
     {
         Measurement? nabla = Launch("nabla", steps);
+        Measurement? traced = Launch("nabla-traced", steps);
         Measurement? torch = Launch("torch", steps);
-        if (nabla is null || torch is null)
+        if (nabla is null || traced is null || torch is null)
         {
             return 1;
         }
 
-        var result = new Result(nabla, torch);
+        var result = new Result(nabla, torch, traced);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"h. peak working set after {steps} MLP steps (target: ratio <= 0.5)"));
-        foreach (Measurement m in new[] { nabla, torch })
+        foreach (Measurement m in new[] { nabla, traced, torch })
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {m.Library,-6} {m.PeakWorkingSetBytes / 1048576.0,8:F1} MiB  gen0/1/2 = {m.Gen0}/{m.Gen1}/{m.Gen2}  {m.Seconds:F2} s"));
+                $"  {m.Library,-12} {m.PeakWorkingSetBytes / 1048576.0,8:F1} MiB  gen0/1/2 = {m.Gen0}/{m.Gen1}/{m.Gen2}  {m.Seconds:F2} s"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio Nabla/TorchSharp = {result.Ratio:F3}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio Nabla/TorchSharp = {result.Ratio:F3} eager, {(double)traced.PeakWorkingSetBytes / torch.PeakWorkingSetBytes:F3} traced"));
         if (outputPath is not null)
         {
             File.WriteAllText(outputPath, JsonSerializer.Serialize(result, s_json));
