@@ -120,6 +120,38 @@ public class UnknownDimsGradientTests
         }
     }
 
+    public static TheoryData<string> ValueDependentOps() => ["Where", "BooleanMask", "Unique"];
+
+    // Their output sizes depend on values that only exist when the graph runs, and the graph sizes every node before
+    // it runs: tracing them on such values refuses, never giving a static shape that a call could contradict.
+    [Theory]
+    [MemberData(nameof(ValueDependentOps))]
+    public void Tracing_AnOpWhoseSizeDependsOnRunTimeValues_ThrowsNamingTheOp(string op)
+    {
+        Func<Tensor, Tensor> body = op switch
+        {
+            "Where" => x => Tf.Where(Tf.Greater(x, 0)),
+            "BooleanMask" => x => Tf.BooleanMask(x, Tf.Greater(x, 0)),
+            _ => x => Tf.Unique(x).Y,
+        };
+
+        foreach (int?[] dims in new[] { new int?[] { 6 }, [null] })
+        {
+            var f = Tf.Function(body, inputSignature: [new TensorSpec(dims, DType.Float64)]);
+            Exception e = Assert.ThrowsAny<Exception>(() => f.Invoke(Tf.Constant(new[] { 1.0, -2, 3, 3, -5, 6 })));
+            Assert.True(e is InvalidOperationException or ArgumentException, e.ToString());
+            Assert.Contains(op, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Tracing_BooleanMaskWithAConstantMask_InfersTheSize()
+    {
+        var f = Tf.Function((Tensor x) => Tf.BooleanMask(x, Tf.Constant(new[] { true, false, true })));
+        ConcreteFunction c = f.GetConcreteFunction(new TensorSpec([3, 4], DType.Float64));
+        Assert.Equal("(2, 4)", c.OutputSpecs[0].Shape.ToString());
+    }
+
     private static Tensor?[] EagerGradients(Func<Tensor[], Tensor> f, Tensor[] inputs)
     {
         using var tape = new GradientTape();
