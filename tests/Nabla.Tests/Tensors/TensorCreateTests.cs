@@ -78,7 +78,7 @@ public class TensorCreateTests
     [Fact]
     public void Create_TensorsAreOrdinaryInputsOfOpsAndGradients()
     {
-        Tensor x = Tensor.Create<float>([3], s => s.CopyFrom([1f, 2, 3]));
+        Tensor x = Tensor.Create<float>([3], s => new float[] { 1, 2, 3 }.CopyTo(s));
         using var tape = new GradientTape();
         tape.Watch(x);
         Tensor y = Tf.ReduceSum(Tf.Square(x));
