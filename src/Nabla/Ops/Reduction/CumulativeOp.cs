@@ -29,6 +29,9 @@ internal abstract class CumulativeOp<TKernel>(string name, int axis, bool exclus
 
     protected bool Reverse => reverse;
 
+    // The output has the input's shape, known or not.
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];

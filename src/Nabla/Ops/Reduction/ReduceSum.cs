@@ -19,7 +19,7 @@ internal sealed class ReduceSumOp(int[]? axes, bool keepDims) : NumericReduceOp<
 {
     // Every input element contributed once: the gradient is the upstream broadcast back over the reduced axes.
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-        => result[0] = Tf.BroadcastTo(Tf.Reshape(upstream, KeptShape(inputs[0].Shape)), inputs[0].Shape);
+        => result[0] = BroadcastBack(upstream, inputs[0]);
 
     internal readonly struct Kernel : INumericReduceFamily
     {
