@@ -287,22 +287,28 @@ internal sealed unsafe partial class MpiCollectives(MpiWorld world, TimeSpan tim
     /// </summary>
     private void FinishDeferredCheck()
     {
-        if (_agreement.Deferred is not { } call)
+        if (EndDeferredCheck() is { } mismatch)
         {
-            return;
+            throw new CollectiveMismatchException(mismatch);
+        }
+    }
+
+    // The deferred check's outcome (null: the workers agree, or there is none), waiting for it when not read yet.
+    private string? EndDeferredCheck()
+    {
+        if (_agreement.Deferred is not { } check)
+        {
+            return null;
         }
 
         string? mismatch = _agreement.EndDeferral();
         if (mismatch is null)
         {
-            Wait(ref _agreement.Request, call);
-            mismatch = _agreement.Compare(call);
+            Wait(ref _agreement.Request, check);
+            mismatch = _agreement.Compare(check);
         }
 
-        if (mismatch is not null)
-        {
-            throw new CollectiveMismatchException(mismatch);
-        }
+        return mismatch;
     }
 
     /// <summary>
@@ -311,15 +317,7 @@ internal sealed unsafe partial class MpiCollectives(MpiWorld world, TimeSpan tim
     /// </summary>
     private void ThrowDisagreementBehind(MpiException failed, CollectiveCall call)
     {
-        CollectiveCall check = _agreement.Deferred!.Value;
-        string? mismatch = _agreement.EndDeferral();
-        if (mismatch is null)
-        {
-            Wait(ref _agreement.Request, check);
-            mismatch = _agreement.Compare(check);
-        }
-
-        if (mismatch is not null)
+        if (EndDeferredCheck() is { } mismatch)
         {
             world.MarkBroken($"{call} failed in MPI after the workers called different collectives");
             throw new CollectiveMismatchException($"{mismatch} MPI failed in {call}: {failed.Message}", failed);
