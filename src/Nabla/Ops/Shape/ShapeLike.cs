@@ -48,6 +48,22 @@ internal static class ShapeLike
         }
     }
 
+    /// <summary>
+    /// Throws where an op whose output size depends on <paramref name="values"/> is traced on values that only exist
+    /// when the graph runs (a graph sizes every node before it runs), naming the op; constants are read at trace time.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the values are those of a traced tensor.</exception>
+    internal static void RequireKnownValues(string op, Tensor values)
+    {
+        if (values is SymbolicTensor { HasConstantValue: false } symbolic)
+        {
+            throw new InvalidOperationException(
+                $"{op} needs the values of its input '{symbolic.TensorName}' (shape {values.Shape}, dtype {values.DType}) to know its output " +
+                "shape, and they are only known when the traced function runs. Pass them as constants, or run this part eagerly " +
+                "(outside the function, or with Tf.Config.RunFunctionsEagerly).");
+        }
+    }
+
     /// <summary>Whether dimensions <paramref name="a"/> and <paramref name="b"/> can be equal (the same, or one unknown).</summary>
     internal static bool Compatible(int a, int b) => a == b || a == Shape.UnknownDim || b == Shape.UnknownDim;
 }
