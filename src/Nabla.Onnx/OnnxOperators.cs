@@ -26,6 +26,7 @@ internal static partial class OnnxOperators
         AddLinalg(ops);
         AddConvolutions(ops);
         AddPooling(ops);
+        AddResize(ops);
         AddNormalization(ops);
         AddLosses(ops);
         return ops;
