@@ -59,6 +59,9 @@ internal sealed class NodeContext
     public int[]? Ints(string name) =>
         _attributes.TryGetValue(name, out AttributeProto? a) ? a.Ints.Select(v => checked((int)v)).ToArray() : null;
 
+    public string[]? Strings(string name) =>
+        _attributes.TryGetValue(name, out AttributeProto? a) ? [.. a.Strings.Select(s => s.ToStringUtf8())] : null;
+
     public float[]? Floats(string name) => _attributes.TryGetValue(name, out AttributeProto? a) ? a.Floats.ToArray() : null;
 
     public Tensor? TensorAttribute(string name) =>

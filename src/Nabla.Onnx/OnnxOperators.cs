@@ -27,6 +27,7 @@ internal static partial class OnnxOperators
         AddConvolutions(ops);
         AddPooling(ops);
         AddResize(ops);
+        AddRecurrent(ops);
         AddNormalization(ops);
         AddLosses(ops);
         return ops;

@@ -99,11 +99,11 @@ public class ImportGradientTests
 
     internal static TensorProto FloatInitializer(string name, float[] values, params int[] dims) => Initializer(name, values, dims);
 
-    internal static TensorProto Int64Initializer(string name, long[] values)
+    internal static TensorProto Int32Initializer(string name, int[] values)
     {
-        var t = new TensorProto { Name = name, DataType = OnnxBuilder.Int64 };
+        var t = new TensorProto { Name = name, DataType = 6 };
         t.Dims.Add(values.Length);
-        t.Int64Data.AddRange(values);
+        t.Int32Data.AddRange(values);
         return t;
     }
 }

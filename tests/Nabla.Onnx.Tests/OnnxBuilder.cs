@@ -30,6 +30,13 @@ internal static class OnnxBuilder
         return a;
     }
 
+    public static AttributeProto Floats(string name, params float[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        a.Floats.AddRange(values);
+        return a;
+    }
+
     public static AttributeProto Graph(string name, GraphProto graph) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = graph };
 
     public static AttributeProto Float32(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
