@@ -34,11 +34,11 @@ public partial class Model
         FitBatches(dataset, s_pair, validationData, epochs, verbose, callbacks, stepsPerEpoch, validationSteps, initialEpoch, output, interactive,
             cancellationToken);
 
-    // A (inputs, targets) batch of one tensor each, as the lists the steps take.
-    private static readonly Func<(Tensor, Tensor), (Tensor[] X, Tensor[] Y)> s_pair = batch => ([batch.Item1], [batch.Item2]);
+    // A (inputs, targets) batch of one tensor each, as the lists the steps take (no sample weights).
+    private static readonly Func<(Tensor, Tensor), (Tensor[] X, Tensor[] Y, Tensor? SampleWeight)> s_pair = batch => ([batch.Item1], [batch.Item2], null);
 
-    // Fit's loop over a dataset whose batches unpack to inputs and targets in the model's order.
-    private History FitBatches<T>(Dataset<T> dataset, Func<T, (Tensor[] X, Tensor[] Y)> unpack, Dataset<T>? validationData, int epochs, int verbose,
+    // Fit's loop over a dataset whose batches unpack to inputs and targets in the model's order, and sample weights or null.
+    private History FitBatches<T>(Dataset<T> dataset, Func<T, (Tensor[] X, Tensor[] Y, Tensor? SampleWeight)> unpack, Dataset<T>? validationData, int epochs, int verbose,
         IEnumerable<Callback>? callbacks, int? stepsPerEpoch, int? validationSteps, int initialEpoch, TextWriter? output, bool? interactive,
         CancellationToken cancellationToken)
     {
@@ -84,9 +84,9 @@ public partial class Model
                         break;
                     }
 
-                    (Tensor[] x, Tensor[] y) = unpack(batches.Current);
+                    (Tensor[] x, Tensor[] y, Tensor? sampleWeight) = unpack(batches.Current);
                     list.BatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
-                    TrainStepOn(x, y);
+                    TrainStepOn(x, y, sampleWeight);
                     list.BatchEnd(step, GetMetricsResult());
                 }
 
@@ -166,7 +166,7 @@ public partial class Model
     public Dictionary<string, double> EvaluateMetrics(Dataset<(Tensor, Tensor)> dataset, int? steps = null, CancellationToken cancellationToken = default) =>
         EvaluateBatches(dataset, s_pair, steps, cancellationToken, out _);
 
-    private Dictionary<string, double> EvaluateBatches<T>(Dataset<T> dataset, Func<T, (Tensor[] X, Tensor[] Y)> unpack, int? steps,
+    private Dictionary<string, double> EvaluateBatches<T>(Dataset<T> dataset, Func<T, (Tensor[] X, Tensor[] Y, Tensor? SampleWeight)> unpack, int? steps,
         CancellationToken cancellationToken, out int batches)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -180,8 +180,8 @@ public partial class Model
             for (; (steps is null || batches < steps) && iterator.MoveNext(); batches++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (Tensor[] x, Tensor[] y) = unpack(iterator.Current);
-                TestStepOn(x, y, loss);
+                (Tensor[] x, Tensor[] y, Tensor? sampleWeight) = unpack(iterator.Current);
+                TestStepOn(x, y, loss, sampleWeight);
             }
         }
 
@@ -226,18 +226,19 @@ public partial class Model
         return Predict(new InputsOf(dataset), steps, cancellationToken);
     }
 
-    // One evaluation batch (Keras's test_step), traced as the tensor overload's; several compiled losses take the structures' step.
-    private void TestStepOn(Tensor[] x, Tensor[] y, Loss loss)
+    // One evaluation batch (Keras's test_step), traced as the tensor overload's; several compiled losses, or sample
+    // weights, take the structures' step.
+    private void TestStepOn(Tensor[] x, Tensor[] y, Loss loss, Tensor? sampleWeight = null)
     {
         int count = x[0].Rank > 0 ? x[0].Shape[0] : 1;
-        if (IsSingleStructure(x, y))
+        if (IsSingleStructure(x, y) && sampleWeight is null)
         {
             (Tensor value, Tensor yPred) = RunTestStep(x[0], y[0], loss);
             UpdateMetrics(ToDouble(value), y[0], yPred, count);
         }
         else
         {
-            UpdateOutputMetrics(OutputsLoss(x, y, training: false), y, count);
+            UpdateOutputMetrics(RunTestStepOn(x, y, sampleWeight), y, count);
         }
     }
 

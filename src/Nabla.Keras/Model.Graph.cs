@@ -9,11 +9,19 @@ public partial class Model
     private PolymorphicFunction<Func<Tensor, Tensor, (Tensor, Tensor)>>? _testFunction;
     private PolymorphicFunction<Func<Tensor, Tensor>>? _predictFunction;
 
+    // The steps of several inputs or outputs (Model.Outputs.cs): the same traced functions over lists of tensors, traced
+    // once per structure, dtypes and shapes (a null sample weight is a constant of the trace, a tensor an input). Their
+    // result is a tuple, which a traced function returns as its structure.
+    private PolymorphicFunction<Func<Tensor[], Tensor[], Tensor?, (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _trainOutputsFunction;
+    private PolymorphicFunction<Func<Tensor[], Tensor[], Tensor?, (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions)>>? _testOutputsFunction;
+    private PolymorphicFunction<Func<Tensor[], Tensor[]>>? _predictOutputsFunction;
+
     /// <summary>
     /// Whether <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c> and <see cref="TrainOnBatch"/> run their
     /// steps eagerly, op by op (Keras's <c>run_eagerly</c>). False by default: each step is a traced
     /// <see cref="Tf.Function{T1, T2, TResult}(Func{T1, T2, TResult}, TensorSpec[], bool, string)"/>, traced once per
-    /// batch shape (the last, smaller batch of an epoch traces once more) and run as an optimized graph. Steps run
+    /// batch shape (the last, smaller batch of an epoch traces once more) and run as an optimized graph, for models of
+    /// one tensor in and out as for those of several inputs or outputs (lists, dictionaries, dataset elements). Steps run
     /// eagerly anyway under <see cref="Tf.Config.RunFunctionsEagerly"/> and under a distribution strategy; a subclass
     /// that overrides <see cref="TrainStep"/> runs its own code.
     /// </summary>
@@ -25,6 +33,9 @@ public partial class Model
         _trainFunction = null;
         _testFunction = null;
         _predictFunction = null;
+        _trainOutputsFunction = null;
+        _testOutputsFunction = null;
+        _predictOutputsFunction = null;
     }
 
     // Steps are traced unless run eagerly or distributed (the strategy's collectives run eagerly between steps). A
@@ -86,12 +97,18 @@ public partial class Model
             value = AddRegularizationLosses(value);
         }
 
+        ApplyLossGradients(tape, value, optimizer);
+        return (value, yPred);
+    }
+
+    // The gradients of the loss a tape recorded, applied to the trainable variables.
+    private void ApplyLossGradients(GradientTape tape, Tensor loss, Optimizer optimizer)
+    {
         // Under a distribution strategy, each gradient may start its all-reduce as soon as the backward pass has it.
         IReadOnlyList<Variable> variables = TrainableVariables;
         GradientReadyCallback? ready = Distribution.Current?.GradientReadyHook(variables);
-        Tensor?[] gradients = tape.Gradient([value], [.. variables], gradientReady: ready);
+        Tensor?[] gradients = tape.Gradient([loss], [.. variables], gradientReady: ready);
         optimizer.ApplyGradients(gradients, variables);
-        return (value, yPred);
     }
 
     private (Tensor Loss, Tensor Predictions) ComputeTestStep(Tensor x, Tensor y, Losses.Loss loss)
@@ -100,5 +117,58 @@ public partial class Model
         Tensor value = loss.Call(y, yPred);
         value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
         return (value, yPred);
+    }
+
+    /// <summary>One training step on a batch of several inputs or outputs, traced unless run eagerly.</summary>
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight,
+        Optimizer optimizer)
+    {
+        if (!TracesSteps)
+        {
+            return ComputeTrainStepOn(x, y, sampleWeight, optimizer);
+        }
+
+        optimizer.PrepareTracedStep();
+        _trainOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by, Tensor? bw) => ComputeTrainStepOn(bx, by, bw, optimizer), name: "train_function");
+        return _trainOutputsFunction.Invoke(x, y, sampleWeight);
+    }
+
+    /// <summary>One evaluation step on a batch of several inputs or outputs, traced unless run eagerly.</summary>
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) RunTestStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight)
+    {
+        if (!TracesSteps)
+        {
+            return OutputsLoss(x, y, sampleWeight, training: false);
+        }
+
+        _testOutputsFunction ??= Tf.Function((Tensor[] bx, Tensor[] by, Tensor? bw) => OutputsLoss(bx, by, bw, training: false), name: "test_function");
+        return _testOutputsFunction.Invoke(x, y, sampleWeight);
+    }
+
+    /// <summary>One prediction step of every output, traced unless run eagerly.</summary>
+    private Tensor[] RunPredictStepOn(Tensor[] x)
+    {
+        if (!TracesSteps)
+        {
+            return ApplyOutputs(x, training: false);
+        }
+
+        _predictOutputsFunction ??= Tf.Function((Tensor[] bx) => ApplyOutputs(bx, training: false), name: "predict_function");
+        return _predictOutputsFunction.Invoke(x);
+    }
+
+    // Forward in training mode over every output, the weighted sum of their losses plus penalties, gradients, update.
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) ComputeTrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight,
+        Optimizer optimizer)
+    {
+        (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step;
+        var tape = new GradientTape();
+        using (tape)
+        {
+            step = OutputsLoss(x, y, sampleWeight, training: true);
+        }
+
+        ApplyLossGradients(tape, step.Total, optimizer);
+        return step;
     }
 }

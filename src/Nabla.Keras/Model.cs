@@ -68,7 +68,7 @@ public partial class Model : Layer
         if (OutputCount > 1)
         {
             // One loss for every output of a functional model, and each metric per output, as Keras.
-            CompileOutputs(optimizer, [.. Enumerable.Repeat(loss, OutputCount)], metrics, null);
+            CompileOutputs(optimizer, [.. Enumerable.Repeat(loss, OutputCount)], metrics, null, runEagerly);
             return;
         }
 

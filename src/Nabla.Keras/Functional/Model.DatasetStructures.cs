@@ -127,7 +127,7 @@ public partial class Model
             while ((steps is null || batches.Count < steps) && elements.MoveNext())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                batches.Add(ApplyOutputs(inputs(elements.Current), training: false));
+                batches.Add(RunPredictStepOn(inputs(elements.Current)));
             }
         }
 
@@ -148,9 +148,9 @@ public partial class Model
         return outputs;
     }
 
-    // A batch's inputs in the model's order (autocast as Keras does) and its targets in the outputs' order.
-    private (Tensor[] X, Tensor[] Y) Unpack<TInputs, TTargets>((TInputs, TTargets) batch) =>
-        (CastInputs(Side(batch.Item1, InputNames, "input")), Side(batch.Item2, OutputNames, "output"));
+    // A batch's inputs in the model's order (autocast as Keras does) and its targets in the outputs' order; no sample weights.
+    private (Tensor[] X, Tensor[] Y, Tensor? SampleWeight) Unpack<TInputs, TTargets>((TInputs, TTargets) batch) =>
+        (CastInputs(Side(batch.Item1, InputNames, "input")), Side(batch.Item2, OutputNames, "output"), null);
 
     // One side of an element as a list of tensors: a tensor, a list, a tuple of tensors, or a dictionary by name.
     private Tensor[] Side(object? side, IReadOnlyList<string> names, string what)

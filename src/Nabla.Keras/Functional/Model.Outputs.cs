@@ -28,11 +28,13 @@ public partial class Model
     /// (<c>[new object[] { "accuracy" }, new object[] { "mae" }]</c>); logged as <c>{output}_{metric}</c>.
     /// </param>
     /// <param name="lossWeights">The weight of each output's loss; 1 each by default.</param>
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
     /// <exception cref="ArgumentException">When the counts do not match the outputs, or a metric is unknown.</exception>
-    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> loss, IEnumerable<object>? metrics = null, IReadOnlyList<double>? lossWeights = null)
+    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> loss, IEnumerable<object>? metrics = null, IReadOnlyList<double>? lossWeights = null,
+        bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        CompileOutputs(optimizer, [.. loss], metrics, lossWeights is null ? null : [.. lossWeights]);
+        CompileOutputs(optimizer, [.. loss], metrics, lossWeights is null ? null : [.. lossWeights], runEagerly);
     }
 
     /// <summary>
@@ -43,16 +45,17 @@ public partial class Model
     /// <param name="loss">The loss of each output, by its name (<see cref="OutputNames"/>).</param>
     /// <param name="metrics">Metric names applied to every output, or one list per output.</param>
     /// <param name="lossWeights">The weight of each output's loss, by name; 1 for those not given.</param>
+    /// <param name="runEagerly">Whether steps run eagerly instead of as traced graphs (see <see cref="RunEagerly"/>).</param>
     /// <exception cref="ArgumentException">When a name is not an output's name.</exception>
     public void Compile(Optimizer optimizer, IReadOnlyDictionary<string, Loss> loss, IEnumerable<object>? metrics = null,
-        IReadOnlyDictionary<string, double>? lossWeights = null)
+        IReadOnlyDictionary<string, double>? lossWeights = null, bool runEagerly = false)
     {
         ArgumentNullException.ThrowIfNull(loss);
         CheckOutputNames(loss.Keys, "loss");
         CheckOutputNames(lossWeights?.Keys ?? [], "lossWeights");
         Loss?[] losses = [.. OutputNames.Select(n => loss.TryGetValue(n, out Loss? l) ? l : null)];
         double[] weights = [.. OutputNames.Select(n => lossWeights is not null && lossWeights.TryGetValue(n, out double w) ? w : 1)];
-        CompileOutputs(optimizer, losses, metrics, weights);
+        CompileOutputs(optimizer, losses, metrics, weights, runEagerly);
     }
 
     // How many outputs the model has: a functional model's, or one.
@@ -61,7 +64,7 @@ public partial class Model
     // Whether (x, y) and the compiled losses take the single-tensor steps (TrainStep, one loss, plain metric names).
     private bool IsSingleStructure(Tensor[] x, Tensor[] y) => x.Length == 1 && y.Length == 1 && _outputLosses is null;
 
-    private void CompileOutputs(Optimizer optimizer, Loss?[] losses, IEnumerable<object>? metrics, double[]? weights)
+    private void CompileOutputs(Optimizer optimizer, Loss?[] losses, IEnumerable<object>? metrics, double[]? weights, bool runEagerly)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         int n = OutputCount;
@@ -102,6 +105,8 @@ public partial class Model
         _lossWeights = weights ?? [.. Enumerable.Repeat(1.0, n)];
         _compiledMetrics.Clear();
         _compiledMetrics.AddRange(compiled);
+        RunEagerly = runEagerly;
+        ResetTracedSteps();
     }
 
     // Keras's metrics for several outputs: a flat list applies to every output (a name makes one metric per output),
@@ -149,9 +154,10 @@ public partial class Model
         }
     }
 
-    // The loss of a batch of several inputs or outputs: each output's loss (a scalar), their weighted sum plus the
-    // regularization penalties, and the predictions.
-    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) OutputsLoss(Tensor[] x, Tensor[] y, bool training)
+    // The loss of a batch of several inputs or outputs: each output's loss (a scalar, weighted per sample by
+    // sampleWeight when given, the same weights for every output as Keras), their weighted sum plus the regularization
+    // penalties, and the predictions.
+    private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) OutputsLoss(Tensor[] x, Tensor[] y, Tensor? sampleWeight, bool training)
     {
         Tensor[] predictions = ApplyOutputs(x, training);
         if (predictions.Length != y.Length)
@@ -170,7 +176,7 @@ public partial class Model
                 continue;
             }
 
-            Tensor value = loss.Call(y[i], predictions[i]);
+            Tensor value = loss.Call(y[i], predictions[i], sampleWeight);
             perOutput[i] = value.Rank > 0 ? Tf.ReduceMean(value) : value;
             Tensor weighted = _lossWeights is { } w && w[i] != 1 ? Tf.Multiply(perOutput[i]!, w[i]) : perOutput[i]!;
             total = total is null ? weighted : Tf.Add(total, weighted);
@@ -179,26 +185,18 @@ public partial class Model
         return (AddRegularizationLosses(total!), perOutput, predictions);
     }
 
-    // One gradient step on a batch of several inputs or outputs (Keras's train_step on structures).
-    private void TrainStepOn(Tensor[] x, Tensor[] y)
+    // One gradient step on a batch of several inputs or outputs, or with sample weights (Keras's train_step on
+    // structures); a batch of one tensor each without weights takes TrainStep, which a subclass may override.
+    private void TrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight = null)
     {
-        if (IsSingleStructure(x, y))
+        if (IsSingleStructure(x, y) && sampleWeight is null)
         {
             TrainStep(x[0], y[0]);
             return;
         }
 
         (Optimizer optimizer, _) = RequireCompiled("training");
-        var tape = new GradientTape();
-        (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step;
-        using (tape)
-        {
-            step = OutputsLoss(x, y, training: true);
-        }
-
-        IReadOnlyList<Variable> variables = TrainableVariables;
-        optimizer.ApplyGradients(tape.Gradient(step.Total, [.. variables]), variables);
-        UpdateOutputMetrics(step, y, x[0].Shape[0]);
+        UpdateOutputMetrics(RunTrainStepOn(x, y, sampleWeight, optimizer), y, x[0].Shape[0]);
     }
 
     private void UpdateOutputMetrics((Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step, Tensor[] y, int count)

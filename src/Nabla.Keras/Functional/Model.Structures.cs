@@ -107,7 +107,7 @@ public partial class Model
         for (int start = 0; start < samples || start == 0; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            batches.Add(ApplyOutputs(Slice(xs, start, Math.Min(samples, start + batchSize)), training: false));
+            batches.Add(RunPredictStepOn(Slice(xs, start, Math.Min(samples, start + batchSize))));
         }
 
         return JoinOutputs(batches);
@@ -133,7 +133,8 @@ public partial class Model
         {
             cancellationToken.ThrowIfCancellationRequested();
             int end = Math.Min(samples, start + batchSize);
-            UpdateOutputMetrics(OutputsLoss(Slice(x, start, end), Slice(y, start, end), training: false), Slice(y, start, end), end - start);
+            Tensor[] by = Slice(y, start, end);
+            UpdateOutputMetrics(RunTestStepOn(Slice(x, start, end), by, null), by, end - start);
         }
 
         return GetMetricsResult();
