@@ -28,6 +28,7 @@ internal static partial class OnnxOperators
         AddPooling(ops);
         AddResize(ops);
         AddRecurrent(ops);
+        AddControlFlow(ops);
         AddNormalization(ops);
         AddLosses(ops);
         return ops;
