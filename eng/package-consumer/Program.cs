@@ -5,16 +5,8 @@ using Nabla.Keras;
 using Nabla.Onnx;
 
 // A few of the seed's cells, a short Fit and an ONNX round trip, run against the packages. Exit code 1 if a result is wrong.
-// With the argument "startup" it runs only the seed's 1,000-step loop, first thing in the process, and prints its
-// time (eng/package-consumer/startup.sh compares the ReadyToRun images with the plain IL that way).
+// (Start-up times through the packages: benchmarks/startup/run.sh.)
 var clock = Stopwatch.StartNew();
-if (args is ["startup"])
-{
-    (double w0, double b0, double ms) = SeedLoop();
-    Console.WriteLine($"first 1,000-step loop: {ms:F2} ms (w = {w0:F4}, b = {b0:F4}; Nabla.dll {Describe(typeof(Tensor).Assembly.Location)}; "
-        + $"JIT so far: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms)");
-    return Math.Abs(w0 - 2) < 1e-3 && Math.Abs(b0 + 1) < 1e-3 ? 0 : 1;
-}
 
 int failures = 0;
 void Check(bool ok, string what)

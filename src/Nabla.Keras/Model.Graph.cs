@@ -17,7 +17,7 @@ public partial class Model
     private PolymorphicFunction<Func<Tensor[], Tensor[]>>? _predictOutputsFunction;
 
     /// <summary>
-    /// Whether <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c> and <see cref="TrainOnBatch"/> run their
+    /// Whether <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c> and <see cref="TrainOnBatch(Tensor, Tensor, bool)"/> run their
     /// steps eagerly, op by op (Keras's <c>run_eagerly</c>). False by default: each step is a traced
     /// <see cref="Tf.Function{T1, T2, TResult}(Func{T1, T2, TResult}, TensorSpec[], bool, string)"/>, traced once per
     /// batch shape (the last, smaller batch of an epoch traces once more) and run as an optimized graph, for models of

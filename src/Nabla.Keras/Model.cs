@@ -8,7 +8,7 @@ namespace Nabla.Keras;
 /// <summary>
 /// A layer that trains (Keras's <c>Model</c>): subclass and override <see cref="Layer.Call(Tensor, bool)"/>, or use <see cref="Sequential"/>.
 /// <c>Compile</c> sets the optimizer, loss and metrics; <see cref="Fit(Tensor, Tensor, int, int, int, IEnumerable{Callbacks.Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, int?, int, TextWriter?, bool?, CancellationToken)"/> trains; <see cref="Evaluate(Tensor, Tensor, int, int, bool, TextWriter?, CancellationToken)"/>,
-/// <see cref="Predict(Tensor, int, CancellationToken)"/> and <see cref="TrainOnBatch"/> work batch by batch.
+/// <see cref="Predict(Tensor, int, CancellationToken)"/> and <see cref="TrainOnBatch(Tensor, Tensor, bool)"/> work batch by batch.
 /// </summary>
 public partial class Model : Layer
 {
@@ -289,15 +289,6 @@ public partial class Model : Layer
         }
 
         return strategy is null ? GetMetricsResult() : strategy.AggregateLogs(GetMetricsResult(), samples);
-    }
-
-    // One evaluation batch (Keras's test_step): inference-mode predictions, the loss with its penalties, the metrics.
-    private void TestStep(Tensor x, Tensor y, Loss loss)
-    {
-        Tensor yPred = Apply(x, training: false);
-        Tensor value = loss.Call(y, yPred);
-        value = AddRegularizationLosses(value.Rank > 0 ? Tf.ReduceMean(value) : value);
-        UpdateMetrics(ToDouble(value), y, yPred, x.Rank > 0 ? x.Shape[0] : 1);
     }
 
     /// <summary>

@@ -187,21 +187,23 @@ public partial class Model
 
     // One gradient step on a batch of several inputs or outputs, or with sample weights (Keras's train_step on
     // structures); a batch of one tensor each without weights takes TrainStep, which a subclass may override.
-    private void TrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight = null)
+    // Returns the batch's loss, penalties included.
+    private double TrainStepOn(Tensor[] x, Tensor[] y, Tensor? sampleWeight = null)
     {
         if (IsSingleStructure(x, y) && sampleWeight is null)
         {
-            TrainStep(x[0], y[0]);
-            return;
+            return TrainStep(x[0], y[0]);
         }
 
         (Optimizer optimizer, _) = RequireCompiled("training");
-        UpdateOutputMetrics(RunTrainStepOn(x, y, sampleWeight, optimizer), y, x[0].Shape[0]);
+        return UpdateOutputMetrics(RunTrainStepOn(x, y, sampleWeight, optimizer), y, x[0].Shape[0]);
     }
 
-    private void UpdateOutputMetrics((Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step, Tensor[] y, int count)
+    // Accumulates a step's losses and predictions into the loss tracker and compiled metrics; returns the total loss.
+    private double UpdateOutputMetrics((Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) step, Tensor[] y, int count)
     {
-        _lossTracker.UpdateState(ToDouble(step.Total), count);
+        double total = ToDouble(step.Total);
+        _lossTracker.UpdateState(total, count);
         foreach (Metric m in _compiledMetrics)
         {
             switch (m)
@@ -217,5 +219,7 @@ public partial class Model
                     break;
             }
         }
+
+        return total;
     }
 }

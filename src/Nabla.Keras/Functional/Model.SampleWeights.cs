@@ -4,7 +4,7 @@ using Nabla.Keras.Callbacks;
 namespace Nabla.Keras;
 
 /// <summary>
-/// <c>Fit</c> and <c>Evaluate</c> on datasets of (inputs, targets, sample weights) elements, as Keras's
+/// <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> on datasets of (inputs, targets, sample weights) elements, as Keras's
 /// <c>fit(tf.data.Dataset.from_tensor_slices((x, y, w)))</c>: each sample's loss is multiplied by its weight before the
 /// loss is averaged over the batch (Keras's <c>sum_over_batch_size</c>: divided by the batch size, not by the sum of the
 /// weights), for every output alike. As in Keras 3, the weights reach the losses only: the compiled metrics are not
@@ -78,6 +78,18 @@ public partial class Model
         CheckElementSide<TInputs>("Evaluate", "inputs");
         CheckElementSide<TTargets>("Evaluate", "targets");
         return EvaluateBatches(dataset, UnpackWeighted, steps, cancellationToken, out _);
+    }
+
+    /// <summary>The predictions for the inputs of (inputs, targets, sample weights) batches, one tensor per output; targets and weights are ignored, as Keras's <c>predict</c> does.</summary>
+    /// <typeparam name="TInputs">A tensor, a list or tuple of tensors, or a dictionary by input name.</typeparam>
+    /// <typeparam name="TTargets">Anything: the targets are not read.</typeparam>
+    /// <param name="dataset">Batches of (inputs, targets, sample weights).</param>
+    /// <param name="steps">How many batches to predict; all by default.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public Tensor[] Predict<TInputs, TTargets>(Dataset<(TInputs, TTargets, Tensor)> dataset, int? steps = null, CancellationToken cancellationToken = default)
+    {
+        CheckElementSide<TInputs>("Predict", "inputs");
+        return PredictBatches(dataset, batch => CastInputs(Side(batch.Item1, InputNames, "input")), steps, cancellationToken);
     }
 
     // A weighted batch's inputs and targets as Unpack gives them, and its weights: one per sample of the inputs.

@@ -113,6 +113,33 @@ public partial class Model
         return JoinOutputs(batches);
     }
 
+    /// <summary>
+    /// One gradient step on one batch of a model of several inputs or outputs (Keras's
+    /// <c>train_on_batch([x1, x2], [y1, y2])</c>), traced unless the model runs eagerly; returns the batch's total loss,
+    /// penalties included. The metrics (<see cref="GetMetricsResult"/>) cover this batch only, or accumulate when
+    /// <paramref name="resetMetrics"/> is false.
+    /// </summary>
+    /// <param name="x">One tensor per model input.</param>
+    /// <param name="y">One tensor of targets per model output.</param>
+    /// <param name="resetMetrics">Whether the metrics start over with this batch.</param>
+    public double TrainOnBatch(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, bool resetMetrics = true)
+    {
+        Tensor[] xs = CastInputs(ToArray(x, nameof(x))), ys = ToArray(y, nameof(y));
+        CheckData("TrainOnBatch", xs, ys);
+        RequireCompiled("training");
+        if (!IsSingleStructure(xs, ys))
+        {
+            RequireNoStrategy("TrainOnBatch");
+        }
+
+        if (resetMetrics)
+        {
+            ResetMetrics();
+        }
+
+        return TrainStepOn(xs, ys);
+    }
+
     // Evaluate's metrics on lists: one input and one output take the single-tensor path (and its distribution).
     private Dictionary<string, double> EvaluateMetrics(Tensor[] x, Tensor[] y, int batchSize, CancellationToken cancellationToken)
     {

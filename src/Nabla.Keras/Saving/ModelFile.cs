@@ -24,8 +24,9 @@ public static class ModelFile
 
     /// <summary>
     /// Saves <paramref name="model"/> to <paramref name="path"/> (a <c>.keras</c> name), as Keras's <c>model.save</c>:
-    /// architecture, weights and, for a compiled model, the compile config and the optimizer's state. The file is written
-    /// beside the target and renamed over it.
+    /// architecture, weights and, for a compiled model, the compile config and the optimizer's state. The metrics' running
+    /// state is not saved, as Keras 3 saves none (its metrics have no <c>save_own_variables</c>): a loaded model's
+    /// metrics start from zero. The file is written beside the target and renamed over it.
     /// </summary>
     /// <exception cref="ArgumentException">When the name does not end in <c>.keras</c>.</exception>
     /// <exception cref="NotSupportedException">When a layer, loss or optimizer cannot be described by a Keras config.</exception>

@@ -12,9 +12,20 @@ internal partial struct Backprop
     /// Sums a gradient of a broadcast result back to the shape of the input that was broadcast, and casts it
     /// to the input's dtype (a reduced-precision input gets a gradient of its own dtype).
     /// </summary>
-    internal static Tensor SumToShape(Tensor gradient, Shape shape, DType dtype)
+    /// <remarks>
+    /// Where a shape has unknown dimensions (a graph traced with them), which axes were broadcast is only known
+    /// when the graph runs (an unknown size may be 1): the sum is then an op that decides it from the shapes it
+    /// gets (<see cref="ShapeLike.SumTo"/>), as TensorFlow's <c>BroadcastGradientArgs</c> does.
+    /// </remarks>
+    internal static Tensor SumToShape(Tensor gradient, Tensor input)
     {
-        if (gradient.Shape != shape)
+        Shape shape = input.Shape;
+        DType dtype = input.DType;
+        if (!shape.IsFullyDefined || !gradient.Shape.IsFullyDefined)
+        {
+            gradient = ShapeLike.SumTo(gradient, input);
+        }
+        else if (gradient.Shape != shape)
         {
             ReadOnlySpan<int> g = gradient.Shape.Dims;
             ReadOnlySpan<int> s = shape.Dims;

@@ -208,7 +208,7 @@ internal partial struct Backprop : IDisposable
                 Tensor? g = inputGrads[i];
                 if (g is not null && needs[i])
                 {
-                    Accumulate(index.Grads, slots[i], SumToShape(g, inputs[i].Shape, inputs[i].DType));
+                    Accumulate(index.Grads, slots[i], SumToShape(g, inputs[i]));
                 }
             }
         }
@@ -273,8 +273,8 @@ internal partial struct Backprop : IDisposable
             return ReferenceEquals(t, s_onesFloat32) || ReferenceEquals(t, s_onesFloat64);
         }
 
-        int n = t.Size;
-        return n <= MaxSharedSeedLength && (ReferenceEquals(t, s_onesVector32[n]) || ReferenceEquals(t, s_onesVector64[n]));
+        int n = t.Size; // -1 for a traced shape with unknown dimensions
+        return n is >= 0 and <= MaxSharedSeedLength && (ReferenceEquals(t, s_onesVector32[n]) || ReferenceEquals(t, s_onesVector64[n]));
     }
 
     /// <summary>Ones like <paramref name="t"/>, allocated directly for the common dtypes (the seed is a constant: no op needed).</summary>

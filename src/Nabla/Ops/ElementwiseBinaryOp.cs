@@ -25,6 +25,21 @@ internal abstract class ElementwiseBinaryOp : Op
     /// <summary>The output dtype for the inputs' dtype (bool for comparisons).</summary>
     protected virtual DType OutputDType(DType input) => input;
 
+    /// <summary>The op's <see cref="SmallFloat"/> path for small float32/float64 tensors (start-up), if it has one.</summary>
+    internal virtual SmallBinary SmallKind => SmallBinary.None;
+
+    /// <summary>Runs the op: small float tensors by <see cref="SmallFloat"/> (precompiled), the rest by <see cref="ForwardKernels"/>.</summary>
+    public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        if (!SmallFloat.TryBinary(SmallKind, inputs, output))
+        {
+            ForwardKernels(inputs, output);
+        }
+    }
+
+    /// <summary>Runs the op's kernels over every dtype and shape it supports.</summary>
+    protected abstract void ForwardKernels(ReadOnlySpan<Tensor> inputs, Tensor output);
+
     /// <summary>Both operands take one dtype (TensorFlow's rule for binary ops).</summary>
     protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[0], ref inputs[1], inputsOnly: true);
 
@@ -88,7 +103,7 @@ internal abstract class NumericBinaryOp<TKernel> : ElementwiseBinaryOp,
     {
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    protected override void ForwardKernels(ReadOnlySpan<Tensor> inputs, Tensor output)
         => DTypeDispatch.Numeric(default(Body), inputs, output, inputs[0].DType);
 
     internal override Type? VectorKernel => typeof(TKernel).IsAssignableTo(typeof(IVectorBinaryKernel)) ? typeof(TKernel) : null;
@@ -134,7 +149,7 @@ internal abstract class FloatBinaryOp<TKernel> : ElementwiseBinaryOp, IBinaryTil
     {
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    protected override void ForwardKernels(ReadOnlySpan<Tensor> inputs, Tensor output)
         => DTypeDispatch.Float(default(Body), inputs, output, inputs[0].DType);
 
     internal override Type? VectorKernel => typeof(TKernel).IsAssignableTo(typeof(IVectorBinaryKernel)) ? typeof(TKernel) : null;
@@ -176,7 +191,7 @@ internal abstract class ComparisonOp<TKernel> : ElementwiseBinaryOp,
         // No gradient (a bool result): every slot stays null.
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    protected override void ForwardKernels(ReadOnlySpan<Tensor> inputs, Tensor output)
         => DTypeDispatch.NumericOrBool(default(Body), inputs, output, inputs[0].DType);
 
     public void ApplyTile(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<bool> z) => ComparisonRun<float, TKernel>.RunRun(x, y, z);

@@ -22,8 +22,20 @@ internal abstract class ElementwiseUnaryOp : Op
     /// <summary>The output dtype for an input dtype (the same, except for predicates such as IsNan).</summary>
     protected virtual DType OutputDType(DType input) => input;
 
-    /// <summary>Runs the op's tile kernel over the input (float16/bfloat16 widened tile by tile).</summary>
-    public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output) => DTypeDispatch.Elementwise(this, inputs[0], output);
+    /// <summary>The op's <see cref="SmallFloat"/> path for small float32/float64 tensors (start-up), if it has one.</summary>
+    internal virtual SmallUnary SmallKind => SmallUnary.None;
+
+    /// <summary>
+    /// Runs the op's tile kernel over the input (float16/bfloat16 widened tile by tile); small float tensors of the
+    /// ops that have one take the precompiled <see cref="SmallFloat"/> path, which computes the same bits.
+    /// </summary>
+    public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        if (!SmallFloat.TryUnary(SmallKind, inputs[0], output))
+        {
+            DTypeDispatch.Elementwise(this, inputs[0], output);
+        }
+    }
 
     /// <summary>
     /// The graph's fusion entry point: applies the op's float32 kernel to one span, <c>y[i] = f(x[i])</c>, with one

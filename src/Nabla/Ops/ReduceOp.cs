@@ -83,6 +83,44 @@ internal abstract class ReduceOp : Op
         return Shape.FromOwnedArray(dims);
     }
 
+    /// <summary>
+    /// <paramref name="reduced"/> (the output or its gradient) with the reduced axes back as 1s, to broadcast against
+    /// <paramref name="x"/>. Where x's shape has unknown dimensions (and there is more than one to keep, which a
+    /// reshape's one -1 cannot say) it is broadcast to x's shape when the graph runs instead.
+    /// </summary>
+    public Tensor Kept(Tensor reduced, Tensor x)
+    {
+        if (KeepDims)
+        {
+            return reduced;
+        }
+
+        Shape kept = KeptShape(x.Shape);
+        return kept.Dims.Count(Shape.UnknownDim) <= 1 ? Tf.Reshape(reduced, kept) : ShapeLike.BroadcastTo(reduced, x, ReducedAxes(x.Shape));
+    }
+
+    /// <summary><paramref name="reduced"/> (the output's gradient) broadcast back to <paramref name="x"/>'s shape.</summary>
+    public Tensor BroadcastBack(Tensor reduced, Tensor x)
+        => x.Shape.IsFullyDefined
+            ? Tf.BroadcastTo(Tf.Reshape(reduced, KeptShape(x.Shape)), x.Shape)
+            : ShapeLike.BroadcastTo(reduced, x, KeepDims ? null : ReducedAxes(x.Shape));
+
+    // The reduced axes of an input of this shape, in increasing order.
+    private int[] ReducedAxes(Shape shape)
+    {
+        bool[] mask = ReducedMask(shape.Rank, shape);
+        var axes = new List<int>(mask.Length);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (mask[i])
+            {
+                axes.Add(i);
+            }
+        }
+
+        return [.. axes];
+    }
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];

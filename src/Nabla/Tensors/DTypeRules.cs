@@ -214,8 +214,9 @@ internal static class DTypeRules
         int lead = big.Length - small.Length;
         for (int i = 0; i < small.Length; i++)
         {
-            // An unknown dimension of big covers only an equal (unknown) one: against k > 1 the result would be k.
-            if (small[i] != 1 && small[i] != big[lead + i] && !(big[lead + i] != Shape.UnknownDim && small[i] == Shape.UnknownDim))
+            // An unknown dimension of big covers only an equal (unknown) one, and an unknown one of small is covered
+            // only by k > 1 (against 1 the result stays unknown).
+            if (small[i] != 1 && small[i] != big[lead + i] && !(big[lead + i] > 1 && small[i] == Shape.UnknownDim))
             {
                 return false;
             }

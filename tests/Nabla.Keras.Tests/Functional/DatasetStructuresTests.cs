@@ -189,8 +189,12 @@ public class DatasetStructuresTests
         Assert.Contains("String", type.Message, StringComparison.Ordinal);
         Assert.Contains("IReadOnlyDictionary<string, Tensor>", type.Message, StringComparison.Ordinal);
 
-        var tuple = Assert.Throws<NotSupportedException>(() => model.Predict(new Listed<(Tensor, Tensor, Tensor)>([(a, b, value)])));
+        var tuple = Assert.Throws<NotSupportedException>(() => model.Predict(new Listed<(Tensor, Tensor, Tensor, Tensor)>([(a, b, value, value)])));
         Assert.Contains("ambiguous", tuple.Message, StringComparison.Ordinal);
+
+        // A triple is (inputs, targets, sample weights), as Keras reads it, never three inputs: here one input of two.
+        var triple = Assert.Throws<ArgumentException>(() => model.Predict(new Listed<(Tensor, Tensor, Tensor)>([(a, b, value)])));
+        Assert.Contains("expects 2 input(s) (a, b), but it received 1", triple.Message, StringComparison.Ordinal);
 
         var sequential = new Sequential(new Dense(1, inputShape: [3]));
         sequential.Compile(new SGD(0.1), new MeanSquaredError());

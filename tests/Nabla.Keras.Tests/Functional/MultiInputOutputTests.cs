@@ -64,6 +64,54 @@ public class MultiInputOutputTests
         Assert.Equal(direct[1].ToArray<float>(), predictions[1].ToArray<float>());
     }
 
+    // Graph mode on the Digits data: the traced steps (the default) and runEagerly: true train the two-input,
+    // two-head model to the same weights, history and predictions, to float rounding.
+    [Fact]
+    public void Fit_OnDigits_TracedAndEagerStepsAgree()
+    {
+        (Tensor[] x, Tensor[] y) = Digits(0, 500);
+        (Tensor[] xVal, Tensor[] yVal) = Digits(1400, 200);
+        (History History, Model Model) Train(bool runEagerly)
+        {
+            Tf.Random.SetSeed(15);
+            Model model = TwoHeads(out _);
+            model.Compile(new Adam(0.01), [new SparseCategoricalCrossentropy(fromLogits: true), new BinaryCrossentropy()], metrics: ["accuracy"],
+                lossWeights: [1.0, 0.5], runEagerly: runEagerly);
+            return (model.Fit(x, y, epochs: 3, batchSize: 64, verbose: 0, validationData: (xVal, yVal), seed: 3), model);
+        }
+
+        (History expected, Model eager) = Train(runEagerly: true);
+        (History actual, Model traced) = Train(runEagerly: false);
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (string key in expected.Keys)
+        {
+            for (int epoch = 0; epoch < 3; epoch++)
+            {
+                Assert.True(Math.Abs(expected[key][epoch] - actual[key][epoch]) <= 1e-4 * Math.Max(1, Math.Abs(expected[key][epoch])),
+                    $"{key} in epoch {epoch}: eager {expected[key][epoch]}, traced {actual[key][epoch]}");
+            }
+        }
+
+        double largest = 0;
+        for (int i = 0; i < eager.Variables.Count; i++)
+        {
+            float[] e = eager.Variables[i].ToArray<float>(), t = traced.Variables[i].ToArray<float>();
+            for (int j = 0; j < e.Length; j++)
+            {
+                largest = Math.Max(largest, Math.Abs(e[j] - t[j]) / Math.Max(1, Math.Abs(e[j])));
+            }
+        }
+
+        Assert.True(largest <= 1e-4, $"largest weight difference {largest}");
+        Assert.True(actual["val_digit_accuracy"][^1] > 0.6, $"val digit accuracy {actual["val_digit_accuracy"][^1]}");
+        Tensor[] predictedEagerly = eager.Predict(xVal), predicted = traced.Predict(xVal);
+        float[] pe = predictedEagerly[0].ToArray<float>(), pt = predicted[0].ToArray<float>();
+        for (int j = 0; j < pe.Length; j++)
+        {
+            Assert.True(Math.Abs(pe[j] - pt[j]) <= 1e-3 * Math.Max(1, Math.Abs(pe[j])), $"logit {j}: eager {pe[j]}, traced {pt[j]}");
+        }
+    }
+
     [Fact]
     public void Fit_TwoInputsOneOutput_WithOneLoss_AndValidationSplit()
     {

@@ -148,6 +148,13 @@ public class SampleWeightDatasetsTests
 
         AssertClose(eager.Variables, traced.Variables);
 
+        // Predict reads the inputs only, as Keras's predict on (x, y, w) elements.
+        Tensor[] fromTriples = traced.Predict(batches);
+        Tensor[] fromInputs = traced.Predict(Dataset.FromTensorSlices(inputs).Batch(BatchSize));
+        Assert.Equal(2, fromTriples.Length);
+        Assert.Equal(fromInputs[0].ToArray<float>(), fromTriples[0].ToArray<float>());
+        Assert.Equal(fromInputs[1].ToArray<float>(), fromTriples[1].ToArray<float>());
+
         // Weights of 3 triple each output's loss and the total; the accuracies stay.
         var unweighted = traced.EvaluateMetrics(Dataset.FromTensorSlices((inputs, new[] { y, sign })).Batch(BatchSize));
         var tripled = traced.EvaluateMetrics(Dataset.FromTensorSlices((inputs, new[] { y, sign }, Tf.Fill([Samples], 3.0f, DType.Float32))).Batch(BatchSize));

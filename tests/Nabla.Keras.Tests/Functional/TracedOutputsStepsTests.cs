@@ -173,6 +173,37 @@ public class TracedOutputsStepsTests
     }
 
     [Fact]
+    public void TrainOnBatch_OnLists_TracedOncePerShape_AndAgreesWithEager()
+    {
+        (Tensor[] x, Tensor[] y) = Data();
+        (Model eager, _) = TwoInputsTwoOutputs(LossSetup.Weighted, runEagerly: true);
+        (Model traced, CountingLayer counter) = TwoInputsTwoOutputs(LossSetup.Weighted, runEagerly: false);
+        int calls = counter.Calls;
+        static Tensor[] Rows(Tensor[] tensors, Range rows) => [.. tensors.Select(t => t[rows])];
+        for (int step = 0; step < 3; step++)
+        {
+            Range rows = (step * BatchSize)..((step + 1) * BatchSize);
+            double expected = eager.TrainOnBatch(Rows(x, rows), Rows(y, rows), resetMetrics: false);
+            double actual = traced.TrainOnBatch(Rows(x, rows), Rows(y, rows), resetMetrics: false);
+            Assert.Equal(expected, actual, 1e-5 * Math.Max(1, Math.Abs(expected)));
+        }
+
+        // Three batches of 32, one trace; the metrics accumulated over all three, alike.
+        Assert.Equal(calls + 1, counter.Calls);
+        Dictionary<string, double> eagerMetrics = eager.GetMetricsResult(), tracedMetrics = traced.GetMetricsResult();
+        Assert.Equal(["loss", "value_loss", "digit_loss", "value_mae", "value_mse", "digit_accuracy"], tracedMetrics.Keys);
+        foreach (string key in eagerMetrics.Keys)
+        {
+            Assert.Equal(eagerMetrics[key], tracedMetrics[key], 1e-5 * Math.Max(1, Math.Abs(eagerMetrics[key])));
+        }
+
+        // The last 4 samples: one more trace; reset metrics cover this batch only.
+        double last = traced.TrainOnBatch(Rows(x, 96..), Rows(y, 96..));
+        Assert.Equal(calls + 2, counter.Calls);
+        Assert.Equal(last, traced.GetMetricsResult()["loss"], 12);
+    }
+
+    [Fact]
     public void Steps_RunEagerly_RunTheLayersCodeEveryBatch()
     {
         (Tensor[] x, Tensor[] y) = Data();

@@ -34,13 +34,13 @@ public static partial class Tf
     public static Tensor ZerosLike(Tensor x, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Zeros(x.Shape, dtype ?? x.DType);
+        return x.Shape.IsFullyDefined ? Zeros(x.Shape, dtype ?? x.DType) : ShapeLike.BroadcastTo(Zeros(Shape.Scalar, dtype ?? x.DType), x);
     }
 
     /// <summary>Ones of <paramref name="x"/>'s shape and dtype (or <paramref name="dtype"/>).</summary>
     public static Tensor OnesLike(Tensor x, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Ones(x.Shape, dtype ?? x.DType);
+        return x.Shape.IsFullyDefined ? Ones(x.Shape, dtype ?? x.DType) : ShapeLike.BroadcastTo(Ones(Shape.Scalar, dtype ?? x.DType), x);
     }
 }

@@ -19,6 +19,8 @@ internal sealed class AbsOp : NumericUnaryOp<AbsOp.Kernel>
 {
     public static readonly AbsOp Instance = new();
 
+    internal override SmallUnary SmallKind => SmallUnary.Abs;
+
     private AbsOp()
         : base("Abs")
     {

@@ -16,6 +16,8 @@ internal sealed class AddOp : NumericBinaryOp<AddOp.Kernel>
 {
     public static readonly AddOp Instance = new();
 
+    internal override SmallBinary SmallKind => SmallBinary.Add;
+
     private AddOp()
         : base("AddV2")
     {

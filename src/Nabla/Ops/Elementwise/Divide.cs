@@ -19,6 +19,8 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
 {
     public static readonly DivideOp Instance = new();
 
+    internal override SmallBinary SmallKind => SmallBinary.Divide;
+
     private DivideOp()
         : base("RealDiv")
     {

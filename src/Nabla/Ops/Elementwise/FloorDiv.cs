@@ -29,10 +29,10 @@ internal sealed class FloorDivOp : NumericBinaryOp<FloorDivOp.Kernel>
     {
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    protected override void ForwardKernels(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         IntegerDivision.CheckDivisor(Name, inputs[0], inputs[1]);
-        base.Forward(inputs, output);
+        base.ForwardKernels(inputs, output);
     }
 
     internal readonly struct Kernel : INumericBinaryKernel

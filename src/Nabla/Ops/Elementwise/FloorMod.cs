@@ -29,10 +29,10 @@ internal sealed class FloorModOp : NumericBinaryOp<FloorModOp.Kernel>
         result[1] = needsGradient[1] ? Tf.Multiply(upstream, Tf.Negative(Tf.Floor(Tf.Divide(inputs[0], inputs[1])))) : null;
     }
 
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    protected override void ForwardKernels(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         IntegerDivision.CheckDivisor(Name, inputs[0], inputs[1]);
-        base.Forward(inputs, output);
+        base.ForwardKernels(inputs, output);
     }
 
     internal readonly struct Kernel : INumericBinaryKernel

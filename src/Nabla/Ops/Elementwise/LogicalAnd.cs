@@ -56,7 +56,7 @@ internal abstract class LogicalBinaryOp<TRun> : ElementwiseBinaryOp, IBinaryTile
         // No gradient (a bool result): every slot stays null.
     }
 
-    public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    protected sealed override void ForwardKernels(ReadOnlySpan<Tensor> inputs, Tensor output)
         => DTypeDispatch.NumericOrBool(default(Body), inputs, output, DType.Bool);
 
     public void ApplyTile(ReadOnlySpan<bool> x, ReadOnlySpan<bool> y, Span<bool> z) => TRun.RunRun(Bytes(x), Bytes(y), Bytes(z));

@@ -16,6 +16,8 @@ internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
 {
     public static readonly MultiplyOp Instance = new();
 
+    internal override SmallBinary SmallKind => SmallBinary.Multiply;
+
     private MultiplyOp()
         : base("Mul")
     {

@@ -16,6 +16,8 @@ internal sealed class NegativeOp : NumericUnaryOp<NegativeOp.Kernel>
 {
     public static readonly NegativeOp Instance = new();
 
+    internal override SmallUnary SmallKind => SmallUnary.Negate;
+
     private NegativeOp()
         : base("Neg")
     {

@@ -13,6 +13,8 @@ internal sealed class SignOp : NumericUnaryOp<SignOp.Kernel>
 {
     public static readonly SignOp Instance = new();
 
+    internal override SmallUnary SmallKind => SmallUnary.Sign;
+
     private SignOp()
         : base("Sign")
     {

@@ -16,6 +16,8 @@ internal sealed class SquareOp : NumericUnaryOp<SquareOp.Kernel>
 {
     public static readonly SquareOp Instance = new();
 
+    internal override SmallUnary SmallKind => SmallUnary.Square;
+
     private SquareOp()
         : base("Square")
     {

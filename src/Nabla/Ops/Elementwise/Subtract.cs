@@ -16,6 +16,8 @@ internal sealed class SubtractOp : NumericBinaryOp<SubtractOp.Kernel>
 {
     public static readonly SubtractOp Instance = new();
 
+    internal override SmallBinary SmallKind => SmallBinary.Subtract;
+
     private SubtractOp()
         : base("Sub")
     {

@@ -24,6 +24,9 @@ internal sealed class WhereOp : Op
     // The two values take one dtype; the condition stays bool.
     protected override void ApplyDTypeRules(Span<Tensor> inputs) => DTypeRules.Unify(Name, ref inputs[1], ref inputs[2], inputsOnly: true);
 
+    // Broadcasting with unknown dimensions as the binary ops do (DTypeRules.BroadcastShapes).
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor c = inputs[0];

@@ -23,6 +23,9 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
 {
     public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["axis"] = axis };
 
+    // The output keeps params' other dimensions and indices' shape, known or not.
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor p = inputs[0];
@@ -63,7 +66,11 @@ internal sealed class GatherOp(int axis) : Op("GatherV2")
     }
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-        => result[0] = SegmentSumOp.Run(upstream, inputs[1], axis, inputs[0].Shape.Dims[axis]);
+    {
+        // Where the gathered axis is unknown while tracing, the number of segments is read from params when the graph runs.
+        int size = inputs[0].Shape.Dims[axis];
+        result[0] = SegmentSumOp.Run(upstream, inputs[1], axis, size, sizeFrom: size == Shape.UnknownDim ? inputs[0] : null);
+    }
 
     internal static void Split(Shape shape, int axis, out int outer, out int dim, out int inner)
     {

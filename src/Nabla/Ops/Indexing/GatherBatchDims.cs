@@ -27,6 +27,14 @@ public static partial class Tf
         }
 
         IndexRuns.RequireIndexDType("GatherV2", indices, @params.Shape);
+        if (!@params.Shape.IsFullyDefined || !indices.Shape.IsFullyDefined)
+        {
+            // The flat rows below are constants computed from the sizes.
+            throw new InvalidOperationException(
+                $"GatherV2 with batch_dims {batchDims} cannot be traced with unknown dimensions yet: params of shape {@params.Shape}, " +
+                $"indices of shape {indices.Shape}. Give the function an input signature whose dimensions are known.");
+        }
+
         int bd = batchDims < 0 ? batchDims + indices.Rank : batchDims;
         int a = axis < 0 ? axis + @params.Rank : axis;
         ReadOnlySpan<int> p = @params.Shape.Dims, q = indices.Shape.Dims;

@@ -9,6 +9,7 @@ internal static class SegmentIds
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(segmentIds);
         IndexRuns.RequireIndexDType(op, segmentIds, data.Shape);
+        ShapeLike.RequireKnownDims(op, data, segmentIds); // the mean's counts and gradients are sized from data
         bool ok = numSegments >= 0 && segmentIds.Rank <= data.Rank;
         for (int i = 0; ok && i < segmentIds.Rank; i++)
         {

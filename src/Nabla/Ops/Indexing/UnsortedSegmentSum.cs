@@ -21,18 +21,26 @@ public static partial class Tf
 /// The gradient of Gather and the op behind <see cref="Tf.UnsortedSegmentSum"/>; float16/bfloat16 add in float32.
 /// With <c>dropNegative</c> (UnsortedSegmentSum) slices with a negative id are dropped; otherwise (Gather's
 /// gradient, whose ids were validated by Gather) every id must be in range.
+/// A number of segments of -1 (Gather's gradient where the gathered size is unknown while tracing) is the size of
+/// a third input's axis when the graph runs.
 /// </summary>
 internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative) : Op("UnsortedSegmentSum")
 {
-    public static Tensor Run(Tensor data, Tensor ids, int axis, int numSegments, bool dropNegative = false)
+    // The output keeps data's other dimensions, known or not.
+    public override bool SupportsUnknownDims => true;
+
+    /// <summary>The scatter-add; <paramref name="sizeFrom"/>, when given, supplies the number of segments (its size on <paramref name="axis"/>).</summary>
+    public static Tensor Run(Tensor data, Tensor ids, int axis, int numSegments, bool dropNegative = false, Tensor? sizeFrom = null)
     {
+        var op = new SegmentSumOp(axis, sizeFrom is null ? numSegments : Shape.UnknownDim, dropNegative);
         if (data.DType.IsReducedPrecision)
         {
-            return Tf.Cast(new SegmentSumOp(axis, numSegments, dropNegative).Call(Tf.Cast(data, DType.Float32), ids), data.DType);
+            Tensor wide = Tf.Cast(data, DType.Float32);
+            return Tf.Cast(sizeFrom is null ? op.Call(wide, ids) : op.Call(wide, ids, sizeFrom), data.DType);
         }
 
         DTypeRules.Require("UnsortedSegmentSum", data.DType, DTypeSet.Numeric, data.Shape);
-        return new SegmentSumOp(axis, numSegments, dropNegative).Call(data, ids);
+        return sizeFrom is null ? op.Call(data, ids) : op.Call(data, ids, sizeFrom);
     }
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
@@ -41,7 +49,7 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
         Tensor ids = inputs[1];
         var dims = new List<int>(data.Rank);
         dims.AddRange(data.Shape.Dims[..axis]);
-        dims.Add(numSegments);
+        dims.Add(inputs.Length > 2 ? inputs[2].Shape.Dims[axis] : numSegments);
         dims.AddRange(data.Shape.Dims[(axis + ids.Rank)..]);
         return new TensorSpec(Shape.FromOwnedArray(dims.ToArray()), data.DType);
     }
@@ -49,18 +57,18 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         long[] idx = IndexRuns.Read(inputs[1]);
+        GatherOp.Split(output.Shape, axis, out int outer, out int dim, out int inner);
 
         // Checked when the values exist (when the graph runs, if traced), as TensorFlow's kernel checks them.
         for (int i = 0; i < idx.Length; i++)
         {
-            if ((idx[i] < 0 && !dropNegative) || idx[i] >= numSegments)
+            if ((idx[i] < 0 && !dropNegative) || idx[i] >= dim)
             {
                 throw new IndexOutOfRangeException(
-                    $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {numSegments}) (data of shape {inputs[0].Shape}) [Op:UnsortedSegmentSum].");
+                    $"UnsortedSegmentSum: segment_ids[{i}] = {idx[i]} is out of range [0, {dim}) (data of shape {inputs[0].Shape}) [Op:UnsortedSegmentSum].");
             }
         }
 
-        GatherOp.Split(output.Shape, axis, out int outer, out int dim, out int inner);
         var offsets = new int[outer * idx.Length];
         for (int o = 0, r = 0; o < outer; o++)
         {

@@ -24,6 +24,8 @@ public static partial class Tf
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(mask);
+        ShapeLike.RequireKnownDims("BooleanMask", tensor, mask); // reshapes sized from the tensor
+        ShapeLike.RequireKnownValues("BooleanMask", mask); // how many elements it keeps
         int k = mask.Rank;
         int a = axis < 0 ? axis + tensor.Rank : axis;
         bool ok = mask.DType == DType.Bool && k > 0 && a >= 0 && a + k <= tensor.Rank;

@@ -153,6 +153,7 @@ public static partial class Tf
 
         private static int DiagonalLength(string op, Tensor input, int m, int n, int k)
         {
+            ShapeLike.RequireKnownDims(op, input); // the diagonal's length is computed from m and n
             if (k <= -m || k >= n)
             {
                 if (m == 0 || n == 0)

@@ -211,5 +211,22 @@ internal readonly record struct EinsumOperand(Tensor Value, string Labels)
         return product;
     }
 
-    private static Tensor Reshape(Tensor x, int[] dims) => x.Shape.Dims.SequenceEqual(dims) ? x : Tf.Reshape(x, dims);
+    private static Tensor Reshape(Tensor x, int[] dims)
+    {
+        if (x.Shape.Dims.SequenceEqual(dims))
+        {
+            return x;
+        }
+
+        // One unknown size is Reshape's -1; with more, the grouping would need the sizes of a call while tracing.
+        if (dims.Count(d => d < 0) > 1)
+        {
+            throw new InvalidOperationException(
+                $"Einsum cannot be traced with unknown dimensions yet: an operand of shape {x.Shape} would be reshaped to " +
+                $"{Shape.Format(dims)}, which needs more than one of its unknown sizes. Give the function an input signature " +
+                "(or call it with tensors) with at most one unknown dimension per operand group.");
+        }
+
+        return Tf.Reshape(x, dims);
+    }
 }

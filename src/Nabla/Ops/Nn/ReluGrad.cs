@@ -27,10 +27,13 @@ internal sealed class ReluGradOp : Op
     /// <summary>Whether the fused kernel handles <paramref name="dtype"/> (float16/bfloat16 use the composite).</summary>
     public static bool Supports(DType dtype) => s_supported.Contains(dtype);
 
+    // Elementwise: the shapes of gradients and features must be compatible.
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor gradients = inputs[0], features = inputs[1];
-        if (gradients.Shape != features.Shape || gradients.DType != features.DType)
+        if (!gradients.Shape.IsCompatibleWith(features.Shape) || gradients.DType != features.DType)
         {
             throw new ArgumentException(
                 $"ReluGrad: gradients {gradients.Shape} {gradients.DType} and features {features.Shape} {features.DType} " +
@@ -38,7 +41,7 @@ internal sealed class ReluGradOp : Op
         }
 
         DTypeRules.Require(Name, gradients.DType, s_supported, gradients.Shape);
-        return new TensorSpec(gradients.Shape, gradients.DType);
+        return new TensorSpec(gradients.Shape.IsFullyDefined ? gradients.Shape : features.Shape, gradients.DType);
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

@@ -20,6 +20,9 @@ internal sealed class ArgReduceOp : Op
         _outputType = outputType ?? DType.Int64;
     }
 
+    // The output keeps the input's other dimensions, known or not.
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
@@ -30,7 +33,7 @@ internal sealed class ArgReduceOp : Op
         }
 
         int axis = Axes.Normalize(Name, _axis, x.Rank, x.Shape);
-        if (x.Shape.Dims[axis] == 0)
+        if (x.Shape.Dims[axis] == 0) // an unknown size (-1) is checked when the graph runs
         {
             throw new ArgumentException($"Reduction axis {_axis} is empty in shape {x.Shape} [Op:{Name}]: there is no element to pick.");
         }

@@ -33,6 +33,9 @@ internal abstract class CumulativeOp<TKernel>(string name, int axis, bool exclus
     public override IReadOnlyDictionary<string, object> Attributes =>
         new Dictionary<string, object> { ["axis"] = axis, ["exclusive"] = exclusive, ["reverse"] = reverse };
 
+    // The output has the input's shape, known or not.
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];

@@ -20,6 +20,6 @@ public static partial class Tf
         Tensor rawMax = ReduceMax(x, axes, keepdims: true);
         Tensor shift = StopGradient(Where(Less(Abs(rawMax), double.PositiveInfinity), rawMax, ZerosLike(rawMax)));
         Tensor result = Log(ReduceSum(Exp(Subtract(x, shift)), axes, keepdims));
-        return Add(result, keepdims ? shift : Reshape(shift, result.Shape));
+        return Add(result, keepdims ? shift : result.Shape.IsFullyDefined ? Reshape(shift, result.Shape) : ShapeLike.Reshape(shift, result));
     }
 }

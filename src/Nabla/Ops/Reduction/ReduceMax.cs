@@ -28,10 +28,9 @@ internal sealed class ReduceMaxOp(int[]? axes, bool keepDims) : NumericReduceOp<
     /// </summary>
     internal static Tensor MinOrMaxGradient(ReduceOp op, Tensor x, Tensor y, Tensor upstream)
     {
-        Shape kept = op.KeptShape(x.Shape);
-        Tensor indicators = Tf.Cast(Tf.Equal(Tf.Reshape(y, kept), x), upstream.DType);
+        Tensor indicators = Tf.Cast(Tf.Equal(op.Kept(y, x), x), upstream.DType);
         Tensor count = Tf.ReduceSum(indicators, op.RequestedAxes, keepdims: true);
-        return Tf.Multiply(Tf.Divide(indicators, count), Tf.Reshape(upstream, kept));
+        return Tf.Multiply(Tf.Divide(indicators, count), op.Kept(upstream, x));
     }
 
     internal readonly struct Kernel : INumericReduceFamily

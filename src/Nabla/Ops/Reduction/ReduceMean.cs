@@ -26,8 +26,15 @@ internal sealed class ReduceMeanOp(int[]? axes, bool keepDims) : ReduceOp("Mean"
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
+        Tensor g = BroadcastBack(upstream, x);
+        if (!x.Shape.IsFullyDefined)
+        {
+            // The count is only known when the graph runs: count the ones of x's shape then.
+            result[0] = Tf.Divide(g, Tf.Maximum(Tf.ReduceSum(Tf.OnesLike(x), RequestedAxes, keepdims: true), 1));
+            return;
+        }
+
         int count = ReduceAxes.ReducedCount(x.Shape, ReducedMask(x.Rank, x.Shape));
-        Tensor g = Tf.BroadcastTo(Tf.Reshape(upstream, KeptShape(x.Shape)), x.Shape);
         result[0] = Tf.Divide(g, (double)Math.Max(count, 1));
     }
 

@@ -23,11 +23,10 @@ internal sealed class ReduceProdOp(int[]? axes, bool keepDims) : NumericReduceOp
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
         Tensor x = inputs[0];
-        Shape kept = KeptShape(x.Shape);
-        Tensor dy = Tf.Reshape(upstream, kept);
+        Tensor dy = Kept(upstream, x);
         Tensor isZero = Tf.Equal(x, 0);
         Tensor safe = Tf.Where(isZero, 1, x);
-        Tensor nonZeroGrad = Tf.Divide(Tf.Reshape(output, kept), safe);
+        Tensor nonZeroGrad = Tf.Divide(Kept(output, x), safe);
         Tensor zeroCount = Tf.ReduceSum(Tf.Cast(isZero, x.DType), RequestedAxes, keepdims: true);
         Tensor othersProduct = Tf.ReduceProd(safe, RequestedAxes, keepdims: true);
         Tensor zeroGrad = Tf.Where(Tf.Equal(zeroCount, 1), othersProduct, Tf.ZerosLike(othersProduct));

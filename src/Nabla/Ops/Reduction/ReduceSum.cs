@@ -17,9 +17,18 @@ public static partial class Tf
 
 internal sealed class ReduceSumOp(int[]? axes, bool keepDims) : NumericReduceOp<ReduceSumOp.Kernel>("Sum", axes, keepDims)
 {
+    /// <summary>Small float sums to one element (the seed's gradients) skip the generic walk (<see cref="SmallFloat.TrySum"/>).</summary>
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        if (!SmallFloat.TrySum(inputs[0], output))
+        {
+            base.Forward(inputs, output);
+        }
+    }
+
     // Every input element contributed once: the gradient is the upstream broadcast back over the reduced axes.
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-        => result[0] = Tf.BroadcastTo(Tf.Reshape(upstream, KeptShape(inputs[0].Shape)), inputs[0].Shape);
+        => result[0] = BroadcastBack(upstream, inputs[0]);
 
     internal readonly struct Kernel : INumericReduceFamily
     {

@@ -13,9 +13,19 @@ public static partial class Tf
 
 internal sealed class BroadcastToOp(Shape shape) : Op("BroadcastTo")
 {
+    // An input with unknown dimensions broadcasts to a known shape (its unknown sizes must fit it when the graph
+    // runs). A target with unknown dimensions says nothing about the sizes of a call: gradients that mean "the
+    // shape of x" broadcast to x itself (ShapeLike.BroadcastTo).
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
+        if (!shape.IsFullyDefined)
+        {
+            throw new ArgumentException($"BroadcastTo of a tensor of shape {x.Shape} to shape {shape}: the target shape must be fully defined [Op:BroadcastTo].");
+        }
+
         if (x.Rank > shape.Rank || DTypeRules.BroadcastShapes(Name, x.Shape, shape) != shape)
         {
             throw new ArgumentException($"Cannot broadcast a tensor of shape {x.Shape} to shape {shape} [Op:BroadcastTo].");
@@ -38,5 +48,5 @@ internal sealed class BroadcastToOp(Shape shape) : Op("BroadcastTo")
 
     // Each input element was copied to several places: sum them back (the tape's unbroadcast does exactly that).
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-        => result[0] = Backprop.SumToShape(upstream, inputs[0].Shape, inputs[0].DType);
+        => result[0] = Backprop.SumToShape(upstream, inputs[0]);
 }

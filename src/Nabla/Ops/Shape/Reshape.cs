@@ -87,5 +87,5 @@ internal sealed class ReshapeOp(int[] requested) : Op("Reshape")
         => throw new System.Diagnostics.UnreachableException("Reshape aliases its input's buffer in Evaluate.");
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-        => result[0] = Tf.Reshape(upstream, inputs[0].Shape);
+        => result[0] = inputs[0].Shape.IsFullyDefined ? Tf.Reshape(upstream, inputs[0].Shape) : ShapeLike.Reshape(upstream, inputs[0]);
 }

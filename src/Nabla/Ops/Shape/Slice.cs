@@ -14,6 +14,7 @@ public static partial class Tf
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(begin);
         ArgumentNullException.ThrowIfNull(size);
+        ShapeLike.RequireKnownDims("Slice", x);
         int rank = x.Rank;
         if (begin.Length != rank || size.Length != rank)
         {

@@ -10,6 +10,9 @@ namespace Nabla;
 /// </summary>
 internal sealed class SortIndicesOp(string name, bool descending, int k) : Op(name)
 {
+    // The output keeps the input's shape (k columns for TopK), known or not.
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
@@ -21,7 +24,7 @@ internal sealed class SortIndicesOp(string name, bool descending, int k) : Op(na
 
         int n = x.Shape.Dims[^1];
         int kept = k < 0 ? n : k;
-        if (kept > n)
+        if (n != Shape.UnknownDim && kept > n) // an unknown size is checked when the graph runs
         {
             throw new ArgumentException(
                 $"{Name}: input must have at least k columns. Had {n}, needed {k} (input of shape {x.Shape}, {x.DType}) [Op:{Name}].");

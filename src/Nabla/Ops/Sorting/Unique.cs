@@ -18,6 +18,7 @@ public static partial class Tf
             throw new ArgumentException($"Unique: out_idx must be int32 or int64, got {indexType} (x of shape {x.Shape}) [Op:Unique].", nameof(outIdx));
         }
 
+        ShapeLike.RequireKnownValues("Unique", x); // how many distinct values there are
         Tensor idx = new UniqueIndexOp(indexType).Call(x);
         int count = idx.Size == 0 ? 0 : (int)Cast(ReduceMax(idx), DType.Int64).Item<long>() + 1;
 

@@ -248,6 +248,34 @@ public sealed class KerasModelFileTests : IDisposable
         Assert.Equal(1.0, weights["optimizer/vars/0"].GetProperty("values")[0].GetDouble());
     }
 
+    // Keras 3's saving_lib writes the state of what has save_own_variables (layers, the optimizer); its metrics have
+    // none, so a .keras file holds no metric state and a loaded model's metrics start from zero. Nabla does the same.
+    [H5pyFact]
+    public void SaveLoad_MetricState_IsNotSaved_AndTheLoadedMetricsStartAfresh_AsKeras3()
+    {
+        Sequential model = Classifier(71);
+        (Tensor x1, Tensor y1) = Batch(72);
+        (Tensor x2, Tensor y2) = Batch(73);
+        model.TrainOnBatch(x1, y1);
+        model.TrainOnBatch(x2, y2, resetMetrics: false);
+        Assert.All(model.GetMetricsResult().Values, value => Assert.NotEqual(0, value));
+        string path = PathOf("metrics.keras");
+        model.Save(path);
+
+        string[] paths = [.. H5py.DumpZip(path).GetProperty("weights").EnumerateArray().Select(e => e.GetProperty("path").GetString()!)];
+        Assert.All(paths, p => Assert.True(p is "/" or "vars" || p.StartsWith("layers", StringComparison.Ordinal) || p.StartsWith("optimizer", StringComparison.Ordinal), p));
+        Assert.DoesNotContain(paths, p => p.Contains("metric", StringComparison.Ordinal) || p.Contains("tracker", StringComparison.Ordinal));
+
+        Model loaded = Keras.Models.LoadModel(path);
+        Assert.Equal(["loss", "accuracy"], loaded.GetMetricsResult().Keys);
+        Assert.All(loaded.GetMetricsResult().Values, value => Assert.Equal(0, value));
+
+        // Accumulating from there covers the new batch only.
+        (Tensor x3, Tensor y3) = Batch(74);
+        double batchLoss = loaded.TrainOnBatch(x3, y3, resetMetrics: false);
+        Assert.Equal(batchLoss, loaded.GetMetricsResult()["loss"], 12);
+    }
+
     [H5pyFact]
     public void LoadModel_ArchiveInKeras3sOwnForm_Loads()
     {

@@ -1,0 +1,165 @@
+using Nabla.Tests.TestUtils;
+
+namespace Nabla.Tests.Graph;
+
+/// <summary>
+/// Gradients in functions traced with unknown dimensions, where the catalog rows do not reach: a size that is
+/// unknown while tracing and 1 when the graph runs (so the op broadcast it, and its gradient must be summed, which
+/// only the call's shapes tell), second order through the shape-like ops that carry such gradients, and the
+/// errors found at trace time.
+/// </summary>
+public class UnknownDimsGradientTests
+{
+    private static readonly TensorSpec[] s_twoBatches = [new([null, 4], DType.Float64), new([null, 4], DType.Float64)];
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(5, 1)]
+    [InlineData(3, 3)]
+    public void Gradient_OfAnUnknownSizeThatIsOneWhenRun_IsSummedOverTheBroadcast(int rowsOfX, int rowsOfY)
+    {
+        var f = Tf.Function(
+            (Tensor x, Tensor y) =>
+            {
+                using var tape = new GradientTape();
+                tape.Watch(x);
+                tape.Watch(y);
+                Tensor z = Tf.Multiply(Tf.Add(x, y), y);
+                return tape.Gradient(Tf.ReduceSum(Tf.Square(z)), [x, y]);
+            },
+            inputSignature: s_twoBatches);
+        Tensor[] inputs = GradientCheck.RandomInputs(11, [new Shape(rowsOfX, 4), new Shape(rowsOfY, 4)]);
+
+        Tensor?[] traced = f.Invoke(inputs[0], inputs[1]);
+        Tensor?[] eager = EagerGradients(x => Tf.Multiply(Tf.Add(x[0], x[1]), x[1]), inputs);
+
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(inputs[i].Shape, traced[i]!.Shape);
+            AssertTensor.Close(eager[i]!, traced[i]!, tolerance: 1e-12);
+        }
+
+        Assert.Equal(1, f.TracingCount);
+    }
+
+    [Theory]
+    [InlineData("ReduceSum")]
+    [InlineData("ReduceMean")]
+    [InlineData("Concat")]
+    [InlineData("Reshape")]
+    public void SecondOrder_ThroughShapeLikeGradients_EqualsEager(string op)
+    {
+        Func<Tensor, Tensor> body = op switch
+        {
+            "ReduceSum" => x => Tf.Square(Tf.ReduceSum(Tf.Square(x), 0)),
+            "ReduceMean" => x => Tf.Square(Tf.ReduceMean(x * x * x, 1)),
+            "Concat" => x => Tf.Concat([x * x, Tf.Sin(x)], 0) * Tf.Concat([x, x], 0),
+            _ => x => Tf.Square(Tf.Reshape(x * x, [-1])),
+        };
+
+        // d/dx of sum(d/dx sum(body(x))), with both tapes inside the function.
+        Tensor SecondOrder(Tensor x)
+        {
+            using var outer = new GradientTape();
+            outer.Watch(x);
+            Tensor first;
+            using (var inner = new GradientTape())
+            {
+                inner.Watch(x);
+                first = inner.Gradient(Tf.ReduceSum(body(x)), x)!;
+            }
+
+            return outer.Gradient(Tf.ReduceSum(first * first), x)!;
+        }
+
+        var f = Tf.Function<Tensor, Tensor>(SecondOrder, inputSignature: [new TensorSpec([null, null], DType.Float64)]);
+        foreach (int rows in new[] { 2, 5 })
+        {
+            Tensor x = GradientCheck.RandomInputs(rows, [new Shape(rows, 3)])[0];
+            AssertTensor.Close(SecondOrder(x), f.Invoke(x), tolerance: 1e-12);
+        }
+
+        Assert.Equal(1, f.TracingCount);
+    }
+
+    [Fact]
+    public void Tracing_ConcatOfIncompatibleKnownSizes_ThrowsNamingTheOpAndShapesWithNone()
+    {
+        var f = Tf.Function((Tensor x) => Tf.Concat([x, Tf.Zeros([2, 5], DType.Float64)], 0), inputSignature: [new TensorSpec([null, 4], DType.Float64)]);
+        var e = Assert.Throws<ArgumentException>(() => f.Invoke(Tf.Zeros([3, 4], DType.Float64)));
+        Assert.Contains("ConcatV2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(None, 4)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(2, 5)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tracing_BroadcastToAnUnknownTarget_ThrowsNamingTheOpAndShapes()
+    {
+        var graph = new FuncGraph("g");
+        Tensor x = graph.Placeholder(new TensorSpec([null, 1], DType.Float32));
+        using (graph.AsDefault())
+        {
+            Assert.Equal("(3, 4)", Tf.BroadcastTo(x, new Shape(3, 4)).Shape.ToString());
+            var e = Assert.Throws<ArgumentException>(() => Tf.BroadcastTo(x, Shape.Partial(null, 4)));
+            Assert.Contains("BroadcastTo", e.Message, StringComparison.Ordinal);
+            Assert.Contains("(None, 4)", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Broadcasting_UnknownAgainstOne_StaysUnknown()
+    {
+        var graph = new FuncGraph("g");
+        Tensor x = graph.Placeholder(new TensorSpec([null, 1], DType.Float32));
+        Tensor y = graph.Placeholder(new TensorSpec([1, 4], DType.Float32));
+        using (graph.AsDefault())
+        {
+            // TensorFlow's rule: None against 1 is None (it may be any size), None against 4 is 4.
+            Assert.Equal("(None, 4)", (x * y).Shape.ToString());
+            Assert.Equal("(None, 4)", (y * x).Shape.ToString());
+        }
+    }
+
+    public static TheoryData<string> ValueDependentOps() => ["Where", "BooleanMask", "Unique"];
+
+    // Their output sizes depend on values that only exist when the graph runs, and the graph sizes every node before
+    // it runs: tracing them on such values refuses, never giving a static shape that a call could contradict.
+    [Theory]
+    [MemberData(nameof(ValueDependentOps))]
+    public void Tracing_AnOpWhoseSizeDependsOnRunTimeValues_ThrowsNamingTheOp(string op)
+    {
+        Func<Tensor, Tensor> body = op switch
+        {
+            "Where" => x => Tf.Where(Tf.Greater(x, 0)),
+            "BooleanMask" => x => Tf.BooleanMask(x, Tf.Greater(x, 0)),
+            _ => x => Tf.Unique(x).Y,
+        };
+
+        foreach (int?[] dims in new[] { new int?[] { 6 }, [null] })
+        {
+            var f = Tf.Function(body, inputSignature: [new TensorSpec(dims, DType.Float64)]);
+            Exception e = Assert.ThrowsAny<Exception>(() => f.Invoke(Tf.Constant(new[] { 1.0, -2, 3, 3, -5, 6 })));
+            Assert.True(e is InvalidOperationException or ArgumentException, e.ToString());
+            Assert.Contains(op, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Tracing_BooleanMaskWithAConstantMask_InfersTheSize()
+    {
+        var f = Tf.Function((Tensor x) => Tf.BooleanMask(x, Tf.Constant(new[] { true, false, true })));
+        ConcreteFunction c = f.GetConcreteFunction(new TensorSpec([3, 4], DType.Float64));
+        Assert.Equal("(2, 4)", c.OutputSpecs[0].Shape.ToString());
+    }
+
+    private static Tensor?[] EagerGradients(Func<Tensor[], Tensor> f, Tensor[] inputs)
+    {
+        using var tape = new GradientTape();
+        foreach (Tensor x in inputs)
+        {
+            tape.Watch(x);
+        }
+
+        return tape.Gradient(Tf.ReduceSum(Tf.Square(f(inputs))), inputs);
+    }
+}
