@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using Nabla.Distributed.Collectives;
 
 namespace Nabla.Distributed;
@@ -8,11 +10,15 @@ namespace Nabla.Distributed;
 /// workers in place, and the results are unpacked into new tensors. One agreement check covers the whole list (its
 /// dtypes and sizes), so a model of another shape on one worker fails before any bucket moves. float32 buckets can
 /// travel as float16 or bfloat16 (<see cref="GradientCompression"/>): half the bytes, about three significant digits.
-/// The bucket buffers are kept between calls, so a training step allocates only the result tensors.
+/// The bucket buffers are kept between calls, so a training step allocates only the result tensors. A tensor alone in
+/// its bucket (a large one, or the only one of its dtype) is not packed: it is copied into its result tensor's own
+/// storage and summed there (<see cref="Tensor.Create{T, TState}(Shape, TState, SpanAction{T, TState})"/>), one copy
+/// instead of two.
 /// </summary>
 internal sealed class FusedAllReduce(Collectives.Collectives collectives, CommunicationOptions options)
 {
     private readonly Bucket _bucket = new();
+    private readonly List<int> _members = [];
 
     /// <summary>
     /// The element-wise sum (or mean) over workers of each tensor; float16 compression applies to float32 tensors only
@@ -52,7 +58,8 @@ internal sealed class FusedAllReduce(Collectives.Collectives collectives, Commun
         foreach (DType dtype in DType.All)
         {
             // The buckets of this dtype: its tensors in order, at most BytesPerPack bytes each unless one tensor is larger.
-            _bucket.Reset(dtype, 0);
+            _members.Clear();
+            long bytes = 0;
             for (int i = 0; i < tensors.Count; i++)
             {
                 Tensor t = tensors[i];
@@ -61,31 +68,99 @@ internal sealed class FusedAllReduce(Collectives.Collectives collectives, Commun
                     continue;
                 }
 
-                if (_bucket.Count > 0 && _bucket.Bytes + TensorBytes.ByteCount(t) > options.BytesPerPack)
+                if (_members.Count > 0 && bytes + TensorBytes.ByteCount(t) > options.BytesPerPack)
                 {
-                    Send(result, compression, scale, purpose, detail);
+                    Send(tensors, result, compression, scale, purpose, detail);
+                    bytes = 0;
                 }
 
-                _bucket.Add(i, t);
+                _members.Add(i);
+                bytes += TensorBytes.ByteCount(t);
             }
 
-            if (_bucket.Count > 0)
+            if (_members.Count > 0)
             {
-                Send(result, compression, scale, purpose, detail);
+                Send(tensors, result, compression, scale, purpose, detail);
             }
         }
 
         return result;
     }
 
-    private void Send(Tensor[] result, GradientCompression compression, double scale, Purpose purpose, string detail)
+    // Sums the tensors of _members (one bucket) into their result slots.
+    private void Send(IReadOnlyList<Tensor> tensors, Tensor[] result, GradientCompression compression, double scale, Purpose purpose,
+        string detail)
     {
+        if (_members.Count == 1 && SumAlone(tensors[_members[0]], compression, scale, purpose, detail) is { } sum)
+        {
+            result[_members[0]] = sum;
+            _members.Clear();
+            return;
+        }
+
+        _bucket.Reset(tensors[_members[0]].DType, 0);
+        foreach (int i in _members)
+        {
+            _bucket.Add(i, tensors[i]);
+        }
+
+        _members.Clear();
         _bucket.SumAcrossWorkers(collectives, compression, scale, purpose, detail, checkAgreement: false);
         _bucket.Unpack(result, scale);
         _bucket.Reset(_bucket.DType, 0);
     }
 
+    /// <summary>
+    /// The sum (times <paramref name="scale"/>) of a tensor alone in its bucket, made in the result tensor's own storage;
+    /// null for the dtypes that go through a bucket (16-bit floats, compressed float32).
+    /// </summary>
+    private Tensor? SumAlone(Tensor tensor, GradientCompression compression, double scale, Purpose purpose, string detail)
+    {
+        var state = new Alone(tensor, collectives, scale, purpose, detail);
+        DType dtype = tensor.DType;
+        if (dtype == DType.Float32 && compression == GradientCompression.None)
+        {
+            return Tensor.Create<float, Alone>(tensor.Shape, state, static (sum, s) =>
+            {
+                s.SumInto(sum);
+                if (s.Scale != 1)
+                {
+                    TensorPrimitives.Multiply(sum, (float)s.Scale, sum);
+                }
+            });
+        }
+
+        if (dtype == DType.Float64)
+        {
+            return Tensor.Create<double, Alone>(tensor.Shape, state, static (sum, s) =>
+            {
+                s.SumInto(sum);
+                if (s.Scale != 1)
+                {
+                    TensorPrimitives.Multiply(sum, s.Scale, sum);
+                }
+            });
+        }
+
+        // Integers: a mean was refused before (ReduceOp.Mean needs floating-point tensors), so the scale is 1.
+        return dtype == DType.Int32 ? Tensor.Create<int, Alone>(tensor.Shape, state, static (sum, s) => s.SumInto(sum))
+            : dtype == DType.Int64 ? Tensor.Create<long, Alone>(tensor.Shape, state, static (sum, s) => s.SumInto(sum))
+            : null;
+    }
+
     /// <summary>Whether collectives sum elements of <paramref name="dtype"/> (MPI has no bool, 8- or 16-bit integer sum here).</summary>
     public static bool Summable(DType dtype) =>
         dtype.IsFloating || dtype == DType.Int32 || dtype == DType.Int64;
+
+    /// <summary>What the fill of a tensor summed alone needs.</summary>
+    private readonly record struct Alone(Tensor Input, Collectives.Collectives Collectives, double Scale, Purpose Purpose, string Detail)
+    {
+        // The input's values, then their sum over the workers, in place in the new tensor's storage.
+        public void SumInto<T>(Span<T> sum)
+            where T : unmanaged
+        {
+            Input.CopyTo(sum);
+            Collectives.AllReduceSum(sum, Purpose, Detail, checkAgreement: false);
+        }
+    }
 }

@@ -12,6 +12,8 @@ internal static class Scenarios
         ["overlap"] = OverlapScenario.Run,
         ["mismatched-model"] = SetupErrorScenarios.MismatchedModel,
         ["mismatched-data"] = SetupErrorScenarios.MismatchedData,
+        ["changed-layout"] = AgreementScenarios.ChangedLayout,
+        ["two-agreed-layouts"] = AgreementScenarios.TwoAgreedLayoutsAtOnce,
         ["throw"] = FaultScenarios.Throw,
         ["kill"] = FaultScenarios.Kill,
         ["hang"] = FaultScenarios.Hang,

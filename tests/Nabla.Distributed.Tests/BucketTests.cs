@@ -37,6 +37,31 @@ public class BucketTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FusedAllReduce_TensorAloneInItsBucket_IsSummedInItsResultsStorage(bool mean)
+    {
+        // 1 MiB of float32 and of float64, each alone in its bucket: copied into the result tensor's own storage and
+        // summed there, so the first call allocates the results and no bucket (the packed path would allocate a bucket
+        // of each size besides).
+        var twice = new TwoIdenticalWorkers();
+        var fused = new FusedAllReduce(twice, new CommunicationOptions());
+        var random = new Random(14);
+        float[] singles = Enumerable.Range(0, 1 << 18).Select(_ => (float)random.NextDouble()).ToArray();
+        double[] doubles = Enumerable.Range(0, 1 << 17).Select(_ => random.NextDouble()).ToArray();
+        Tensor[] tensors = [Tf.Constant(singles, new Shape(512, 512)), Tf.Constant(doubles)];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Tensor[] result = fused.Run(tensors, mean, compress: false, Purpose.User, "test");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(allocated, 2 << 20, (2 << 20) + 16_384);
+        Assert.Equal(new Shape(512, 512), result[0].Shape);
+        Assert.Equal(singles.Select(v => mean ? v : 2 * v), result[0].ToArray<float>());
+        Assert.Equal(doubles.Select(v => mean ? v : 2 * v), result[1].ToArray<double>());
+        Assert.Equal(2, twice.Calls);
+        Assert.Equal(1, twice.Checks);
+    }
+
+    [Theory]
     [InlineData(GradientCompression.Float16, 1e-3)]
     [InlineData(GradientCompression.BFloat16, 1e-2)]
     public void FusedAllReduce_Compressed_RoundsFloat32ThroughSixteenBits(GradientCompression compression, double tolerance)

@@ -48,6 +48,23 @@ public sealed partial class MpiJobTests
     public void MismatchedData_FitFailsBeforeTheFirstStepOnEveryRank() => AssertAllPass(2, "mismatched-data");
 
     [MpiFact]
+    public void LayoutChangedAfterItWasAgreed_TwoRanks_FailsOnEveryRankAndTheJobGoesOn() => AssertAllPass(2, "changed-layout");
+
+    [MpiFact]
+    public void LayoutChangedAfterItWasAgreed_ThreeRanks_FailsOnEveryRankAndTheJobGoesOn() => AssertAllPass(3, "changed-layout");
+
+    [MpiFact]
+    public void TwoAgreedLayoutsCalledAtOnce_EveryRankStopsWithTheDisagreementInsteadOfHanging()
+    {
+        MpiJob.Result job = MpiJob.Run(2, "two-agreed-layouts", Limit);
+        // The first worker to stop ends the job (its collective cannot be cancelled), so the other may not get to print.
+        Assert.False(job.TimedOut, $"the job hung instead of stopping:\n{job.Output}");
+        Assert.True(job.ExitCode != 0, $"the job exited with 0 although its workers are stuck in different collectives:\n{job.Output}");
+        Assert.Matches(TwoLayoutsStop(), job.Output);
+        Assert.True(job.Elapsed < TimeSpan.FromSeconds(40), $"the job took {job.Elapsed.TotalSeconds:0.0} s to stop:\n{job.Output}");
+    }
+
+    [MpiFact]
     public void WorkerThrows_OthersStopNamingIt()
     {
         MpiJob.Result job = MpiJob.Run(3, "throw", Limit);
@@ -120,6 +137,9 @@ public sealed partial class MpiJobTests
         Assert.Contains(text, job.Output, StringComparison.Ordinal);
         Assert.True(job.Elapsed < bound, $"the job took {job.Elapsed.TotalSeconds:0.0} s to stop (bound {bound.TotalSeconds} s):\n{job.Output}");
     }
+
+    [GeneratedRegex(@"PASS two-agreed-layouts [01]/2")]
+    private static partial Regex TwoLayoutsStop();
 
     [GeneratedRegex(@"Worker 1 of 3 failed \(System\.InvalidOperationException: injected failure on worker 1\); worker [02] stops")]
     private static partial Regex WorkerStops();

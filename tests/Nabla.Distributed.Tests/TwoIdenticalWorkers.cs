@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Nabla.Distributed.Collectives;
 using Nabla.Distributed.Native;
 
@@ -33,23 +35,34 @@ internal sealed class TwoIdenticalWorkers : Collectives.Collectives
             throw failure;
         }
 
-        T[] copy = data.ToArray();
+        // Without allocating (a test measures what the fused all-reduce allocates around this call).
         if (typeof(T) == typeof(Half) || typeof(T) == typeof(BFloat16))
         {
-            ReducedPrecisionSum.Apply<T>(copy, data);
-            return;
+            ReducedPrecisionSum.Apply<T>(data.ToArray(), data);
         }
-
-        for (int i = 0; i < data.Length; i++)
+        else if (typeof(T) == typeof(float))
         {
-            data[i] = (T)(object)(data[i] switch
-            {
-                float f => (object)(f + f),
-                double d => d + d,
-                int k => k + k,
-                long l => l + l,
-                _ => throw new NotSupportedException(),
-            });
+            Span<float> values = MemoryMarshal.Cast<T, float>(data);
+            TensorPrimitives.Add(values, values, values);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            Span<double> values = MemoryMarshal.Cast<T, double>(data);
+            TensorPrimitives.Add(values, values, values);
+        }
+        else if (typeof(T) == typeof(int))
+        {
+            Span<int> values = MemoryMarshal.Cast<T, int>(data);
+            TensorPrimitives.Add(values, values, values);
+        }
+        else if (typeof(T) == typeof(long))
+        {
+            Span<long> values = MemoryMarshal.Cast<T, long>(data);
+            TensorPrimitives.Add(values, values, values);
+        }
+        else
+        {
+            throw new NotSupportedException();
         }
     }
 

@@ -7,8 +7,9 @@ namespace Nabla.Distributed.Collectives;
 /// Watches a blocking collective from a second thread (MPI_THREAD_MULTIPLE): while the caller waits inside
 /// <c>MPI_Allreduce</c>, this thread reads the other workers' notices every few milliseconds (answering their pings
 /// with the collective's description, as a polling wait does) and, after the collective timeout, asks every worker
-/// what it is doing. A blocked thread cannot be given an exception, so when a worker failed or does not answer the
-/// watchdog prints the same message naming it that a polling wait throws, and ends the job (<c>MPI_Abort</c>).
+/// what it is doing. It also reads the call's agreement check when it runs beside the call (<see cref="AgreementCheck"/>).
+/// A blocked thread cannot be given an exception, so when a worker failed or does not answer, or the workers called
+/// different collectives, the watchdog prints the message a polling wait throws, and ends the job (<c>MPI_Abort</c>).
 /// </summary>
 internal sealed class CollectiveWatchdog
 {
@@ -84,6 +85,7 @@ internal sealed class CollectiveWatchdog
             try
             {
                 _owner.PollNotices(call.ToString(), call);
+                _owner.ThrowIfDisagreedWhileRunning(call);
                 TimeSpan waited = Stopwatch.GetElapsedTime(_started);
                 if (waited > _owner.Timeout && _owner.Diagnose(() => _finished, call, waited))
                 {
@@ -94,6 +96,11 @@ internal sealed class CollectiveWatchdog
             {
                 MpiWorld.Report(failed);
                 _world.Abort(failed);
+            }
+            catch (CollectiveMismatchException mismatch)
+            {
+                Console.Error.WriteLine($"Nabla.Distributed: {mismatch.Message}");
+                _world.Abort(mismatch);
             }
 
             return true;

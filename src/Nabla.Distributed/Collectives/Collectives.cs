@@ -78,14 +78,16 @@ internal abstract class Collectives
     /// <param name="data">This worker's values; the sums on return.</param>
     /// <param name="purpose">What the sum is for.</param>
     /// <param name="detail">A description for messages.</param>
-    /// <param name="checkAgreement">Whether to check first that every worker calls the same collective (skipped for
-    /// the later buckets of one gradient exchange, whose first bucket was checked).</param>
+    /// <param name="checkAgreement">Whether to check that every worker calls the same collective (false for the buckets
+    /// of a series checked by <see cref="CheckAgreement"/>).</param>
     public abstract void AllReduceSum<T>(Span<T> data, Purpose purpose, string detail, bool checkAgreement = true)
         where T : unmanaged;
 
     /// <summary>
     /// Checks that every worker is about to run the same collective, throwing <see cref="CollectiveMismatchException"/>
-    /// on every worker alike when not: the check before a series of calls made with <c>checkAgreement: false</c>.
+    /// on every worker alike when not: the check of a series of all-reduces made with <c>checkAgreement: false</c> (a
+    /// fused all-reduce's buckets). Across processes the check of a series goes with its first all-reduce, which must
+    /// follow.
     /// </summary>
     /// <param name="kind">The collective.</param>
     /// <param name="purpose">What it is for.</param>

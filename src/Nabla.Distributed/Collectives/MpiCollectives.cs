@@ -1,27 +1,26 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Nabla.Distributed.Native;
 
 namespace Nabla.Distributed.Collectives;
 
 /// <summary>
-/// Collectives across the processes of an MPI job. Each one first checks that every worker calls the same
-/// collective (an all-gather of a 64-byte descriptor), then runs the non-blocking MPI call and waits for it by
+/// Collectives across the processes of an MPI job. Each one is checked (<see cref="AgreementCheck"/>: every worker
+/// calls the same collective; an all-reduce whose layout every worker agreed on before is checked beside its data
+/// instead of before it), then runs the non-blocking MPI call and waits for it by
 /// polling <c>MPI_Test</c>, reading the other workers' notices in between (<see cref="ControlChannel"/>) and
 /// stopping after <see cref="Timeout"/> with an error that names the workers that no longer answer. All-reduces of
 /// <see cref="BlockingAllReduceBytes"/> or more call the blocking <c>MPI_Allreduce</c> instead, watched from a second
 /// thread by <see cref="CollectiveWatchdog"/> (when MPI provides MPI_THREAD_MULTIPLE): Open MPI's non-blocking
 /// all-reduce (libnbc, progressed only by <c>MPI_Test</c>) took 2.1-2.3 times its blocking one at 16-64 MiB.
 /// </summary>
-internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : Collectives
+internal sealed unsafe partial class MpiCollectives(MpiWorld world, TimeSpan timeout) : Collectives
 {
     /// <summary>From this size on, an all-reduce is one blocking MPI call with a watchdog beside it.</summary>
     public const long BlockingAllReduceBytes = 1 << 20;
 
     // MPI counts are ints: larger buffers go in pieces.
     private const int MaxChunk = 1 << 30;
-    private const int DescriptorLength = 8;
+    private readonly AgreementCheck _agreement = new(world);
+    private Series? _series;
     private long _sequence;
     private CollectiveWatchdog? _watchdog;
 
@@ -36,7 +35,58 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
 
     public override void AllReduceSum<T>(Span<T> data, Purpose purpose, string detail, bool checkAgreement = true)
     {
-        CollectiveCall call = Begin(CollectiveKind.AllReduce, purpose, DTypeIndex<T>(), data.Length, -1, detail, checkAgreement);
+        int dtype = DTypeIndex<T>();
+        long dataCall = AgreementCheck.DataCall(dtype, data.Length);
+        CollectiveCall call;
+        if (!checkAgreement && _series is { } series)
+        {
+            // The series' check goes with its first all-reduce, which takes its number (so a worker released from it
+            // after a disagreement, see ReleaseWorkersWaitingInData, is at the same number as the others).
+            _series = null;
+            long sequence = Begin(CollectiveKind.AllReduce, series.Purpose, series.DType, series.Count, -1, series.Detail, true, series.Layout,
+                dataCall).Sequence;
+            call = new CollectiveCall(sequence, CollectiveKind.AllReduce, purpose, dtype, data.Length, -1, detail);
+        }
+        else
+        {
+            call = Begin(CollectiveKind.AllReduce, purpose, dtype, data.Length, -1, detail, checkAgreement, 0, dataCall);
+        }
+
+        try
+        {
+            RunAllReduce(data, call);
+        }
+        catch (MpiException failed) when (_agreement.Deferred is not null)
+        {
+            // Workers in all-reduces of different sizes can make MPI fail (a message longer than the receive): the
+            // disagreement, when the check beside it read one, is what the user needs to know.
+            ThrowDisagreementBehind(failed, call);
+            throw;
+        }
+
+        FinishDeferredCheck();
+    }
+
+    /// <summary>
+    /// Checks a series of all-reduces (a fused all-reduce's buckets) with the first of them, which must follow with
+    /// <c>checkAgreement: false</c>: so the check can run beside that first all-reduce once the series' layout is known
+    /// to every worker. Other collectives are checked at once.
+    /// </summary>
+    public override void CheckAgreement(CollectiveKind kind, Purpose purpose, int dtype, long count, long layout, string detail)
+    {
+        if (kind == CollectiveKind.AllReduce)
+        {
+            _series = new Series(purpose, dtype, count, layout, detail);
+            return;
+        }
+
+        Begin(kind, purpose, dtype, count, -1, detail, true, layout);
+    }
+
+    /// <summary>The MPI all-reduce of <paramref name="data"/>, in place; the call is numbered and checked.</summary>
+    private void RunAllReduce<T>(Span<T> data, CollectiveCall call)
+        where T : unmanaged
+    {
         (nint type, nint op) = ReducedPrecisionSum.TypeAndOp<T>(world.Mpi);
         bool blocking = world.ThreadMultiple && (long)data.Length * sizeof(T) >= BlockingAllReduceBytes;
         fixed (T* p = data)
@@ -74,9 +124,6 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
         }
     }
 
-    public override void CheckAgreement(CollectiveKind kind, Purpose purpose, int dtype, long count, long layout, string detail) =>
-        Begin(kind, purpose, dtype, count, -1, detail, true, layout: layout);
-
     public override void Broadcast(Span<byte> data, int root, Purpose purpose, string detail)
     {
         if (root < 0 || root >= Size)
@@ -104,15 +151,14 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
     public override (byte[] All, int[] Lengths) AllGather(ReadOnlySpan<byte> mine, Purpose purpose, string detail)
     {
         // The agreement check exchanges every worker's length: the counts of the all-gather that follows.
-        long[] table = new long[Size * DescriptorLength];
-        CollectiveCall call = Begin(CollectiveKind.AllGather, purpose, -1, mine.Length, -1, detail, true, table);
+        CollectiveCall call = Begin(CollectiveKind.AllGather, purpose, -1, mine.Length, -1, detail, true);
         int[] lengths = new int[Size];
         int[] offsets = new int[Size];
         long total = 0;
         for (int r = 0; r < Size; r++)
         {
             offsets[r] = (int)total;
-            lengths[r] = (int)table[(r * DescriptorLength) + 4];
+            lengths[r] = (int)_agreement.CountOf(r);
             total += lengths[r];
         }
 
@@ -156,188 +202,142 @@ internal sealed unsafe class MpiCollectives(MpiWorld world, TimeSpan timeout) : 
     }
 
     /// <summary>
-    /// Numbers the call and, unless <paramref name="checkAgreement"/> is false, all-gathers every worker's descriptor of
-    /// it and throws <see cref="CollectiveMismatchException"/> (on every worker alike) when they differ.
+    /// Numbers the call and, unless <paramref name="checkAgreement"/> is false, checks that every worker calls the same
+    /// collective, throwing <see cref="CollectiveMismatchException"/> (on every worker alike) when not: before the call,
+    /// or, for an all-reduce whose signature every worker agreed on before, beside it (<see cref="AgreementCheck"/>;
+    /// <paramref name="dataCall"/> describes the all-reduce that then starts at once).
     /// </summary>
     private CollectiveCall Begin(CollectiveKind kind, Purpose purpose, int dtype, long count, int root, string detail, bool checkAgreement,
-        long[]? table = null, long layout = 0)
+        long layout = 0, long dataCall = 0)
     {
         world.ThrowIfBroken();
         var call = new CollectiveCall(++_sequence, kind, purpose, dtype, count, root, detail);
-        if (!checkAgreement && table is null)
+        if (!checkAgreement)
         {
             return call;
         }
 
-        Span<long> mine = [call.Sequence, (long)kind, (long)purpose, dtype, count, root, layout, 0];
-        table ??= new long[Size * DescriptorLength];
-        fixed (long* send = mine)
-        fixed (long* receive = table)
+        // The check's buffers are reused: a check left beside an earlier collective is compared first. A series whose
+        // first all-reduce never came (its caller threw) is dropped, on every worker alike.
+        _series = null;
+        FinishDeferredCheck();
+        bool beside = dataCall != 0 && _agreement.AgreedBefore(kind, purpose, dtype, count, root, layout);
+        _agreement.Post(call, layout, beside ? dataCall : 0);
+        if (beside)
         {
-            nint request = 0;
-            lock (world.Gate)
-            {
-                world.Check(world.Mpi.Iallgather(send, DescriptorLength, world.Mpi.Int64, receive, DescriptorLength, world.Mpi.Int64,
-                    world.DataComm, &request), "MPI_Iallgather");
-            }
-
-            Wait(ref request, call);
+            _agreement.Defer(call);
+            return call;
         }
 
-        bool countsMustMatch = kind != CollectiveKind.AllGather;
-        for (int r = 0; r < Size; r++)
+        Wait(ref _agreement.Request, call);
+        if (_agreement.Compare(call) is { } mismatch)
         {
-            ReadOnlySpan<long> theirs = table.AsSpan(r * DescriptorLength, DescriptorLength);
-            bool same = theirs[0] == mine[0] && theirs[1] == mine[1] && theirs[2] == mine[2] && theirs[3] == mine[3]
-                && theirs[5] == mine[5] && theirs[6] == mine[6] && (!countsMustMatch || theirs[4] == mine[4]);
-            if (!same)
-            {
-                throw new CollectiveMismatchException(MismatchMessage(call, table));
-            }
+            ReleaseWorkersWaitingInData(call);
+            throw new CollectiveMismatchException(mismatch);
         }
 
         return call;
     }
 
-    private string MismatchMessage(CollectiveCall call, long[] table)
-    {
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"The workers called different collectives (a setup error: models of different shapes, data sets of different sizes, or a collective called on some workers only). Worker {Rank} called {call}.");
-        for (int r = 0; r < Size; r++)
-        {
-            ReadOnlySpan<long> d = table.AsSpan(r * DescriptorLength, DescriptorLength);
-            string description = CollectiveCall.Describe(d[0], (CollectiveKind)d[1], (Purpose)d[2], (int)d[3], d[4], (int)d[5], null);
-            string layout = d[6] == table[(Rank * DescriptorLength) + 6] ? string.Empty : " with tensors of other sizes";
-            text.Append(CultureInfo.InvariantCulture, $" Worker {r}: {description}{layout}.");
-        }
-
-        return text.ToString();
-    }
-
     /// <summary>
-    /// Polls <paramref name="request"/> until it completes: spinning first (a collective among busy workers completes
-    /// in microseconds), then yielding the core, then sleeping a millisecond between polls (a worker waiting for a
-    /// slower one must not take its core on a shared machine). Reads notices every 32 polls.
+    /// After a disagreement read before this worker's collective started: the workers whose check ran beside their
+    /// all-reduce (a layout agreed before) are waiting in it; when they all wait in the same one, this worker joins it
+    /// with zeros, so that it completes and they too throw the disagreement, and the job can go on. (When they wait in
+    /// different ones, none can complete: they stop after <see cref="AgreementCheck.MismatchGrace"/>.)
     /// </summary>
-    private void Wait(ref nint request, CollectiveCall call)
+    private void ReleaseWorkersWaitingInData(CollectiveCall call)
     {
-        long start = Stopwatch.GetTimestamp();
-
-        // Described only once notices are read: most collectives complete before (no string per call).
-        string? waitingIn = null;
-        for (int polls = 1; ; polls++)
+        if (_agreement.CommonDataCall() is not (int dtype, int count))
         {
-            if (TestOnce(ref request))
-            {
-                return;
-            }
-
-            if ((polls & 31) != 0)
-            {
-                Thread.SpinWait(4);
-                continue;
-            }
-
-            TimeSpan waited = Stopwatch.GetElapsedTime(start);
-            waitingIn ??= call.ToString();
-            PollNotices(waitingIn, call);
-            if (waited > Timeout)
-            {
-                nint pending = request;
-                bool completed = Diagnose(() => TestOnce(ref pending), call, waited);
-                request = pending;
-                if (completed)
-                {
-                    return;
-                }
-            }
-            else if (waited > TimeSpan.FromMilliseconds(20))
-            {
-                Thread.Sleep(1);
-            }
-            else if (polls > 4096)
-            {
-                Thread.Yield();
-            }
-        }
-    }
-
-    private bool TestOnce(ref nint request)
-    {
-        int done = 0;
-        lock (world.Gate)
-        {
-            fixed (nint* r = &request)
-            {
-                world.Check(world.Mpi.Test(r, &done, null), "MPI_Test");
-            }
+            return;
         }
 
-        return done != 0;
-    }
-
-    internal void PollNotices(string waitingIn, CollectiveCall call)
-    {
-        try
+        var release = new CollectiveCall(call.Sequence, CollectiveKind.AllReduce, call.Purpose, dtype, count, -1,
+            "joined with zeros, so that the workers waiting in it see the disagreement");
+        DType type = DType.All[dtype];
+        if (type == DType.Float32)
         {
-            world.Control.Poll(waitingIn);
+            RunAllReduce<float>(new float[count], release);
         }
-        catch (WorkerFailedException)
+        else if (type == DType.Float64)
         {
-            world.MarkBroken($"{call} was left pending when another worker failed");
-            throw;
+            RunAllReduce<double>(new double[count], release);
+        }
+        else if (type == DType.Int32)
+        {
+            RunAllReduce<int>(new int[count], release);
+        }
+        else if (type == DType.Int64)
+        {
+            RunAllReduce<long>(new long[count], release);
+        }
+        else if (type == DType.Float16)
+        {
+            RunAllReduce<Half>(new Half[count], release);
+        }
+        else if (type == DType.BFloat16)
+        {
+            RunAllReduce<BFloat16>(new BFloat16[count], release);
         }
     }
 
     /// <summary>
-    /// After <see cref="Timeout"/>: asks every worker what it is doing, waits up to ten seconds for the answers (the
-    /// collective may still complete meanwhile, as <paramref name="completed"/> tells: then returns true), and throws
-    /// naming the workers that did not answer or wait elsewhere.
+    /// Compares the check left beside the collective that just completed (normally complete by now: it progressed
+    /// with the data), throwing <see cref="CollectiveMismatchException"/> on every worker alike when the workers disagree.
     /// </summary>
-    internal bool Diagnose(Func<bool> completed, CollectiveCall call, TimeSpan waited)
+    private void FinishDeferredCheck()
     {
-        string waitingIn = call.ToString();
-        world.Control.PingAll();
-        long asked = Stopwatch.GetTimestamp();
-        TimeSpan window = TimeSpan.FromSeconds(Math.Min(10, Math.Max(1, Timeout.TotalSeconds)));
-        while (Stopwatch.GetElapsedTime(asked) < window)
+        if (EndDeferredCheck() is { } mismatch)
         {
-            if (completed())
-            {
-                return true;
-            }
-
-            PollNotices(waitingIn, call);
-            Thread.Sleep(1);
+            throw new CollectiveMismatchException(mismatch);
         }
-
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"Worker {Rank} of {Size} waited {waited.TotalSeconds:0} s (the collective timeout) in {waitingIn}.");
-        int failed = -1;
-        for (int r = 0; r < Size; r++)
-        {
-            if (r == Rank)
-            {
-                continue;
-            }
-
-            string? answer = world.Control.AnswerOf(r);
-            if (answer is null)
-            {
-                failed = failed < 0 ? r : failed;
-                text.Append(CultureInfo.InvariantCulture,
-                    $" Worker {r} did not answer within {window.TotalSeconds:0} s (killed, hung, or busy outside collectives for that long).");
-            }
-            else if (answer != waitingIn)
-            {
-                failed = failed < 0 ? r : failed;
-                text.Append(CultureInfo.InvariantCulture, $" Worker {r} waits in {answer}.");
-            }
-        }
-
-        world.MarkBroken($"{call} timed out");
-        var timedOut = new WorkerFailedException(failed, text.ToString());
-        MpiWorld.Report(timedOut);
-        throw timedOut;
     }
+
+    // The deferred check's outcome (null: the workers agree, or there is none), waiting for it when not read yet.
+    private string? EndDeferredCheck()
+    {
+        if (_agreement.Deferred is not { } check)
+        {
+            return null;
+        }
+
+        string? mismatch = _agreement.EndDeferral();
+        if (mismatch is null)
+        {
+            Wait(ref _agreement.Request, check);
+            mismatch = _agreement.Compare(check);
+        }
+
+        return mismatch;
+    }
+
+    /// <summary>
+    /// After <paramref name="call"/>, run beside its deferred check, failed in MPI: waits for the check and, when the
+    /// workers disagreed, marks the job broken (the failed collective's state is unknown) and throws the disagreement.
+    /// </summary>
+    private void ThrowDisagreementBehind(MpiException failed, CollectiveCall call)
+    {
+        if (EndDeferredCheck() is { } mismatch)
+        {
+            world.MarkBroken($"{call} failed in MPI after the workers called different collectives");
+            throw new CollectiveMismatchException($"{mismatch} MPI failed in {call}: {failed.Message}", failed);
+        }
+    }
+
+    /// <summary>
+    /// While <paramref name="call"/> runs beside its deferred check: when the check disagreed and the call has not
+    /// completed within <see cref="AgreementCheck.MismatchGrace"/>, marks the job broken and throws (the call waits for
+    /// workers that are in another collective).
+    /// </summary>
+    internal void ThrowIfDisagreedWhileRunning(CollectiveCall call)
+    {
+        if (_agreement.DisagreementPastGrace() is { } message)
+        {
+            world.MarkBroken($"{call} was left pending: the workers called different collectives");
+            throw new CollectiveMismatchException(message);
+        }
+    }
+
+    /// <summary>A series of all-reduces checked with its first (<see cref="CheckAgreement"/>).</summary>
+    private readonly record struct Series(Purpose Purpose, int DType, long Count, long Layout, string Detail);
 }

@@ -6,8 +6,9 @@ namespace Nabla.Distributed.Native;
 /// The process's MPI session: initialised once, on the first <see cref="MultiWorkerMirroredStrategy"/> of a process
 /// started by an MPI launcher, and finalised when the process exits (MPI cannot be initialised twice). Every MPI call
 /// goes through <see cref="Gate"/> (MPI_THREAD_SERIALIZED: any thread, one at a time). Collectives run on their own
-/// duplicate of <c>MPI_COMM_WORLD</c>, failure notices on another (<see cref="ControlChannel"/>), so the two never
-/// match each other's messages.
+/// duplicate of <c>MPI_COMM_WORLD</c>, their agreement checks on a second (<see cref="Collectives.AgreementCheck"/>: a
+/// check may run beside a collective), failure notices on a third (<see cref="ControlChannel"/>), so none of them ever
+/// matches another's messages.
 /// </summary>
 internal sealed unsafe class MpiWorld
 {
@@ -37,10 +38,13 @@ internal sealed unsafe class MpiWorld
         Rank = rank;
         Size = size;
         nint data = 0;
+        nint check = 0;
         nint control = 0;
         Check(mpi.CommDup(mpi.CommWorld, &data), "MPI_Comm_dup");
+        Check(mpi.CommDup(mpi.CommWorld, &check), "MPI_Comm_dup");
         Check(mpi.CommDup(mpi.CommWorld, &control), "MPI_Comm_dup");
         DataComm = data;
+        CheckComm = check;
         Control = new ControlChannel(this, control);
 
         AppDomain.CurrentDomain.UnhandledException += (_, e) => OnUnhandledException(e.ExceptionObject as Exception);
@@ -64,6 +68,9 @@ internal sealed unsafe class MpiWorld
 
     /// <summary>The communicator collectives run on.</summary>
     public nint DataComm { get; }
+
+    /// <summary>The communicator the agreement checks of collectives run on.</summary>
+    public nint CheckComm { get; }
 
     /// <summary>Failure, departure and liveness notices between workers.</summary>
     public ControlChannel Control { get; }
