@@ -6,7 +6,8 @@ namespace Nabla.Onnx;
 /// Runs an ONNX graph's nodes in their (topological) order on Nabla tensors. In a traced function, a node whose
 /// inputs are all known values (initializers that are not variables, constants, static shapes) runs eagerly under
 /// <see cref="Tf.InitScope"/>, so the shape arithmetic that exporters write (Shape → Gather → Concat → Reshape)
-/// stays known and the ops that need host values (Reshape's shape, Slice's starts) can read it.
+/// stays known and the ops that need host values (Reshape's shape, Slice's starts) can read it. A subgraph (If's
+/// branches, Loop's body) runs in a child runner that sees its parents' values by name.
 /// </summary>
 internal sealed class GraphRunner
 {
@@ -15,12 +16,48 @@ internal sealed class GraphRunner
     private readonly int _opset;
     private readonly Dictionary<string, Tensor> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly GraphRunner? _parent;
 
-    public GraphRunner(GraphProto graph, IReadOnlyDictionary<string, Tensor> initializers, int opset)
+    public GraphRunner(GraphProto graph, IReadOnlyDictionary<string, Tensor> initializers, int opset, GraphRunner? parent = null)
     {
         _graph = graph;
         _initializers = initializers;
         _opset = opset;
+        _parent = parent;
+    }
+
+    /// <summary>Runs <paramref name="graph"/>, a subgraph of one of this graph's nodes, in a child scope.</summary>
+    private Tensor[] RunSubgraph(GraphProto graph, Tensor[] inputs)
+    {
+        if (inputs.Length != graph.Input.Count)
+        {
+            throw new ArgumentException($"The ONNX subgraph '{graph.Name}' takes {graph.Input.Count} inputs, got {inputs.Length}.");
+        }
+
+        var initializers = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (TensorProto t in graph.Initializer)
+        {
+            initializers[t.Name] = OnnxTensors.ToTensor(t);
+        }
+
+        return new GraphRunner(graph, initializers, _opset, this).Run([.. graph.Input.Select(i => i.Name)], inputs, [.. graph.Output.Select(o => o.Name)]);
+    }
+
+    private bool TryGetValue(string name, out Tensor? value, out bool known)
+    {
+        if (_values.TryGetValue(name, out value))
+        {
+            known = _known.Contains(name);
+            return true;
+        }
+
+        if (_parent is not null)
+        {
+            return _parent.TryGetValue(name, out value, out known);
+        }
+
+        known = false;
+        return false;
     }
 
     public Tensor[] Run(IReadOnlyList<string> inputNames, Tensor[] inputs, IReadOnlyList<string> outputNames)
@@ -43,8 +80,8 @@ internal sealed class GraphRunner
         var outputs = new Tensor[outputNames.Count];
         for (int i = 0; i < outputs.Length; i++)
         {
-            outputs[i] = _values.TryGetValue(outputNames[i], out Tensor? t)
-                ? t
+            outputs[i] = TryGetValue(outputNames[i], out Tensor? t, out _)
+                ? t!
                 : throw new InvalidDataException($"The ONNX graph's output '{outputNames[i]}' is computed by no node.");
         }
 
@@ -76,16 +113,17 @@ internal sealed class GraphRunner
                 continue;
             }
 
-            inputs[i] = _values.TryGetValue(name, out Tensor? t)
+            inputs[i] = TryGetValue(name, out Tensor? t, out bool known)
                 ? t
                 : throw new InvalidDataException($"ONNX node {node.OpType} '{node.Name}' reads '{name}', which no earlier node or input defines.");
-            allKnown &= _known.Contains(name);
+            allKnown &= known;
         }
 
         OnnxOperators.TryGet(node.OpType, out Func<NodeContext, Tensor[]> run);
-        var context = new NodeContext(node, inputs, _opset);
+        var context = new NodeContext(node, inputs, _opset, RunSubgraph);
         Tensor[] outputs;
-        if (allKnown && !Tf.ExecutingEagerly() && !IsRandom(node.OpType))
+        // A node with subgraphs may read values of the enclosing graphs that are not known: it runs in the trace.
+        if (allKnown && !Tf.ExecutingEagerly() && !IsRandom(node.OpType) && !node.Attribute.Any(a => a.G is not null))
         {
             using (Tf.InitScope())
             {

@@ -13,11 +13,14 @@ internal sealed class NodeContext
     private readonly Tensor?[] _inputs;
     private readonly Dictionary<string, AttributeProto> _attributes;
 
-    public NodeContext(NodeProto node, Tensor?[] inputs, int opset)
+    private readonly Func<GraphProto, Tensor[], Tensor[]>? _runSubgraph;
+
+    public NodeContext(NodeProto node, Tensor?[] inputs, int opset, Func<GraphProto, Tensor[], Tensor[]>? runSubgraph = null)
     {
         Node = node;
         _inputs = inputs;
         Opset = opset;
+        _runSubgraph = runSubgraph;
         _attributes = new Dictionary<string, AttributeProto>(StringComparer.Ordinal);
         foreach (AttributeProto a in node.Attribute)
         {
@@ -59,7 +62,20 @@ internal sealed class NodeContext
     public int[]? Ints(string name) =>
         _attributes.TryGetValue(name, out AttributeProto? a) ? a.Ints.Select(v => checked((int)v)).ToArray() : null;
 
+    public string[]? Strings(string name) =>
+        _attributes.TryGetValue(name, out AttributeProto? a) ? [.. a.Strings.Select(s => s.ToStringUtf8())] : null;
+
     public float[]? Floats(string name) => _attributes.TryGetValue(name, out AttributeProto? a) ? a.Floats.ToArray() : null;
+
+    /// <summary>A graph attribute (If's branches, Loop's body), or null.</summary>
+    public GraphProto? Graph(string name) => _attributes.TryGetValue(name, out AttributeProto? a) ? a.G : null;
+
+    /// <summary>
+    /// Runs a subgraph of this node with <paramref name="inputs"/> bound to its declared inputs, in order; the
+    /// subgraph also reads the enclosing graphs' values by name. Returns its outputs in order.
+    /// </summary>
+    public Tensor[] RunSubgraph(GraphProto graph, Tensor[] inputs) =>
+        (_runSubgraph ?? throw new InvalidOperationException($"{What}: no graph runner for its subgraphs."))(graph, inputs);
 
     public Tensor? TensorAttribute(string name) =>
         _attributes.TryGetValue(name, out AttributeProto? a) && a.T is { } t ? OnnxTensors.ToTensor(t) : null;

@@ -26,6 +26,9 @@ internal static partial class OnnxOperators
         AddLinalg(ops);
         AddConvolutions(ops);
         AddPooling(ops);
+        AddResize(ops);
+        AddRecurrent(ops);
+        AddControlFlow(ops);
         AddNormalization(ops);
         AddLosses(ops);
         return ops;

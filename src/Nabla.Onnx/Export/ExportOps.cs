@@ -27,11 +27,11 @@ internal static class ExportOps
 
     private static readonly string[] s_composite =
         ["Square", "Rsqrt", "LeakyRelu", "MatMul", "Reshape", "Transpose", "Softmax", "LogSoftmax", "Cast", "ConcatV2", "Conv2D", "MaxPool", "AvgPool",
-         "GatherV2", "Slice", "PadV2"];
+         "GatherV2", "Slice", "PadV2", "NotEqual", "Any", "All", "ReverseV2", "Cumsum"];
 
     /// <summary>The Nabla op types the exporter writes.</summary>
     public static IReadOnlyList<string> Exportable { get; } =
-        [.. s_oneToOne.Keys.Concat(s_reductions.Keys).Concat(s_composite).Order(StringComparer.Ordinal)];
+        [.. s_oneToOne.Keys.Concat(s_reductions.Keys).Concat(s_composite).Concat(ExportRecurrent.OpTypes).Order(StringComparer.Ordinal)];
 
     public static void Write(GraphWriter w, GraphOperation op)
     {
@@ -93,6 +93,33 @@ internal static class ExportOps
                 // ONNX's pads list every axis's start, then every axis's end; the constant is PadV2's second input.
                 long[] pads = [.. ((int[])op.Attributes["before"]).Concat((int[])op.Attributes["after"]).Select(p => (long)p)];
                 w.AddNode("Pad", op.Name, [inputs[0], w.Int64Constant(op.Name + "/pads", pads), inputs[1]], output);
+                break;
+            case "NotEqual":
+                string equal = w.Unique(op.Name + "/equal");
+                w.AddNode("Equal", equal, inputs, equal);
+                w.AddNode("Not", op.Name, [equal], output);
+                break;
+            case "Any" or "All":
+                // ONNX's reductions take no bool: as 0/1 floats, the largest (any) or smallest (all), back to bool.
+                string numbers = w.Unique(op.Name + "/as_float");
+                w.AddNode("Cast", numbers, inputs, numbers, GraphWriter.Attribute("to", OnnxTensors.ElementType(DType.Float32)));
+                string reduced = w.Unique(op.Name + "/reduced");
+                Reduce(w, op, op.OpType == "Any" ? "ReduceMax" : "ReduceMin", numbers, reduced);
+                w.AddNode("Cast", w.Unique(op.Name + "/as_bool"), [reduced], output, GraphWriter.Attribute("to", OnnxTensors.ElementType(DType.Bool)));
+                break;
+            case "ReverseV2":
+                // A Slice with step -1 from the last element past the first along each reversed axis.
+                long[] reversed = [.. ((int[])op.Attributes["axis"]).Select(a => (long)a)];
+                w.AddNode("Slice", op.Name, [inputs[0], w.Int64Constant(op.Name + "/starts", [.. reversed.Select(_ => -1L)]),
+                    w.Int64Constant(op.Name + "/ends", [.. reversed.Select(_ => long.MinValue)]), w.Int64Constant(op.Name + "/axes", reversed),
+                    w.Int64Constant(op.Name + "/steps", [.. reversed.Select(_ => -1L)])], output);
+                break;
+            case "Cumsum":
+                w.AddNode("CumSum", op.Name, [inputs[0], w.TensorConstant(op.Name + "/axis", Tf.Constant(new[] { (long)(int)op.Attributes["axis"] }, Shape.Scalar))],
+                    output, GraphWriter.Attribute("exclusive", (bool)op.Attributes["exclusive"] ? 1 : 0), GraphWriter.Attribute("reverse", (bool)op.Attributes["reverse"] ? 1 : 0));
+                break;
+            case "Lstm" or "Gru" or "SimpleRnn":
+                ExportRecurrent.Write(w, op, inputs, output);
                 break;
             default:
                 throw new NotSupportedException(
@@ -169,10 +196,11 @@ internal static class ExportOps
     {
         long[] shape = [.. ((int[])op.Attributes["shape"]).Select(d => (long)d)];
         if (w.TracedBatch is { } batch && shape.Length > 0 && shape[0] == batch
-            && w.Operation(op.Inputs[0]).Output.Shape is { Rank: > 0 } inputShape && inputShape.Dimension(0) == batch)
+            && w.Operation(op.Inputs[0]).Output.Shape is { Rank: > 0 } inputShape && inputShape.Dimension(0) is int first && first % batch == 0)
         {
-            // The traced batch carried through: symbolic again, and any other inferred dimension spelled out (ONNX
-            // allows one -1), from the output's shape, which the concrete batch made known.
+            // The traced batch carried through (or unfolded from the first axis, as a recurrent layer's input
+            // projection is): symbolic again, and any other inferred dimension spelled out (ONNX allows one -1), from
+            // the output's shape, which the concrete batch made known.
             shape[0] = -1;
             for (int i = 1; i < shape.Length; i++)
             {

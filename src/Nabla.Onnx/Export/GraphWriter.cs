@@ -45,7 +45,7 @@ internal sealed class GraphWriter
             }
             else if (op.OpType is "Const" or "ReadVariableOp")
             {
-                _names[op.Id] = Initializer(op);
+                _names[op.Id] = BatchFill(op) ?? Initializer(op);
             }
             else
             {
@@ -121,6 +121,44 @@ internal sealed class GraphWriter
         return name;
     }
 
+    /// <summary>A tensor initializer made by the exporter (a constant it derives, not one of the graph's).</summary>
+    public string TensorConstant(string stem, Tensor value)
+    {
+        string name = Unique(stem);
+        _proto.Initializer.Add(OnnxTensors.ToProto(value, name));
+        return name;
+    }
+
+    /// <summary>
+    /// With a traced batch b: a constant of rank 2 or more, (b, ...), holding one value everywhere (a zeros-like fill
+    /// the trace made a constant: Masking's zeros, a recurrent layer's zero states) is written as that value filled
+    /// to (the input's batch, ...), so other batch sizes work. Null when <paramref name="op"/> is not such a constant.
+    /// </summary>
+    private string? BatchFill(GraphOperation op)
+    {
+        if (_tracedBatch is not { } batch || op.OpType != "Const" || op.Value is not { Rank: >= 2 } value || value is Variable
+            || value.Shape[0] != batch || _graph.InputIds.Count == 0 || _names[_graph.InputIds[0]] is not { } input)
+        {
+            return null;
+        }
+
+        Tensor first = Tf.Reshape(Tf.Slice(Tf.Reshape(value, [-1]), [0], [1]), [1]);
+        if (!Tf.ReduceAll(Tf.Equal(value, Tf.Reshape(first, [.. Enumerable.Repeat(1, value.Rank)]))).Item<bool>())
+        {
+            return null;
+        }
+
+        string stem = op.Name;
+        string inputShape = Unique(stem + "/input_shape");
+        AddNode("Shape", inputShape, [input], inputShape, Attribute("end", 1));
+        string shape = Unique(stem + "/shape");
+        AddNode("Concat", shape, [inputShape, Int64Constant(stem + "/dims", [.. value.Shape.ToArray().Skip(1).Select(d => (long)d)])], shape, Attribute("axis", 0));
+        string fill = Unique(stem);
+        var attribute = new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = OnnxTensors.ToProto(first, "value") };
+        AddNode("ConstantOfShape", fill, [shape], fill, attribute);
+        return fill;
+    }
+
     /// <summary>A constant or a variable as an initializer, once per tensor (a variable read twice is one weight).</summary>
     private string Initializer(GraphOperation op)
     {
@@ -172,6 +210,13 @@ internal sealed class GraphWriter
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         a.Ints.AddRange(values);
+        return a;
+    }
+
+    public static AttributeProto Strings(string name, params string[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
+        a.Strings.AddRange(values.Select(ByteString.CopyFromUtf8));
         return a;
     }
 }

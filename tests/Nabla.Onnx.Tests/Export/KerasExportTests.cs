@@ -4,9 +4,9 @@ using Nabla.Keras.Initializers;
 namespace Nabla.Onnx.Tests.Export;
 
 /// <summary>Keras models (the Digits sample's MLP and CNN) exported, run in ONNX Runtime and reloaded by Nabla.</summary>
-// Keras's automatic layer names are process-wide: a test that clears them (Backend.ClearSession) must not run
-// while another builds a model, or two of its layers can get the same name.
-[Collection(KerasNames.Name)]
+// Keras layer names come from process-wide counters that Backend.ClearSession resets: the classes that build
+// Keras models run one at a time, or a reset in one could give two layers of the other the same name.
+[Collection(KerasModelsGroup.Name)]
 public sealed class KerasExportTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("nabla-onnx-export-").FullName;
@@ -96,11 +96,58 @@ public sealed class KerasExportTests : IDisposable
         Assert.Contains("input shape", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_folder));
     }
-}
 
-/// <summary>The test classes that build Keras models with automatic names or clear them.</summary>
-[CollectionDefinition(Name)]
-public sealed class KerasNames
-{
-    public const string Name = "Keras automatic names";
+    /// <summary>Recurrent Keras models: stacked LSTM/GRU/SimpleRNN layers, a masked one, and a bidirectional LSTM.</summary>
+    private static Sequential Recurrent(string which)
+    {
+        Backend.ClearSession();
+        Tf.Random.SetSeed(17);
+        return which switch
+        {
+            "stacked" => new Sequential(
+                new LSTM(8, returnSequences: true, inputShape: [6, 3]), new GRU(5, returnSequences: true), new SimpleRNN(4), new Dense(2)),
+            "masked" => new Sequential(new Masking(0, inputShape: [6, 3]), new LSTM(6, returnSequences: true), new GRU(4, resetAfter: false), new Dense(2)),
+            _ => new Sequential(new Bidirectional(new LSTM(5), inputShape: [6, 3]), new Dense(2)),
+        };
+    }
+
+    [Theory]
+    [InlineData("stacked")]
+    [InlineData("masked")]
+    [InlineData("bidirectional")]
+    public void Export_RecurrentModel_OnnxRuntimeAndReloadPredictAsNabla(string which)
+    {
+        Model model = Recurrent(which);
+        string path = Path.Combine(_folder, which + ".onnx");
+        OnnxExporter.Export(model, path);
+        OnnxModel reloaded = OnnxModel.Load(path);
+        foreach (int batch in new[] { 1, 4 })
+        {
+            Tensor x = Images(batch, [6, 3], seed: 20 + batch);
+            if (which == "masked")
+            {
+                // Whole time steps of zeros, not only at the end: Masking hides them and the layers keep their states.
+                float[] values = x.ToArray<float>();
+                for (int b = 0; b < batch; b++)
+                {
+                    foreach (int t in new[] { 1, 4, 5 })
+                    {
+                        Array.Clear(values, ((b * 6) + t) * 3, 3);
+                    }
+                }
+
+                x = Tf.Constant(values, x.Shape);
+            }
+
+            Tensor expected = model.Predict(x);
+            AssertClose(expected, OrtRunner.Run(path, x)[0], 1e-5);
+            AssertClose(expected, reloaded.Call(x)[0], 1e-5);
+        }
+
+        if (OrtRunner.CheckerAvailable)
+        {
+            (int exitCode, string output) = OrtRunner.Check(path);
+            Assert.True(exitCode == 0, $"onnx.checker rejected {which}: {output}");
+        }
+    }
 }

@@ -18,6 +18,9 @@ public sealed class OpExportTests : IDisposable
     }
 
     private static readonly Tensor s_any = Data(1, -2, 2, 3, 4), s_other = Data(2, -2, 2, 3, 4), s_positive = Data(3, 0.5, 2, 3, 4);
+    private static readonly Tensor s_mask = Tf.Constant(
+        new[] { true, true, false, true, true, true, true, true, true, false, false, true, false, true, true }, new Shape(3, 5));
+
     private static readonly Tensor s_unit = Data(4, -0.9, 0.9, 3, 4), s_aboveOne = Data(5, 1.1, 3, 3, 4), s_images = Data(6, -1, 1, 2, 6, 6, 3);
 
     /// <summary>Op type (as Nabla names it) → a function of the row's inputs that produces it.</summary>
@@ -96,6 +99,26 @@ public sealed class OpExportTests : IDisposable
         ["GatherV2"] = (a => Tf.Gather(a[0], Tf.Constant(new[] { 3, 0, 0, 2 }), 1) + Tf.Gather(a[0], Tf.Constant(new[] { 2, 1, 0 }), 0)
             + a[0][.., TensorIndex.Slice(3, null, -1)], [s_any]),
         ["Slice"] = (a => Tf.Slice(a[0], [1, 0], [2, 3]) + a[0][1.., ..3], [s_any]),
+        // The recurrent ops as the Keras layers call them (input projection, states, recurrent kernel), unmasked and
+        // with a mask that is not a prefix, each state sequence in the result (LSTM's cell state too).
+        ["Lstm"] = (a =>
+        {
+            (Tensor h, Tensor c) = Tf.Nn.Lstm(a[0], a[1], a[2], a[3]);
+            (Tensor hm, Tensor cm) = Tf.Nn.Lstm(a[0], a[1], a[2], a[3], s_mask);
+            return Tf.Concat([h, c, hm, cm], 2);
+        }, [Data(9, -1, 1, 3, 5, 8), Data(10, -1, 1, 3, 2), Data(11, -1, 1, 3, 2), Data(12, -1, 1, 2, 8)]),
+        ["Gru"] = (a => Tf.Concat(
+            [Tf.Nn.Gru(a[0], a[1], a[2], a[3]), Tf.Nn.Gru(a[0], a[1], a[2], a[3], s_mask), Tf.Nn.Gru(a[0], a[1], a[2], resetAfter: false),
+             Tf.Nn.Gru(a[0], a[1], a[2], mask: s_mask, resetAfter: false)], 2),
+            [Data(13, -1, 1, 3, 5, 6), Data(14, -1, 1, 3, 2), Data(15, -1, 1, 2, 6), Data(16, -1, 1, 6)]),
+        ["SimpleRnn"] = (a => Tf.Concat(
+            [Tf.Nn.SimpleRnn(a[0], a[1], a[2]), Tf.Nn.SimpleRnn(a[0], a[1], a[2], s_mask, "relu"), Tf.Nn.SimpleRnn(a[0], a[1], a[2], activation: "relu")], 2),
+            [Data(17, -1, 1, 3, 5, 2), Data(18, -1, 1, 3, 2), Data(19, -1, 1, 2, 2)]),
+        ["NotEqual"] = (a => Tf.Cast(Tf.NotEqual(Tf.Round(a[0]), Tf.Round(a[1])), DType.Float32), [s_any, s_other]),
+        ["Any"] = (a => Tf.Cast(Tf.ReduceAny(Tf.Greater(a[0], 1f), [1]), DType.Float32) + Tf.Cast(Tf.ReduceAny(Tf.Greater(a[0], 1.9f)), DType.Float32), [s_any]),
+        ["All"] = (a => Tf.Cast(Tf.ReduceAll(Tf.Greater(a[0], -1f), [0], keepdims: true), DType.Float32), [s_any]),
+        ["ReverseV2"] = (a => Tf.Reverse(a[0], [1]) + Tf.Reverse(a[0], [0, 1]), [s_any]),
+        ["Cumsum"] = (a => Tf.CumSum(a[0], 1) + Tf.CumSum(a[0], 0, exclusive: true) + Tf.CumSum(a[0], -1, reverse: true), [s_any]),
         ["PadV2"] = (a => Tf.Pad(a[0], new[,] { { 1, 0 }, { 2, 1 } }, constantValue: 0.5) + Tf.Pad(a[0], new[,] { { 0, 1 }, { 3, 0 } }), [s_any]),
     };
 
@@ -127,11 +150,11 @@ public sealed class OpExportTests : IDisposable
     [Fact]
     public void Export_OpWithoutCounterpart_ThrowsNamingIt()
     {
-        var function = Tf.Function((Tensor x) => Tf.CumSum(x, 1));
+        var function = Tf.Function((Tensor x) => Tf.CumProd(x, 1));
         ConcreteFunction concrete = function.GetConcreteFunction(s_any);
-        string path = Path.Combine(_folder, "cumsum.onnx");
+        string path = Path.Combine(_folder, "cumprod.onnx");
         var e = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(concrete, path));
-        Assert.Contains("Cumsum", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Cumprod", e.Message, StringComparison.OrdinalIgnoreCase);
         Assert.False(File.Exists(path));
     }
 }

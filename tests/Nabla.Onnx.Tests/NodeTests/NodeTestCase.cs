@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nabla.Onnx.Protobuf;
 
 namespace Nabla.Onnx.Tests.NodeTests;
 
@@ -25,12 +26,14 @@ public static class NodeTestCase
     {
         try
         {
-            OnnxModel model = OnnxModel.Load(Path.Combine(folder, "model.onnx"));
+            string modelPath = Path.Combine(folder, "model.onnx");
+            OnnxModel model = OnnxModel.Load(modelPath);
+            HashSet<string> hostRead = traced ? HostReadInputs(modelPath) : [];
             foreach (string dataSet in Directory.GetDirectories(folder, "test_data_set_*").Order(StringComparer.Ordinal))
             {
                 Tensor[] inputs = ReadAll(dataSet, "input");
                 Tensor[] expected = ReadAll(dataSet, "output");
-                Tensor[] actual = traced ? RunTraced(model, inputs) : model.Call(inputs);
+                Tensor[] actual = traced ? RunTraced(model, inputs, hostRead) : model.Call(inputs);
                 for (int i = 0; i < expected.Length; i++)
                 {
                     if (Compare(actual[i], expected[i]) is { } difference)
@@ -59,13 +62,48 @@ public static class NodeTestCase
     }
 
     /// <summary>
-    /// Runs the model inside <c>Tf.Function</c>. The floating-point inputs are the function's arguments; the integer
-    /// and boolean ones (in node tests, the shapes, axes, indices and masks that real models keep as initializers)
-    /// are bound as constants of the trace, since ops whose output shape depends on them need their values.
+    /// The floating-point operands that the importer reads on the host (Resize's scales and roi, Pad's value,
+    /// Dropout's ratio, OneHot's depth, Range's bounds), by op type and input index: like shapes and axes, real models
+    /// hold them in initializers or constants.
     /// </summary>
-    private static Tensor[] RunTraced(OnnxModel model, Tensor[] inputs)
+    private static readonly Dictionary<string, int[]> s_hostReadOperands = new(StringComparer.Ordinal)
     {
-        int[] free = [.. Enumerable.Range(0, inputs.Length).Where(i => inputs[i].DType.IsFloating)];
+        ["Resize"] = [1, 2],
+        ["Upsample"] = [1],
+        ["Pad"] = [2],
+        ["Dropout"] = [1],
+        ["OneHot"] = [1, 2],
+        ["Range"] = [0, 1, 2],
+    };
+
+    /// <summary>The names of the model's values that feed one of <see cref="s_hostReadOperands"/>.</summary>
+    private static HashSet<string> HostReadInputs(string modelPath)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        GraphProto graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath)).Graph;
+        foreach (NodeProto node in graph.Node)
+        {
+            foreach (int index in s_hostReadOperands.GetValueOrDefault(node.OpType, []))
+            {
+                if (index < node.Input.Count)
+                {
+                    names.Add(node.Input[index]);
+                }
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Runs the model inside <c>Tf.Function</c>. The floating-point inputs are the function's arguments; the integer
+    /// and boolean ones (in node tests, the shapes, axes, indices and masks that real models keep as initializers),
+    /// and the floating-point ones in <paramref name="hostRead"/>, are bound as constants of the trace, since ops
+    /// whose output shape depends on them need their values.
+    /// </summary>
+    private static Tensor[] RunTraced(OnnxModel model, Tensor[] inputs, HashSet<string> hostRead)
+    {
+        int[] free = [.. Enumerable.Range(0, inputs.Length).Where(i => inputs[i].DType.IsFloating && !hostRead.Contains(model.InputNames[i]))];
         var function = Tf.Function<Tensor[], Tensor[]>(arguments =>
         {
             var all = (Tensor[])inputs.Clone();

@@ -29,6 +29,10 @@ internal abstract class CumulativeOp<TKernel>(string name, int axis, bool exclus
 
     protected bool Reverse => reverse;
 
+    /// <summary>TensorFlow's attributes, for exporters: the axis (as given), exclusive and reverse.</summary>
+    public override IReadOnlyDictionary<string, object> Attributes =>
+        new Dictionary<string, object> { ["axis"] = axis, ["exclusive"] = exclusive, ["reverse"] = reverse };
+
     // The output has the input's shape, known or not.
     public override bool SupportsUnknownDims => true;
 

@@ -29,6 +29,10 @@ public static partial class Tf
 /// <summary>A copy with negative source strides along the reversed axes; its own inverse, so also its gradient.</summary>
 internal sealed class ReverseOp(bool[] mask) : Op("ReverseV2")
 {
+    /// <summary>TensorFlow's attribute for exporters: the reversed axes, ascending.</summary>
+    public override IReadOnlyDictionary<string, object> Attributes =>
+        new Dictionary<string, object> { ["axis"] = Enumerable.Range(0, mask.Length).Where(i => mask[i]).ToArray() };
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(inputs[0].Shape, inputs[0].DType);
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

@@ -109,6 +109,18 @@ internal sealed class RecurrentSequenceOp : Op
 
     public int StateCount => RecurrentKernels.States(Cell);
 
+    /// <summary>
+    /// For exporters (ONNX): the cell's activation ("tanh" or "relu", SimpleRnn), whether a GRU resets after the
+    /// recurrent product, and which optional inputs (recurrent bias, mask) follow the states.
+    /// </summary>
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object>
+    {
+        ["activation"] = Cell == RecurrentCell.SimpleRelu ? "relu" : "tanh",
+        ["reset_after"] = Cell == RecurrentCell.GruResetAfter,
+        ["has_bias"] = HasBias,
+        ["has_mask"] = HasMask,
+    };
+
     public static Tensor Run(RecurrentCell cell, Tensor inputProjection, Tensor recurrentKernel, Tensor[] initialStates, Tensor? recurrentBias, Tensor? mask)
     {
         ArgumentNullException.ThrowIfNull(inputProjection);
