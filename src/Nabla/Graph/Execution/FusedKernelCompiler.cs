@@ -22,7 +22,7 @@ internal delegate void FusedLoopBody(in FusedArgs args, int start, int end);
 /// </summary>
 internal static class FusedKernelCompiler
 {
-    /// <summary>The largest tree compiled (a value read twice is computed twice): beyond it the JIT's inlining budget, not the loop, would decide.</summary>
+    /// <summary>The largest tree compiled (a value read twice is computed twice, so a diamond-shaped group can grow): it bounds one loop's code.</summary>
     internal const int MaxNodes = 48;
 
     private static readonly Type[] InputNumbers =
@@ -181,8 +181,8 @@ internal static class FusedLoop<TExpression, TWidth>
         {
             int rowStart = period == 0 ? 0 : segment - (segment % period);
             int segmentEnd = period == 0 ? end : (int)Math.Min(end, (long)rowStart + period);
-            // One call site for the expression, so the JIT inlines the tree once (a second one for the ragged end
-            // doubled the inlining and ran out of the JIT's budget in trees the size of GELU's).
+            // One call site for the expression, so the loop holds one inlined copy of the tree (the ragged end of a
+            // row goes through it too, into the lane buffer).
             for (int i = segment; i < segmentEnd; i += width)
             {
                 bool whole = i <= segmentEnd - width;

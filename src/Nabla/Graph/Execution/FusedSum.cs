@@ -8,8 +8,10 @@ internal delegate float FusedSumBody(in FusedArgs args, int start, int end);
 
 /// <summary>
 /// The compiled sum of one fused group, <typeparamref name="TExpression"/>: <see cref="FusedLoop{TExpression, TWidth}"/>'s
-/// walk over the elements, adding each register into an accumulator instead of storing it, so a reduction at the
-/// end of an elementwise chain never writes the chain's result to memory (<see cref="FusedReductionOp"/>).
+/// walk over the elements (the same segments and ragged ends; kept as a twin rather than a shared walk over a
+/// generic "consumer" because every call level below the loop counts against the JIT's inlining depth, see
+/// <see cref="ElementwiseFusion.MaxDepth"/>), adding each register into an accumulator instead of storing it, so a
+/// reduction at the end of an elementwise chain never writes the chain's result to memory (<see cref="FusedReductionOp"/>).
 /// </summary>
 internal static class FusedSum<TExpression, TWidth>
     where TExpression : IFusedExpression
@@ -36,7 +38,7 @@ internal static class FusedSum<TExpression, TWidth>
             for (int i = segment; i < segmentEnd; i += width)
             {
                 bool whole = i <= segmentEnd - width;
-                int at = whole ? i : Math.Max(segmentEnd - width, Math.Max(rowStart, 0));
+                int at = whole ? i : Math.Max(segmentEnd - width, rowStart);
                 if (typeof(TWidth) == typeof(Width512))
                 {
                     Vector512<float> value = TExpression.Evaluate512(args, (nuint)at, (nuint)(at - rowStart));
