@@ -4,9 +4,14 @@ using System.Runtime.InteropServices;
 namespace Nabla.Distributed;
 
 /// <summary>
-/// Tensors of one dtype packed end to end into one buffer, summed across workers in one collective, in place, and
-/// unpacked into new tensors: the unit of <see cref="FusedAllReduce"/> and <see cref="OverlappedGradients"/>. The
-/// buffers are kept for the next use, so a step allocates only the result tensors.
+/// Tensors of one dtype summed across workers in one collective: the unit of <see cref="FusedAllReduce"/> and
+/// <see cref="OverlappedGradients"/>. <see cref="Add"/> only records a tensor; the copy happens when the bucket is
+/// summed (on the background thread, for the overlapped exchange), because only then is it known whether the tensor
+/// is alone. Several tensors are packed end to end into one buffer, summed in place and unpacked into new tensors (two
+/// copies: MPI needs them in one buffer). A tensor alone (one larger than a pack, or the last of its dtype) is copied
+/// straight into its result tensor's own storage and summed there (<see cref="Tensor.Create{T, TState}(Shape, TState,
+/// System.Buffers.SpanAction{T, TState})"/>): one copy. The packing buffers are kept for the next use, so a step
+/// allocates only the result tensors.
 /// </summary>
 internal sealed class Bucket
 {
@@ -15,54 +20,44 @@ internal sealed class Bucket
     private byte[] _data = [];
     private byte[] _wire = [];
 
+    // The sum of a tensor summed alone, in its own storage (Unpack hands it out).
+    private Tensor? _alone;
+
     /// <summary>The dtype of every tensor in the bucket.</summary>
     public DType DType { get; private set; } = DType.Float32;
 
-    /// <summary>The bytes packed so far.</summary>
+    /// <summary>The bytes added so far.</summary>
     public int Bytes { get; private set; }
 
-    /// <summary>The number of tensors packed.</summary>
+    /// <summary>The number of tensors added.</summary>
     public int Count => _slots.Count;
 
     /// <summary>A hash of the tensors' sizes, in order: the layout every worker must agree on.</summary>
     public long Layout { get; private set; }
 
-    /// <summary>Empties the bucket for tensors of <paramref name="dtype"/>; the buffer keeps room for <paramref name="capacity"/> bytes.</summary>
-    public void Reset(DType dtype, int capacity)
+    /// <summary>Empties the bucket for tensors of <paramref name="dtype"/> (the packing buffer is kept).</summary>
+    public void Reset(DType dtype)
     {
         DType = dtype;
         Bytes = 0;
         Layout = 17;
+        _alone = null;
         _slots.Clear();
         _tensors.Clear();
-        if (_data.Length < capacity)
-        {
-            _data = new byte[capacity];
-        }
     }
 
-    /// <summary>Copies <paramref name="tensor"/> (of the bucket's dtype) in after the others; <paramref name="slot"/> is where its result goes.</summary>
+    /// <summary>Adds <paramref name="tensor"/> (of the bucket's dtype) after the others; <paramref name="slot"/> is where its result goes.</summary>
     public void Add(int slot, Tensor tensor)
     {
-        int bytes = TensorBytes.ByteCount(tensor);
-        if (_data.Length < Bytes + bytes)
-        {
-            // Only the packed prefix needs keeping (an empty bucket's old buffer is not copied).
-            byte[] larger = new byte[Math.Max(Bytes + bytes, 2 * _data.Length)];
-            _data.AsSpan(0, Bytes).CopyTo(larger);
-            _data = larger;
-        }
-
-        TensorBytes.CopyTo(tensor, _data.AsSpan(Bytes, bytes));
-        Bytes += bytes;
+        Bytes = checked(Bytes + TensorBytes.ByteCount(tensor));
         Layout = unchecked((Layout * 31) + tensor.Size);
         _slots.Add(slot);
         _tensors.Add(tensor);
     }
 
     /// <summary>
-    /// Sums the packed values across workers and multiplies them by <paramref name="scale"/> (float32 and float64 here,
-    /// in place; float16 and bfloat16 when unpacked). float32 travels as <paramref name="compression"/> says.
+    /// Sums the tensors across workers and multiplies them by <paramref name="scale"/> (float32 and float64 here, in
+    /// place; the other dtypes when unpacked). float32 travels as <paramref name="compression"/> says.
     /// </summary>
     public void SumAcrossWorkers(Collectives.Collectives collectives, GradientCompression compression, double scale,
         Collectives.Purpose purpose, string detail, bool checkAgreement)
@@ -73,7 +68,12 @@ internal sealed class Bucket
                 Layout, detail);
         }
 
-        Span<byte> data = _data.AsSpan(0, Bytes);
+        if (_tensors.Count == 1 && SumAlone(collectives, compression, scale, purpose, detail))
+        {
+            return;
+        }
+
+        Span<byte> data = Pack();
         if (DType == DType.Float32)
         {
             Span<float> values = MemoryMarshal.Cast<byte, float>(data);
@@ -117,6 +117,14 @@ internal sealed class Bucket
     /// <summary>Writes each tensor's summed values, as a new tensor of its shape, into <paramref name="result"/> at its slot.</summary>
     public void Unpack(Tensor?[] result, double scale)
     {
+        if (_alone is { } alone)
+        {
+            result[_slots[0]] = alone;
+            _alone = null;
+            _tensors.Clear();
+            return;
+        }
+
         int offset = 0;
         for (int i = 0; i < _tensors.Count; i++)
         {
@@ -130,6 +138,70 @@ internal sealed class Bucket
 
         // The inputs are not needed any more: let them be collected before the next use of the bucket.
         _tensors.Clear();
+    }
+
+    /// <summary>Copies the tensors end to end into the packing buffer; returns the packed bytes.</summary>
+    private Span<byte> Pack()
+    {
+        if (_data.Length < Bytes)
+        {
+            // The largest packing this bucket has needed: a training step packs the same buckets every time.
+            _data = new byte[Bytes];
+        }
+
+        int offset = 0;
+        foreach (Tensor tensor in _tensors)
+        {
+            int bytes = TensorBytes.ByteCount(tensor);
+            TensorBytes.CopyTo(tensor, _data.AsSpan(offset, bytes));
+            offset += bytes;
+        }
+
+        return _data.AsSpan(0, Bytes);
+    }
+
+    /// <summary>
+    /// Sums the bucket's only tensor (times <paramref name="scale"/>) in a new tensor's own storage, kept for
+    /// <see cref="Unpack"/>; false for what goes through the packing buffer: 16-bit floats, compressed float32, and
+    /// integers to be scaled (scaled when unpacked). The values and rounding are those of the packed path.
+    /// </summary>
+    private bool SumAlone(Collectives.Collectives collectives, GradientCompression compression, double scale, Collectives.Purpose purpose,
+        string detail)
+    {
+        Tensor tensor = _tensors[0];
+        var state = new Alone(tensor, collectives, scale, purpose, detail);
+        if (DType == DType.Float32 && compression == GradientCompression.None)
+        {
+            _alone = Tensor.Create<float, Alone>(tensor.Shape, state, static (sum, s) =>
+            {
+                s.SumInto(sum);
+                if (s.Scale != 1)
+                {
+                    TensorPrimitives.Multiply(sum, (float)s.Scale, sum);
+                }
+            });
+        }
+        else if (DType == DType.Float64)
+        {
+            _alone = Tensor.Create<double, Alone>(tensor.Shape, state, static (sum, s) =>
+            {
+                s.SumInto(sum);
+                if (s.Scale != 1)
+                {
+                    TensorPrimitives.Multiply(sum, s.Scale, sum);
+                }
+            });
+        }
+        else if (DType == DType.Int32 && scale == 1)
+        {
+            _alone = Tensor.Create<int, Alone>(tensor.Shape, state, static (sum, s) => s.SumInto(sum));
+        }
+        else if (DType == DType.Int64 && scale == 1)
+        {
+            _alone = Tensor.Create<long, Alone>(tensor.Shape, state, static (sum, s) => s.SumInto(sum));
+        }
+
+        return _alone is not null;
     }
 
     /// <summary>Sums float32 values, through 16-bit values on the wire when compressed.</summary>
@@ -166,6 +238,18 @@ internal sealed class Bucket
         for (int i = 0; i < values.Length; i++)
         {
             values[i] = bfloats[i].ToSingle();
+        }
+    }
+
+    /// <summary>What the fill of a tensor summed alone needs.</summary>
+    private readonly record struct Alone(Tensor Input, Collectives.Collectives Collectives, double Scale, Collectives.Purpose Purpose, string Detail)
+    {
+        // The input's values, then their sum over the workers, in place in the new tensor's storage.
+        public void SumInto<T>(Span<T> sum)
+            where T : unmanaged
+        {
+            Input.CopyTo(sum);
+            Collectives.AllReduceSum(sum, Purpose, Detail, checkAgreement: false);
         }
     }
 }

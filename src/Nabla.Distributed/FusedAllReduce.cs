@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Numerics.Tensors;
 using Nabla.Distributed.Collectives;
 
 namespace Nabla.Distributed;
@@ -12,8 +10,7 @@ namespace Nabla.Distributed;
 /// travel as float16 or bfloat16 (<see cref="GradientCompression"/>): half the bytes, about three significant digits.
 /// The bucket buffers are kept between calls, so a training step allocates only the result tensors. A tensor alone in
 /// its bucket (a large one, or the only one of its dtype) is not packed: it is copied into its result tensor's own
-/// storage and summed there (<see cref="Tensor.Create{T, TState}(Shape, TState, SpanAction{T, TState})"/>), one copy
-/// instead of two.
+/// storage and summed there (<see cref="Bucket"/>), one copy instead of two.
 /// </summary>
 internal sealed class FusedAllReduce(Collectives.Collectives collectives, CommunicationOptions options)
 {
@@ -91,14 +88,7 @@ internal sealed class FusedAllReduce(Collectives.Collectives collectives, Commun
     private void Send(IReadOnlyList<Tensor> tensors, Tensor[] result, GradientCompression compression, double scale, Purpose purpose,
         string detail)
     {
-        if (_members.Count == 1 && SumAlone(tensors[_members[0]], compression, scale, purpose, detail) is { } sum)
-        {
-            result[_members[0]] = sum;
-            _members.Clear();
-            return;
-        }
-
-        _bucket.Reset(tensors[_members[0]].DType, 0);
+        _bucket.Reset(tensors[_members[0]].DType);
         foreach (int i in _members)
         {
             _bucket.Add(i, tensors[i]);
@@ -107,60 +97,10 @@ internal sealed class FusedAllReduce(Collectives.Collectives collectives, Commun
         _members.Clear();
         _bucket.SumAcrossWorkers(collectives, compression, scale, purpose, detail, checkAgreement: false);
         _bucket.Unpack(result, scale);
-        _bucket.Reset(_bucket.DType, 0);
-    }
-
-    /// <summary>
-    /// The sum (times <paramref name="scale"/>) of a tensor alone in its bucket, made in the result tensor's own storage;
-    /// null for the dtypes that go through a bucket (16-bit floats, compressed float32).
-    /// </summary>
-    private Tensor? SumAlone(Tensor tensor, GradientCompression compression, double scale, Purpose purpose, string detail)
-    {
-        var state = new Alone(tensor, collectives, scale, purpose, detail);
-        DType dtype = tensor.DType;
-        if (dtype == DType.Float32 && compression == GradientCompression.None)
-        {
-            return Tensor.Create<float, Alone>(tensor.Shape, state, static (sum, s) =>
-            {
-                s.SumInto(sum);
-                if (s.Scale != 1)
-                {
-                    TensorPrimitives.Multiply(sum, (float)s.Scale, sum);
-                }
-            });
-        }
-
-        if (dtype == DType.Float64)
-        {
-            return Tensor.Create<double, Alone>(tensor.Shape, state, static (sum, s) =>
-            {
-                s.SumInto(sum);
-                if (s.Scale != 1)
-                {
-                    TensorPrimitives.Multiply(sum, s.Scale, sum);
-                }
-            });
-        }
-
-        // Integers: a mean was refused before (ReduceOp.Mean needs floating-point tensors), so the scale is 1.
-        return dtype == DType.Int32 ? Tensor.Create<int, Alone>(tensor.Shape, state, static (sum, s) => s.SumInto(sum))
-            : dtype == DType.Int64 ? Tensor.Create<long, Alone>(tensor.Shape, state, static (sum, s) => s.SumInto(sum))
-            : null;
+        _bucket.Reset(_bucket.DType);
     }
 
     /// <summary>Whether collectives sum elements of <paramref name="dtype"/> (MPI has no bool, 8- or 16-bit integer sum here).</summary>
     public static bool Summable(DType dtype) =>
         dtype.IsFloating || dtype == DType.Int32 || dtype == DType.Int64;
-
-    /// <summary>What the fill of a tensor summed alone needs.</summary>
-    private readonly record struct Alone(Tensor Input, Collectives.Collectives Collectives, double Scale, Purpose Purpose, string Detail)
-    {
-        // The input's values, then their sum over the workers, in place in the new tensor's storage.
-        public void SumInto<T>(Span<T> sum)
-            where T : unmanaged
-        {
-            Input.CopyTo(sum);
-            Collectives.AllReduceSum(sum, Purpose, Detail, checkAgreement: false);
-        }
-    }
 }

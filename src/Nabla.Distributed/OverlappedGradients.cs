@@ -6,10 +6,11 @@ namespace Nabla.Distributed;
 /// <summary>
 /// Averages a backward pass's gradients across workers while the pass still runs (PyTorch DDP's and Horovod's
 /// overlap). The tape tells each gradient as soon as it is final (<see cref="GradientReadyCallback"/>), usually the
-/// last layer's first; it is packed into the open bucket of its dtype, and a bucket that reaches
-/// <see cref="CommunicationOptions.BytesPerPack"/> bytes is handed to a background thread, which all-reduces it (one
-/// agreement check and one MPI call per bucket) while this thread goes on with the backward pass. <see cref="Finish"/>
-/// sends the last buckets, waits for all of them and unpacks the averages. Every worker records the same computation,
+/// last layer's first; it is added to the open bucket of its dtype, and a bucket that reaches
+/// <see cref="CommunicationOptions.BytesPerPack"/> bytes is handed to a background thread, which packs it (or, for a
+/// gradient alone in its bucket, copies it straight into its result's storage: <see cref="Bucket"/>) and all-reduces
+/// it (one agreement check and one MPI call per bucket) while this thread goes on with the backward pass.
+/// <see cref="Finish"/> sends the last buckets, waits for all of them and unpacks the averages. Every worker records the same computation,
 /// so every worker fills the same buckets in the same order; a worker whose gradients differ (another model, a
 /// gradient missing on one worker only) fails the agreement check of the first bucket that differs.
 /// <para>
@@ -110,7 +111,7 @@ internal sealed class OverlappedGradients(Collectives.Collectives collectives, C
         }
     }
 
-    // The tape's callback (on the training thread): pack the gradient, send its bucket when full.
+    // The tape's callback (on the training thread): add the gradient to its bucket, send the bucket when full.
     private void Add(int index, Tensor? gradient)
     {
         _local[index] = gradient;
@@ -132,7 +133,7 @@ internal sealed class OverlappedGradients(Collectives.Collectives collectives, C
         if (bucket is null)
         {
             bucket = _spare.Count > 0 ? _spare.Pop() : new Bucket();
-            bucket.Reset(gradient.DType, options.BytesPerPack);
+            bucket.Reset(gradient.DType);
         }
 
         bucket.Add(index, gradient);

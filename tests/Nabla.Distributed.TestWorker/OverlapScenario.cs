@@ -49,6 +49,28 @@ internal static class OverlapScenario
         long sent = overlapped.BucketsSentDuringBackward;
         Check.That(sent >= 2 && after.BucketsSentDuringBackward == 0, $"{sent} buckets sent during the backward pass (MPI_THREAD_MULTIPLE?)");
 
+        // A 1 MiB gradient alone in its bucket (larger than a pack): summed in its result's own storage by the
+        // background thread's blocking all-reduce, the same bits as after the pass; next to it a small one, packed.
+        var random = new Random(400 + r);
+        Tensor local = Tf.Constant(Enumerable.Range(0, 1 << 18).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray(), new Shape(512, 512));
+        Variable[] large = [new(Tf.Fill([512, 512], 0.75, DType.Float32)), new(Tf.Constant(new[] { 1.5f, -2f }))];
+        Tensor?[] LargeGradients(MultiWorkerMirroredStrategy strategy)
+        {
+            using var tape = new DistributedGradientTape(strategy);
+            Tensor value = Tf.ReduceSum(Tf.Square(large[0]) * local) + Tf.ReduceSum(large[1] * Tf.ReduceSum(local));
+            return tape.Gradient(value, large);
+        }
+
+        Tensor?[] largeDuring = LargeGradients(overlapped);
+        Tensor?[] largeAfter = LargeGradients(after);
+        for (int i = 0; i < large.Length; i++)
+        {
+            double difference = Check.MaxDifference(largeDuring[i]!, largeAfter[i]!);
+            Check.That(difference <= tolerance, $"large gradient {i}: overlapped and after the pass differ by {difference}");
+        }
+
+        Check.SameOnAllWorkers(overlapped, Check.Fingerprint(largeDuring!), "a 1 MiB gradient averaged during the backward pass");
+
         // Fit: the same weights trained under each strategy.
         Sequential fitDuring;
         Sequential fitAfter;

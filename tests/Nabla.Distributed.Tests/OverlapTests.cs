@@ -69,6 +69,45 @@ public class OverlapTests
     }
 
     [Fact]
+    public void OverlappedGradients_LargeGradientAloneInItsBucket_IsSummedInItsResultsStorageBitwiseAsAfterThePass()
+    {
+        // 1 MiB of float32 (larger than a pack: alone) and 64 KiB of float64 (the last of its dtype: alone), next to
+        // two small float32 gradients packed together. The lone ones are copied once, into their results; packing them
+        // would allocate a bucket buffer of their size besides (this exchange is the first, so no buffer is kept yet).
+        var random = new Random(21);
+        Tensor Gradient(int size, DType dtype) =>
+            Tf.Cast(Tf.Constant(Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()), dtype);
+        Tensor[] gradients = [Gradient(1 << 18, DType.Float32), Gradient(3, DType.Float32), Gradient(1 << 13, DType.Float64),
+            Gradient(5, DType.Float32)];
+        var workers = new TwoIdenticalWorkers();
+        var options = new CommunicationOptions { BytesPerPack = 64 << 10 };
+        var overlapped = new OverlappedGradients(workers, options);
+
+        // Every thread's allocations (the background thread sums), with nothing else running in this assembly's tests.
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        GradientReadyCallback ready = overlapped.Begin(gradients.Length, "test");
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            ready(i, gradients[i]);
+        }
+
+        Tensor?[] means = overlapped.Finish();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        long lone = (1 << 20) + (64 << 10);
+        Assert.InRange(allocated, lone, lone + (64 << 10));
+        Assert.Equal(3, workers.Calls);   // the float32 giant, the two small float32 packed, the float64
+        Tensor[] after = new FusedAllReduce(new TwoIdenticalWorkers(), options).Run(gradients, mean: true, compress: false, Purpose.Gradients, "test");
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            Assert.Equal(gradients[i].Shape, means[i]!.Shape);
+            Assert.Equal(gradients[i].DType, means[i]!.DType);
+            Assert.Equal(Tf.Cast(after[i], DType.Float64).ToArray<double>(), Tf.Cast(means[i]!, DType.Float64).ToArray<double>());
+            Assert.Equal(Tf.Cast(gradients[i], DType.Float64).ToArray<double>(), Tf.Cast(means[i]!, DType.Float64).ToArray<double>());
+        }
+    }
+
+    [Fact]
     public void OverlappedGradients_NullGradient_StaysNullAndOthersAreAveraged()
     {
         var overlapped = new OverlappedGradients(new TwoIdenticalWorkers(), new CommunicationOptions());
