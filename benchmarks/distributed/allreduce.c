@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 static int repetitions(long bytes) {
-  long r = (256L << 20) / bytes; /* about 256 MiB moved per size */
-  return (int)(r < 5 ? 5 : r > 2000 ? 2000 : r);
+  long r = (1L << 30) / bytes; /* about 1 GiB moved per size, at least 20 calls */
+  return (int)(r < 20 ? 20 : r > 4000 ? 4000 : r);
 }
 
 int main(int argc, char **argv) {
