@@ -133,6 +133,42 @@ public class UnknownDimsGradientTests
     }
 
     [Fact]
+    public void Slice_WithUnknownSizes_EqualsEagerAndChecksTheBlockWhenRun()
+    {
+        Tensor Body(Tensor x)
+        {
+            using var tape = new GradientTape();
+            tape.Watch(x);
+            Tensor y = Tf.Square(Tf.Slice(x, [1, 0], [2, -1]));
+            return Tf.Concat([Tf.Reshape(y, [-1]), Tf.Reshape(tape.Gradient(Tf.ReduceSum(y * x[1..3]), x)!, [-1])], 0);
+        }
+
+        var f = Tf.Function<Tensor, Tensor>(Body, inputSignature: [new TensorSpec([null, null], DType.Float64)]);
+        Assert.Equal("(None,)", f.GetConcreteFunction(new TensorSpec([null, null], DType.Float64)).OutputSpecs[0].Shape.ToString());
+        foreach (int rows in new[] { 3, 6 })
+        {
+            Tensor x = GradientCheck.RandomInputs(rows, [new Shape(rows, rows + 1)])[0];
+            Assert.Equal(AssertTensor.ToDoubles(Body(x)), AssertTensor.ToDoubles(f.Invoke(x)));
+        }
+
+        Assert.ThrowsAny<Exception>(() => f.Invoke(Tf.Zeros([2, 3], DType.Float64))); // rows 1..3 of 2
+        Assert.Equal(1, f.TracingCount);
+    }
+
+    [Fact]
+    public void Tracing_SizesFixedByConstants_AreCheckedWhenRun()
+    {
+        var segments = Tf.Function((Tensor x) => Tf.UnsortedSegmentMean(x, Tf.Constant(new[] { 1, 0, 1 }), 2), inputSignature: [new TensorSpec([null, 2], DType.Float64)]);
+        Assert.Equal(new Shape(2, 2), segments.Invoke(Tf.Ones([3, 2], DType.Float64)).Shape);
+        var e = Assert.Throws<ArgumentException>(() => segments.Invoke(Tf.Ones([4, 2], DType.Float64)));
+        Assert.Contains("segment_ids", e.Message, StringComparison.Ordinal);
+
+        var sorted = Tf.Function((Tensor x) => Tf.Sort(x), inputSignature: [new TensorSpec([null, null], DType.Float64)]);
+        Tensor values = Tf.Constant(new[,] { { 3.0, 1, 2 }, { 0, -1, 5 } });
+        Assert.Equal(AssertTensor.ToDoubles(Tf.Sort(values)), AssertTensor.ToDoubles(sorted.Invoke(values)));
+    }
+
+    [Fact]
     public void Tracing_BooleanMaskWithAConstantMask_InfersTheSize()
     {
         var f = Tf.Function((Tensor x) => Tf.BooleanMask(x, Tf.Constant(new[] { true, false, true })));

@@ -137,12 +137,13 @@ internal sealed class ExecutionPlan
         _ => StepKind.Compute,
     };
 
-    // The traced spec where fully known; otherwise the op's rule applied to the inputs' concrete specs (a graph
-    // traced with unknown dimensions learns them from the call's arguments).
+    // The traced spec where it and the inputs' were fully known; otherwise the op's rule applied to the inputs'
+    // concrete specs (a graph traced with unknown dimensions learns them from the call's arguments, and an op whose
+    // output size was known while an input's was not checks that input's size now: segment ids against data).
     private TensorSpec InferSpec(int i, IReadOnlyList<Tensor> args)
     {
         GraphNode node = Nodes[i];
-        if (node.Output.Shape.IsFullyDefined)
+        if (node.Output.Shape.IsFullyDefined && InputsWereFullyDefined(node))
         {
             return new TensorSpec(node.Output.Shape, node.Output.DType);
         }
@@ -157,9 +158,23 @@ internal sealed class ExecutionPlan
         var specs = new Tensor[inputs.Length];
         for (int j = 0; j < specs.Length; j++)
         {
-            specs[j] = new SpecTensor(Specs[inputs[j]]);
+            // A constant's values go to the rule as they are (a rule may read them, as it did while tracing).
+            specs[j] = Kinds[inputs[j]] == StepKind.Constant ? ((ConstantOp)Nodes[inputs[j]].Op).Value : new SpecTensor(Specs[inputs[j]]);
         }
 
         return node.Op.InferOutput(specs);
+    }
+
+    private static bool InputsWereFullyDefined(GraphNode node)
+    {
+        foreach (SymbolicTensor input in node.Inputs)
+        {
+            if (!input.Shape.IsFullyDefined)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
