@@ -17,6 +17,9 @@ internal sealed class TwoIdenticalWorkers : Collectives.Collectives
     /// <summary>The managed thread of each all-reduce, in order.</summary>
     public List<int> Threads { get; } = [];
 
+    /// <summary>What the thread of the last all-reduce had allocated when it called (<c>GC.GetAllocatedBytesForCurrentThread</c>).</summary>
+    public long AllocatedByLastCaller { get; private set; }
+
     /// <summary>An exception the next all-reduce throws (a failed collective).</summary>
     public Exception? FailNext { get; set; }
 
@@ -26,6 +29,7 @@ internal sealed class TwoIdenticalWorkers : Collectives.Collectives
 
     public override void AllReduceSum<T>(Span<T> data, Purpose purpose, string detail, bool checkAgreement = true)
     {
+        AllocatedByLastCaller = GC.GetAllocatedBytesForCurrentThread();
         Calls++;
         LastType = typeof(T);
         Threads.Add(Environment.CurrentManagedThreadId);
