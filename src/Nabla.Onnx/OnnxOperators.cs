@@ -47,6 +47,7 @@ internal static partial class OnnxOperators
         AddTraining(ops);
         AddOrdering(ops);
         AddDetection(ops);
+        AddGridSample(ops);
         AddSequences(ops);   // last: its Identity, which passes sequences and optionals through, replaces the tensor one
         return ops;
     }

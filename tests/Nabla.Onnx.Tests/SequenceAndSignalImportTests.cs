@@ -181,6 +181,22 @@ public class SequenceAndSignalImportTests
         ImportGradientTests.CheckGradients(bytes);
     }
 
+    [Theory]
+    [InlineData("bilinear", "reflection", 0)]
+    [InlineData("bicubic", "border", 1)]
+    public void GridSample_GradientsInImageAndGridMatchFiniteDifferences(string mode, string padding, int alignCorners)
+    {
+        // Grid points inside and outside [−1, 1], none on a pixel edge (where floor's kink would upset the difference).
+        var random = new Random(12);
+        double[] grid = [.. ImportGradientTests.Draw(random, 2 * 3 * 2).Select(v => (v * 1.3) + 0.013)];
+        byte[] bytes = Model(
+            [Node("GridSample", ["x", "grid"], ["y"], String("mode", mode), String("padding_mode", padding), Int("align_corners", alignCorners))],
+            [], [Value("y", Float64, 1, 2, 2, 3)],
+            [Initializer("x", ImportGradientTests.Draw(random, 2 * 3 * 4), 1, 2, 3, 4), Initializer("grid", grid, 1, 2, 3, 2)],
+            opset: 16);
+        ImportGradientTests.CheckGradients(bytes, tolerance: 1e-5);
+    }
+
     [Fact]
     public void QuantizeLinear_RoundsHalfToEvenAndSaturates_DequantizeInverts()
     {
