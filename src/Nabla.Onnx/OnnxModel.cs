@@ -64,7 +64,10 @@ public sealed class OnnxModel
     /// <summary>The variables made by <see cref="MakeTrainable"/> (empty before).</summary>
     public IReadOnlyList<Variable> TrainableVariables => _variables;
 
-    /// <summary>The ONNX operators (default domain) Nabla can import.</summary>
+    /// <summary>
+    /// The ONNX operators Nabla can import: op types of the default domain, and "domain.OpType" for another domain's
+    /// (the training domain's optimizer steps).
+    /// </summary>
     public static IReadOnlyList<string> SupportedOperators => OnnxOperators.Names;
 
     /// <summary>Reads an ONNX model file.</summary>

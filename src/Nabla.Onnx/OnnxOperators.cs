@@ -48,6 +48,7 @@ internal static partial class OnnxOperators
         AddOrdering(ops);
         AddDetection(ops);
         AddGridSample(ops);
+        AddTfIdf(ops);
         AddSequences(ops);   // last: its Identity, which passes sequences and optionals through, replaces the tensor one
         return ops;
     }
