@@ -35,6 +35,7 @@ internal static class Conversion
     /// </summary>
     private static bool TrySmall(Array source, DType from, Array destination, DType to, int count)
     {
+        // One loop per pair on purpose: a generic loop would need a generic conversion, which is what is not precompiled.
         switch ((from.Code, to.Code))
         {
             case (DTypeCode.Float64, DTypeCode.Float32):

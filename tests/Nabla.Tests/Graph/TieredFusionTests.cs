@@ -105,18 +105,7 @@ public class TieredFusionTests
 
     private static List<T> Steps<T>(ExecutionPlan plan)
         where T : Op
-    {
-        var steps = new List<T>();
-        foreach (Op op in plan.Ops)
-        {
-            if (op is T match)
-            {
-                steps.Add(match);
-            }
-        }
-
-        return steps;
-    }
+        => [.. plan.Ops.OfType<T>()];
 
     private static void AssertClose(float[] expected, float[] actual)
     {
