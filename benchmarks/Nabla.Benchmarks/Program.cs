@@ -16,6 +16,7 @@ using Nabla.Benchmarks.Infrastructure;
 return args switch
 {
     ["--check", ..] => Check(),
+    ["--gelu-probe", ..] => GeluProbe.Run(IntOption(args, "--calls", 200)),
     ["--peak-memory", "nabla" or "nabla-traced" or "torch", ..] => PeakMemory.RunChild(args[1], IntOption(args, "--steps", PeakMemory.DefaultSteps)),
     ["--peak-memory", ..] => PeakMemory.RunBoth(IntOption(args, "--steps", PeakMemory.DefaultSteps), TextOption(args, "--out")),
     ["--paired-matmul", ..] => PairedMatMul.Run(
