@@ -13,19 +13,27 @@ namespace Nabla.Benchmarks.Infrastructure;
 /// </summary>
 public static partial class Summarizer
 {
-    /// <summary>Issue 5's cases: the category prefix of the method names, the label and the target ratio.</summary>
-    private static readonly (string Type, string Case, string Label, double Target, string TargetText)[] s_cases =
+    /// <summary>
+    /// Issue 5's cases and issue 11's graph-mode cases: the benchmark class, the case (the method names' prefix),
+    /// the suffixes of the measured method and of its baseline (TorchSharp unless the label says otherwise), the
+    /// label and the target ratio.
+    /// </summary>
+    private static readonly (string Type, string Case, string Measured, string Baseline, string Label, double Target, string TargetText)[] s_cases =
     [
-        ("DispatchBenchmarks", "Add", "a. dispatch `a + b` (3 × float32)", 1.0 / 15, "≤ 1/15 and < 100 ns"),
-        ("DispatchBenchmarks", "MulScalar", "a. dispatch `a * 2` (3 × float32)", 1.0 / 15, "≤ 1/15 and < 100 ns"),
-        ("ElementwiseBenchmarks", "Add", "b. add, 16M float32, new output", 1.0 / 3, "≤ 1/3"),
-        ("ElementwiseBenchmarks", "Mul", "b. mul, 16M float32, new output", 1.0 / 3, "≤ 1/3"),
-        ("ElementwiseBenchmarks", "Exp", "b. exp, 16M float32, new output", 1.0 / 3, "≤ 1/3"),
-        ("ReduceSumBenchmarks", "ReduceSum", "c. ReduceSum, 16M float32", 1.0, "≤ 1.0"),
-        ("MatMulBenchmarks", "MatMul", "d. MatMul float32", 1.0, "≤ 1.0"),
-        ("SeedLoopBenchmarks", "SeedLoop", "e. seed loop, 1,000 iterations", 1.0 / 30, "≤ 1/30"),
-        ("MlpStepBenchmarks", "MlpStep", "f. MLP 784-256-10 step, batch 128", 0.9, "≤ 0.9"),
-        ("SecondDerivativeBenchmarks", "SecondDerivative", "g. d²(x³)/dx² at 3, nested tapes", 1.0 / 25, "≤ 1/25"),
+        ("DispatchBenchmarks", "Add", "Nabla", "Torch", "a. dispatch `a + b` (3 × float32)", 1.0 / 15, "≤ 1/15 and < 100 ns"),
+        ("DispatchBenchmarks", "MulScalar", "Nabla", "Torch", "a. dispatch `a * 2` (3 × float32)", 1.0 / 15, "≤ 1/15 and < 100 ns"),
+        ("ElementwiseBenchmarks", "Add", "Nabla", "Torch", "b. add, 16M float32, new output", 1.0 / 3, "≤ 1/3"),
+        ("ElementwiseBenchmarks", "Mul", "Nabla", "Torch", "b. mul, 16M float32, new output", 1.0 / 3, "≤ 1/3"),
+        ("ElementwiseBenchmarks", "Exp", "Nabla", "Torch", "b. exp, 16M float32, new output", 1.0 / 3, "≤ 1/3"),
+        ("ReduceSumBenchmarks", "ReduceSum", "Nabla", "Torch", "c. ReduceSum, 16M float32", 1.0, "≤ 1.0"),
+        ("MatMulBenchmarks", "MatMul", "Nabla", "Torch", "d. MatMul float32", 1.0, "≤ 1.0"),
+        ("SeedLoopBenchmarks", "SeedLoop", "Nabla", "Torch", "e. seed loop, 1,000 iterations", 1.0 / 30, "≤ 1/30"),
+        ("MlpStepBenchmarks", "MlpStep", "Nabla", "Torch", "f. MLP 784-256-10 step, batch 128", 0.9, "≤ 0.9"),
+        ("SecondDerivativeBenchmarks", "SecondDerivative", "Nabla", "Torch", "g. d²(x³)/dx² at 3, nested tapes", 1.0 / 25, "≤ 1/25"),
+        ("GraphModeBenchmarks", "MlpStep", "NablaTraced", "Torch", "i. MLP 784-256-10 step as a `Tf.Function`", 0.7, "≤ 0.7"),
+        ("GraphModeBenchmarks", "Gelu", "NablaTraced", "Torch", "i. GELU (tanh form), 4M float32, as a `Tf.Function`", 1.0 / 5, "≤ 1/5"),
+        ("GraphModeBenchmarks", "Gelu", "NablaTraced", "NablaEager", "i. the same GELU, baseline: eager Nabla", 1.0 / 3, "≤ 1/3"),
+        ("GraphModeBenchmarks", "SeedLoop", "NablaTraced", "Torch", "i. seed loop, 1,000 calls of a traced step", 1.0 / 50, "≤ 1/50"),
     ];
 
     /// <summary>Writes <c>SUMMARY.md</c> into <paramref name="directory"/>; returns a process exit code.</summary>
@@ -71,19 +79,23 @@ public static partial class Summarizer
     private static string Render(List<Row> rows, JsonElement host, PeakMemory.Result? peak, string directory)
     {
         var s = new StringBuilder();
-        s.AppendLine("# Benchmark summary: Nabla vs TorchSharp-cpu (issue 5)");
+        s.AppendLine("# Benchmark summary: Nabla vs TorchSharp-cpu (issues 5 and 11)");
         s.AppendLine();
         s.AppendLine("Ratio = Nabla median / TorchSharp median, measured in the same run on the same data. "
             + "Per-case BenchmarkDotNet reports are the `*-report-github.md` files beside this one.");
+        s.AppendLine();
+        s.AppendLine("Threads = 1 rows run with every thread of the benchmark process (both libraries, the garbage collector, the JIT) "
+            + "pinned to one core (`Infrastructure/CorePinning.cs`, as `taskset -c 0` would, except that the runtime still reports "
+            + "2 processors); Threads = 2 rows may use both cores.");
         s.AppendLine();
         s.AppendLine("| case | threads | target | Nabla median | TorchSharp median | ratio | met? | Nabla allocated/op | Nabla gen-2 per 1k ops |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var c in s_cases)
         {
-            var nablaRows = rows.Where(r => r.Type == c.Type && r.Method == c.Case + "_Nabla");
+            var nablaRows = rows.Where(r => r.Type == c.Type && r.Method == c.Case + "_" + c.Measured);
             foreach (Row nabla in nablaRows.OrderBy(r => r.N).ThenBy(r => r.Threads))
             {
-                Row? torch = rows.FirstOrDefault(r => r.Type == c.Type && r.Method == c.Case + "_Torch"
+                Row? torch = rows.FirstOrDefault(r => r.Type == c.Type && r.Method == c.Case + "_" + c.Baseline
                     && r.Threads == nabla.Threads && r.N == nabla.N);
                 string label = nabla.N > 0 ? $"{c.Label}, n = {nabla.N}" : c.Label;
                 double? ratio = torch is null ? null : nabla.MedianNs / torch.MedianNs;
