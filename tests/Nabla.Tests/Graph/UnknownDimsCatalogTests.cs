@@ -42,16 +42,12 @@ public class UnknownDimsCatalogTests
     // Rows whose op cannot be traced with unknown dimensions yet: the op that refuses (by name), and why.
     private static readonly Dictionary<string, (string Op, string Why)> s_notYet = new()
     {
-        ["Sort axis 0"] = ("GatherV2", "takes along the last axis with a batched Gather whose flat rows are constants computed from the sizes"),
-        ["TopK values"] = ("GatherV2", "takes along the last axis with a batched Gather whose flat rows are constants computed from the sizes"),
-        ["Einsum abc,cd->abd"] = ("Einsum", "lowered to reshapes and a MatMul whose sizes are computed from the operands"),
-        ["Linalg DiagPart k=1"] = ("MatrixDiagPartV3", "the diagonal's length is computed from the matrix sizes"),
-        ["Linalg Svd values"] = ("Svd", "its results are packed into one output whose layout depends on the matrix sizes"),
-        ["Strided slice step -2 with new axis"] = ("Slice", "begin and size are resolved against the sizes while tracing"),
-        ["SegmentMax"] = ("SegmentMax", "counts each segment from the ids' values and data's sizes while tracing"),
-        ["UnsortedSegmentMean"] = ("UnsortedSegmentMean", "its counts and shape checks are computed from data's sizes"),
-        ["BooleanMask"] = ("BooleanMask", "its output size depends on the mask's values, and graphs plan every size before they run"),
+        ["Linalg Svd values"] = ("Svd", "its results are packed into one output whose layout, and its gradient's branches (tall or wide, square or not), depend on the matrix sizes"),
     };
+
+    // Rows whose output size depends on an unknown size although the two runs happen to agree on it, so the static
+    // shape is rightly unknown there: the diagonal k = 1 of an m x 4 matrix has min(m, 3) elements, 3 at m = 3 and 5.
+    private static readonly HashSet<string> s_unknownThoughBothRunsAgree = ["Linalg DiagPart k=1"];
 
     public static TheoryData<string, Unknown> Cases() => CasesOf(StridedInputTests.Rows.Where(r => !s_notYet.ContainsKey(r.Name)));
 
@@ -63,7 +59,7 @@ public class UnknownDimsCatalogTests
     [Fact]
     public void Exceptions_NameCatalogRows()
         => Assert.All(
-            s_sizesFixedByConstants.Keys.Concat(s_notYet.Keys),
+            s_sizesFixedByConstants.Keys.Concat(s_notYet.Keys).Concat(s_unknownThoughBothRunsAgree),
             name => Assert.Contains(StridedInputTests.Rows, r => r.Name == name));
 
     [Theory]
@@ -93,7 +89,20 @@ public class UnknownDimsCatalogTests
             Traced<Tensor> traced = Trace(row.F, signature);
             TensorSpec output = traced.Concrete().OutputSpecs[0];
             Assert.Equal(eager[0].DType, output.DType);
-            Assert.Equal(ExpectedStaticShape(eager[0].Shape, eager[1].Shape), output.Shape);
+            Shape expected = ExpectedStaticShape(eager[0].Shape, eager[1].Shape);
+            if (s_unknownThoughBothRunsAgree.Contains(name))
+            {
+                // Unknown wherever the runs differ, and compatible with both.
+                Assert.True(output.Shape.IsCompatibleWith(expected), $"{output.Shape} against {expected}");
+                for (int d = 0; d < expected.Rank; d++)
+                {
+                    Assert.True(expected.Dimension(d) is not null || output.Shape.Dimension(d) is null, $"{output.Shape} against {expected}");
+                }
+            }
+            else
+            {
+                Assert.Equal(expected, output.Shape);
+            }
 
             for (int k = 0; k < inputs.Length; k++)
             {

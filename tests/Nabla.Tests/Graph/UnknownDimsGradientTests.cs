@@ -47,6 +47,12 @@ public class UnknownDimsGradientTests
     [InlineData("ReduceMean")]
     [InlineData("Concat")]
     [InlineData("Reshape")]
+    [InlineData("StridedSlice")]
+    [InlineData("DiagPart")]
+    [InlineData("TopK")]
+    [InlineData("Sort")]
+    [InlineData("Einsum")]
+    [InlineData("BooleanMask")]
     public void SecondOrder_ThroughShapeLikeGradients_EqualsEager(string op)
     {
         Func<Tensor, Tensor> body = op switch
@@ -54,6 +60,12 @@ public class UnknownDimsGradientTests
             "ReduceSum" => x => Tf.Square(Tf.ReduceSum(Tf.Square(x), 0)),
             "ReduceMean" => x => Tf.Square(Tf.ReduceMean(x * x * x, 1)),
             "Concat" => x => Tf.Concat([x * x, Tf.Sin(x)], 0) * Tf.Concat([x, x], 0),
+            "StridedSlice" => x => Tf.Square((x * x)[TensorIndex.Slice(1, null, -2), Tf.NewAxis, TensorIndex.Slice(step: 2)]),
+            "DiagPart" => x => Tf.Square(Tf.Linalg.DiagPart(x * x, -1)),
+            "TopK" => x => Tf.Square(Tf.Nn.TopK(x * x * x, 2).Values),
+            "Sort" => x => Tf.Sort(x * x * x, 0) * Tf.Sin(x),
+            "Einsum" => x => Tf.Einsum("ab,cb->ac", x * x, Tf.Sin(x)),
+            "BooleanMask" => x => Tf.Square(Tf.BooleanMask(x * x * x, Tf.Greater(x, 0))), // a mask of run-time values
             _ => x => Tf.Square(Tf.Reshape(x * x, [-1])),
         };
 
@@ -120,28 +132,40 @@ public class UnknownDimsGradientTests
         }
     }
 
-    public static TheoryData<string> ValueDependentOps() => ["Where", "BooleanMask", "Unique"];
-
-    // Their output sizes depend on values that only exist when the graph runs, and the graph sizes every node before
-    // it runs: tracing them on such values refuses, never giving a static shape that a call could contradict.
-    [Theory]
-    [MemberData(nameof(ValueDependentOps))]
-    public void Tracing_AnOpWhoseSizeDependsOnRunTimeValues_ThrowsNamingTheOp(string op)
+    [Fact]
+    public void Slice_WithUnknownSizes_EqualsEagerAndChecksTheBlockWhenRun()
     {
-        Func<Tensor, Tensor> body = op switch
+        Tensor Body(Tensor x)
         {
-            "Where" => x => Tf.Where(Tf.Greater(x, 0)),
-            "BooleanMask" => x => Tf.BooleanMask(x, Tf.Greater(x, 0)),
-            _ => x => Tf.Unique(x).Y,
-        };
-
-        foreach (int?[] dims in new[] { new int?[] { 6 }, [null] })
-        {
-            var f = Tf.Function(body, inputSignature: [new TensorSpec(dims, DType.Float64)]);
-            Exception e = Assert.ThrowsAny<Exception>(() => f.Invoke(Tf.Constant(new[] { 1.0, -2, 3, 3, -5, 6 })));
-            Assert.True(e is InvalidOperationException or ArgumentException, e.ToString());
-            Assert.Contains(op, e.Message, StringComparison.Ordinal);
+            using var tape = new GradientTape();
+            tape.Watch(x);
+            Tensor y = Tf.Square(Tf.Slice(x, [1, 0], [2, -1]));
+            return Tf.Concat([Tf.Reshape(y, [-1]), Tf.Reshape(tape.Gradient(Tf.ReduceSum(y * x[1..3]), x)!, [-1])], 0);
         }
+
+        var f = Tf.Function<Tensor, Tensor>(Body, inputSignature: [new TensorSpec([null, null], DType.Float64)]);
+        Assert.Equal("(None,)", f.GetConcreteFunction(new TensorSpec([null, null], DType.Float64)).OutputSpecs[0].Shape.ToString());
+        foreach (int rows in new[] { 3, 6 })
+        {
+            Tensor x = GradientCheck.RandomInputs(rows, [new Shape(rows, rows + 1)])[0];
+            Assert.Equal(AssertTensor.ToDoubles(Body(x)), AssertTensor.ToDoubles(f.Invoke(x)));
+        }
+
+        Assert.ThrowsAny<Exception>(() => f.Invoke(Tf.Zeros([2, 3], DType.Float64))); // rows 1..3 of 2
+        Assert.Equal(1, f.TracingCount);
+    }
+
+    [Fact]
+    public void Tracing_SizesFixedByConstants_AreCheckedWhenRun()
+    {
+        var segments = Tf.Function((Tensor x) => Tf.UnsortedSegmentMean(x, Tf.Constant(new[] { 1, 0, 1 }), 2), inputSignature: [new TensorSpec([null, 2], DType.Float64)]);
+        Assert.Equal(new Shape(2, 2), segments.Invoke(Tf.Ones([3, 2], DType.Float64)).Shape);
+        var e = Assert.Throws<ArgumentException>(() => segments.Invoke(Tf.Ones([4, 2], DType.Float64)));
+        Assert.Contains("segment_ids", e.Message, StringComparison.Ordinal);
+
+        var sorted = Tf.Function((Tensor x) => Tf.Sort(x), inputSignature: [new TensorSpec([null, null], DType.Float64)]);
+        Tensor values = Tf.Constant(new[,] { { 3.0, 1, 2 }, { 0, -1, 5 } });
+        Assert.Equal(AssertTensor.ToDoubles(Tf.Sort(values)), AssertTensor.ToDoubles(sorted.Invoke(values)));
     }
 
     [Fact]

@@ -149,7 +149,7 @@ internal static class ElementwiseFusion
 
         foreach (int input in inputs)
         {
-            if (plan.Specs[input].DType != DType.Float32 || KindOf(plan.Specs[input].Shape, output.Shape) is null)
+            if (plan.Specs[input].DType != DType.Float32 || !plan.Specs[input].Shape.IsFullyDefined || KindOf(plan.Specs[input].Shape, output.Shape) is null)
             {
                 return false;
             }

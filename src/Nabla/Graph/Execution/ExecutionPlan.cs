@@ -29,6 +29,13 @@ internal enum StepKind : byte
 
     /// <summary>A member of a fused group: computed by the group's root step (<see cref="ElementwiseFusion"/>), never stored.</summary>
     Fused,
+
+    /// <summary>
+    /// A computed value or a view whose size is only known when its kernel runs (one-argument Where, the Gather of a
+    /// BooleanMask, and what follows them): its shape rule is applied to the call's values, and its buffer is a fresh
+    /// one (a view: its input's), outside the arena.
+    /// </summary>
+    Dynamic,
 }
 
 /// <summary>
@@ -53,6 +60,10 @@ internal sealed class ExecutionPlan
             Ops[i] = nodes[i].Op;
             Kinds[i] = KindOf(nodes[i].Op);
             Specs[i] = InferSpec(i, args);
+            if (!Specs[i].Shape.IsFullyDefined && Kinds[i] is StepKind.Compute or StepKind.Alias)
+            {
+                Kinds[i] = StepKind.Dynamic; // sized by values, not by the call's shapes
+            }
         }
 
         ElementwiseFusion.Apply(this, Ops, Inputs, Kinds);
@@ -75,7 +86,7 @@ internal sealed class ExecutionPlan
         foreach (int output in Outputs)
         {
             int i = output;
-            while (Kinds[i] == StepKind.Alias)
+            while (IsView(i))
             {
                 i = Inputs[i][Nodes[i].Op.AliasedInput];
             }
@@ -91,6 +102,9 @@ internal sealed class ExecutionPlan
 
     public GraphNode[] Nodes { get; }
 
+    /// <summary>Whether step <paramref name="i"/> shows its aliased input's buffer (a planned view, or a dynamic one).</summary>
+    public bool IsView(int i) => Kinds[i] == StepKind.Alias || (Kinds[i] == StepKind.Dynamic && Nodes[i].Op.AliasedInput >= 0);
+
     /// <summary>Per node: the node indices its step reads (a fused group's root reads the group's external inputs).</summary>
     public int[][] Inputs { get; }
 
@@ -101,7 +115,7 @@ internal sealed class ExecutionPlan
 
     public StepKind[] Kinds { get; }
 
-    /// <summary>Each node's output spec with every dimension known.</summary>
+    /// <summary>Each node's output spec, with every dimension known except after a value-dependent size (<see cref="StepKind.Dynamic"/>).</summary>
     public TensorSpec[] Specs { get; }
 
     public int MaxInputs { get; }
@@ -123,12 +137,13 @@ internal sealed class ExecutionPlan
         _ => StepKind.Compute,
     };
 
-    // The traced spec where fully known; otherwise the op's rule applied to the inputs' concrete specs (a graph
-    // traced with unknown dimensions learns them from the call's arguments).
+    // The traced spec where it and the inputs' were fully known; otherwise the op's rule applied to the inputs'
+    // concrete specs (a graph traced with unknown dimensions learns them from the call's arguments, and an op whose
+    // output size was known while an input's was not checks that input's size now: segment ids against data).
     private TensorSpec InferSpec(int i, IReadOnlyList<Tensor> args)
     {
         GraphNode node = Nodes[i];
-        if (node.Output.Shape.IsFullyDefined)
+        if (node.Output.Shape.IsFullyDefined && InputsWereFullyDefined(node))
         {
             return new TensorSpec(node.Output.Shape, node.Output.DType);
         }
@@ -143,9 +158,23 @@ internal sealed class ExecutionPlan
         var specs = new Tensor[inputs.Length];
         for (int j = 0; j < specs.Length; j++)
         {
-            specs[j] = new SpecTensor(Specs[inputs[j]]);
+            // A constant's values go to the rule as they are (a rule may read them, as it did while tracing).
+            specs[j] = Kinds[inputs[j]] == StepKind.Constant ? ((ConstantOp)Nodes[inputs[j]].Op).Value : new SpecTensor(Specs[inputs[j]]);
         }
 
         return node.Op.InferOutput(specs);
+    }
+
+    private static bool InputsWereFullyDefined(GraphNode node)
+    {
+        foreach (SymbolicTensor input in node.Inputs)
+        {
+            if (!input.Shape.IsFullyDefined)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -87,7 +87,8 @@ internal static class GemmEpilogueFusion
             if (ops[input] is MatMulOp && kinds[input] == StepKind.Compute && consumers[input] == 1 && !escapes[input]
                 && plan.Specs[input].DType == DType.Float32 && plan.Specs[input].Shape == plan.Specs[step].Shape
                 && plan.Specs[input].Shape.Rank == 2 && plan.Specs[inputs[input][0]].Shape.Rank == 2
-                && plan.Specs[inputs[input][1]].Shape.Rank == 2)
+                && plan.Specs[inputs[input][1]].Shape.Rank == 2
+                && plan.Specs[inputs[input][0]].Shape.IsFullyDefined && plan.Specs[inputs[input][1]].Shape.IsFullyDefined)
             {
                 return input;
             }

@@ -130,6 +130,9 @@ internal sealed class GraphExecutor
                     break;
                 case StepKind.Fused:
                     break; // computed by its group's root, later
+                case StepKind.Dynamic:
+                    values[i] = op.Evaluate(span, op.InferOutput(span)); // sized from the values, as eagerly
+                    break;
                 case StepKind.Assign:
                     Assign(((AssignVariableOp)op).Variable, span[0], plan.InPlaceTargets[inputs[0]] is not null);
                     values[i] = span[0];

@@ -27,7 +27,9 @@ internal sealed record MemoryPlan(int[] Slot, DType[] BufferTypes, int[] BufferL
 /// buffer is free again after its last use (and the last use of every view of it); a computed value takes a free
 /// buffer of its element type large enough (the smallest such), or writes in place over an input that dies at
 /// this step when the op is elementwise and that input has the output's shape. Values that leave the call (outputs,
-/// values stored into variables, random numbers a backward function may keep) get fresh buffers per call.
+/// values stored into variables, random numbers a backward function may keep) get fresh buffers per call, and so
+/// do values whose size is only known when they are computed (<see cref="StepKind.Dynamic"/>); a dynamic view keeps
+/// the buffer it shows alive like any view.
 /// </summary>
 internal static class MemoryPlanner
 {
@@ -87,7 +89,7 @@ internal static class MemoryPlanner
         var root = new int[plan.Nodes.Length];
         for (int i = 0; i < root.Length; i++)
         {
-            root[i] = plan.Kinds[i] == StepKind.Alias ? root[plan.Inputs[i][plan.Nodes[i].Op.AliasedInput]] : i;
+            root[i] = plan.IsView(i) ? root[plan.Inputs[i][plan.Nodes[i].Op.AliasedInput]] : i;
         }
 
         return root;

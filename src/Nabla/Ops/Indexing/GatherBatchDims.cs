@@ -27,14 +27,6 @@ public static partial class Tf
         }
 
         IndexRuns.RequireIndexDType("GatherV2", indices, @params.Shape);
-        if (!@params.Shape.IsFullyDefined || !indices.Shape.IsFullyDefined)
-        {
-            // The flat rows below are constants computed from the sizes.
-            throw new InvalidOperationException(
-                $"GatherV2 with batch_dims {batchDims} cannot be traced with unknown dimensions yet: params of shape {@params.Shape}, " +
-                $"indices of shape {indices.Shape}. Give the function an input signature whose dimensions are known.");
-        }
-
         int bd = batchDims < 0 ? batchDims + indices.Rank : batchDims;
         int a = axis < 0 ? axis + @params.Rank : axis;
         ReadOnlySpan<int> p = @params.Shape.Dims, q = indices.Shape.Dims;
@@ -44,11 +36,15 @@ public static partial class Tf
             ok = p[d] == q[d];
         }
 
-        if (!ok)
+        if (!ok && @params.Shape.IsFullyDefined && indices.Shape.IsFullyDefined)
         {
-            throw new ArgumentException(
-                $"GatherV2: batch_dims {batchDims} and axis {axis} must satisfy 0 <= batch_dims <= indices rank ({indices.Rank}), " +
-                $"batch_dims <= axis < params rank ({@params.Rank}), with equal batch axes; params {@params.Shape}, indices {indices.Shape} [Op:GatherV2].");
+            throw BatchGatherOp.Mismatch(batchDims, axis, @params.Shape, indices.Shape);
+        }
+
+        if (!@params.Shape.IsFullyDefined || !indices.Shape.IsFullyDefined)
+        {
+            // The flat rows below are constants computed from the sizes: with unknown ones, one op finds them per call.
+            return new BatchGatherOp(a, bd).Call(@params, indices);
         }
 
         long batches = Product(p[..bd]), middle = Product(p[bd..a]), tail = Product(p[(a + 1)..]), perBatch = Product(q[bd..]);

@@ -9,11 +9,11 @@ internal static class SegmentIds
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(segmentIds);
         IndexRuns.RequireIndexDType(op, segmentIds, data.Shape);
-        ShapeLike.RequireKnownDims(op, data, segmentIds); // the mean's counts and gradients are sized from data
         bool ok = numSegments >= 0 && segmentIds.Rank <= data.Rank;
         for (int i = 0; ok && i < segmentIds.Rank; i++)
         {
-            ok = segmentIds.Shape.Dims[i] == data.Shape.Dims[i];
+            // An unknown size (a traced function's) is checked by the kernel's ops when the graph runs.
+            ok = ShapeLike.Compatible(segmentIds.Shape.Dims[i], data.Shape.Dims[i]);
         }
 
         if (!ok)
@@ -33,7 +33,7 @@ internal static class SegmentIds
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(segmentIds);
         IndexRuns.RequireIndexDType(op, segmentIds, data.Shape);
-        if (segmentIds.Rank != 1 || data.Rank == 0 || segmentIds.Shape.Dims[0] != data.Shape.Dims[0])
+        if (segmentIds.Rank != 1 || data.Rank == 0 || !ShapeLike.Compatible(segmentIds.Shape.Dims[0], data.Shape.Dims[0]))
         {
             throw new ArgumentException(
                 $"{op}: segment_ids should be a vector the size of data's dimension 0, got segment_ids of shape {segmentIds.Shape} " +

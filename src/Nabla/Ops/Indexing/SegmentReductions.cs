@@ -75,7 +75,6 @@ public static partial class Tf
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(segmentIds);
-        ShapeLike.RequireKnownDims(name, data, segmentIds); // the segment counts are computed from the ids' values and data's sizes
         int count = SegmentIds.RequireSorted(name, data, segmentIds);
         DTypeRules.Require(name, data.DType, DTypeSet.Numeric, data.Shape);
         Tensor result = SegmentExtremumOp.Run("Unsorted" + name, data, segmentIds, count);

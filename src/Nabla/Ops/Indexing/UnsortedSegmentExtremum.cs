@@ -36,6 +36,9 @@ internal sealed class SegmentExtremumOp(string name, int numSegments) : Op(name)
 {
     private bool IsMax => Name == "UnsortedSegmentMax";
 
+    // The output keeps data's trailing dimensions, known or not.
+    public override bool SupportsUnknownDims => true;
+
     public static Tensor Run(string name, Tensor data, Tensor segmentIds, int numSegments)
     {
         SegmentIds.RequirePrefix(name, data, segmentIds, numSegments);
@@ -47,7 +50,8 @@ internal sealed class SegmentExtremumOp(string name, int numSegments) : Op(name)
     {
         Tensor data = inputs[0];
         Tensor ids = inputs[1];
-        long[] idx = IndexRuns.Read(ids);
+        SegmentSumOp.RequireIdsFit(Name, data.Shape, ids.Shape, 0);
+        long[] idx = ShapeLike.HasValues(ids) ? IndexRuns.Read(ids) : []; // otherwise the kernel meets them
         for (int i = 0; i < idx.Length; i++)
         {
             if (idx[i] >= numSegments)
@@ -66,6 +70,15 @@ internal sealed class SegmentExtremumOp(string name, int numSegments) : Op(name)
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         long[] ids = IndexRuns.Read(inputs[1]);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (ids[i] >= numSegments)
+            {
+                throw new IndexOutOfRangeException(
+                    $"{Name}: segment_ids[{i}] = {ids[i]} is out of range [0, {numSegments}) (data of shape {inputs[0].Shape}) [Op:{Name}].");
+            }
+        }
+
         int inner = numSegments == 0 ? 0 : output.Size / numSegments;
         DTypeDispatch.Numeric(new Body(this, ids, inner), inputs, output, inputs[0].DType);
     }

@@ -47,11 +47,31 @@ internal sealed class SegmentSumOp(int axis, int numSegments, bool dropNegative)
     {
         Tensor data = inputs[0];
         Tensor ids = inputs[1];
+        RequireIdsFit(Name, data.Shape, ids.Shape, axis);
         var dims = new List<int>(data.Rank);
         dims.AddRange(data.Shape.Dims[..axis]);
         dims.Add(inputs.Length > 2 ? inputs[2].Shape.Dims[axis] : numSegments);
         dims.AddRange(data.Shape.Dims[(axis + ids.Rank)..]);
         return new TensorSpec(Shape.FromOwnedArray(dims.ToArray()), data.DType);
+    }
+
+    /// <summary>
+    /// Checks that the ids' shape is data's from <paramref name="axis"/> on (where both sizes are known: a traced
+    /// function's plan checks it again with the sizes of each call).
+    /// </summary>
+    internal static void RequireIdsFit(string op, Shape data, Shape ids, int axis)
+    {
+        bool ok = axis + ids.Rank <= data.Rank;
+        for (int i = 0; ok && i < ids.Rank; i++)
+        {
+            ok = ShapeLike.Compatible(ids.Dims[i], data.Dims[axis + i]);
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"{op}: segment_ids of shape {ids} must be a prefix of data's shape {data} from axis {axis} [Op:{op}].");
+        }
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

@@ -14,6 +14,7 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(diagonal);
             RequireRank("MatrixDiagV3", diagonal, 1);
+            ShapeLike.RequireKnownDims("MatrixDiagV3", diagonal); // its positions are computed from the sizes
             long n = diagonal.Shape.Dims[^1] + System.Math.Abs((long)k);
             if (n > int.MaxValue)
             {
@@ -34,6 +35,11 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(input);
             RequireRank("MatrixDiagPartV3", input, 2);
+            if (!input.Shape.IsFullyDefined)
+            {
+                return new DiagPartOp(k).Call(input); // the diagonal's length and positions come from the sizes of each call
+            }
+
             int m = input.Shape.Dims[^2], n = input.Shape.Dims[^1];
             int length = DiagonalLength("MatrixDiagPartV3", input, m, n, k);
             var positions = new int[length];
@@ -57,6 +63,7 @@ public static partial class Tf
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(diagonal);
             RequireRank("MatrixSetDiagV3", input, 2);
+            ShapeLike.RequireKnownDims("MatrixSetDiagV3", input, diagonal); // its mask is computed from m and n
             int m = input.Shape.Dims[^2], n = input.Shape.Dims[^1];
             int length = DiagonalLength("MatrixSetDiagV3", input, m, n, k);
             if (diagonal.Rank != input.Rank - 1 || diagonal.Shape.Dims[^1] != length || !diagonal.Shape.Dims[..^1].SequenceEqual(input.Shape.Dims[..^2]))
@@ -88,6 +95,7 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(input);
             RequireRank("MatrixBandPart", input, 2);
+            ShapeLike.RequireKnownDims("MatrixBandPart", input); // its mask is computed from the sizes
             int m = input.Shape.Dims[^2], n = input.Shape.Dims[^1];
             var mask = new bool[m * n];
             for (int r = 0; r < m; r++)
@@ -151,9 +159,11 @@ public static partial class Tf
             return Reshape(placed, dims);
         }
 
-        private static int DiagonalLength(string op, Tensor input, int m, int n, int k)
+        internal static int DiagonalLength(string op, Tensor input, int m, int n, int k)
+            => DiagonalLength(op, input.Shape, m, n, k);
+
+        internal static int DiagonalLength(string op, Shape input, int m, int n, int k)
         {
-            ShapeLike.RequireKnownDims(op, input); // the diagonal's length is computed from m and n
             if (k <= -m || k >= n)
             {
                 if (m == 0 || n == 0)
@@ -161,7 +171,7 @@ public static partial class Tf
                     return 0;
                 }
 
-                throw new ArgumentException($"{op}: diagonal index k = {k} is out of bounds for matrices of {m}x{n} (input of shape {input.Shape}).");
+                throw new ArgumentException($"{op}: diagonal index k = {k} is out of bounds for matrices of {m}x{n} (input of shape {input}).");
             }
 
             return k >= 0 ? System.Math.Min(m, n - k) : System.Math.Min(m + k, n);

@@ -171,7 +171,29 @@ internal readonly record struct EinsumOperand(Tensor Value, string Labels)
 
         // The batch axes broadcast (an ellipsis axis of size 1 against n): the product already has their sizes.
         int[] dims = [.. product.Shape.Dims[..batch.Length], .. a.Sizes(rows), .. b.Sizes(columns)];
-        return new EinsumOperand(Reshape(product, dims), batch + rows + columns);
+        if (dims.Count(d => d < 0) <= 1 || product.Shape.Dims.SequenceEqual(dims))
+        {
+            return new EinsumOperand(Reshape(product, dims), batch + rows + columns);
+        }
+
+        // Several unknown sizes: each axis reads its size from the operand it came from when the graph runs.
+        var refs = new AxisRef[dims.Length][];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            refs[i] = [new AxisRef(0, i)];
+        }
+
+        for (int i = 0; i < rows.Length; i++)
+        {
+            refs[batch.Length + i] = [new AxisRef(1, a.Labels.IndexOf(rows[i], StringComparison.Ordinal))];
+        }
+
+        for (int i = 0; i < columns.Length; i++)
+        {
+            refs[batch.Length + rows.Length + i] = [new AxisRef(2, b.Labels.IndexOf(columns[i], StringComparison.Ordinal))];
+        }
+
+        return new EinsumOperand(ReshapeDimsOp.Run(product, refs, a.Value, b.Value), batch + rows + columns);
     }
 
     private int[] Sizes(string labels)
@@ -191,10 +213,21 @@ internal readonly record struct EinsumOperand(Tensor Value, string Labels)
         ReadOnlySpan<int> d = Value.Shape.Dims;
         int first = Product(d.Slice(batchRank, firstRank));
         int second = Product(d.Slice(batchRank + firstRank, secondRank));
-        return Reshape(Value, [.. d[..batchRank], first, second]);
+        int[] dims = [.. d[..batchRank], first, second];
+        if (dims.Count(size => size < 0) <= 1 || d.SequenceEqual(dims))
+        {
+            return Reshape(Value, dims);
+        }
+
+        // Several unknown sizes: the groups' products are taken when the graph runs.
+        var groups = new int[batchRank + 2];
+        groups.AsSpan(0, batchRank).Fill(1);
+        groups[batchRank] = firstRank;
+        groups[batchRank + 1] = secondRank;
+        return ReshapeDimsOp.Run(Value, ReshapeDimsOp.Groups(groups));
     }
 
-    // An unknown dimension (a traced batch axis) makes the group unknown: Reshape infers it.
+    // An unknown dimension (a traced batch axis) makes the group unknown: Reshape infers it (or ReshapeDimsOp, for several).
     private static int Product(ReadOnlySpan<int> dims)
     {
         int product = 1;
@@ -211,22 +244,6 @@ internal readonly record struct EinsumOperand(Tensor Value, string Labels)
         return product;
     }
 
-    private static Tensor Reshape(Tensor x, int[] dims)
-    {
-        if (x.Shape.Dims.SequenceEqual(dims))
-        {
-            return x;
-        }
-
-        // One unknown size is Reshape's -1; with more, the grouping would need the sizes of a call while tracing.
-        if (dims.Count(d => d < 0) > 1)
-        {
-            throw new InvalidOperationException(
-                $"Einsum cannot be traced with unknown dimensions yet: an operand of shape {x.Shape} would be reshaped to " +
-                $"{Shape.Format(dims)}, which needs more than one of its unknown sizes. Give the function an input signature " +
-                "(or call it with tensors) with at most one unknown dimension per operand group.");
-        }
-
-        return Tf.Reshape(x, dims);
-    }
+    // Reshape with at most one unknown size (Reshape's -1); callers take several through ReshapeDimsOp.
+    private static Tensor Reshape(Tensor x, int[] dims) => x.Shape.Dims.SequenceEqual(dims) ? x : Tf.Reshape(x, dims);
 }

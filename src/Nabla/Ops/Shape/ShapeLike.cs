@@ -49,20 +49,13 @@ internal static class ShapeLike
     }
 
     /// <summary>
-    /// Throws where an op whose output size depends on <paramref name="values"/> is traced on values that only exist
-    /// when the graph runs (a graph sizes every node before it runs), naming the op; constants are read at trace time.
+    /// Whether <paramref name="t"/>'s values can be read now: false for a traced tensor whose values only exist when
+    /// the graph runs, and for the stand-ins of a plan (which sizes a graph before it runs).
     /// </summary>
-    /// <exception cref="InvalidOperationException">When the values are those of a traced tensor.</exception>
-    internal static void RequireKnownValues(string op, Tensor values)
-    {
-        if (values is SymbolicTensor { HasConstantValue: false } symbolic)
-        {
-            throw new InvalidOperationException(
-                $"{op} needs the values of its input '{symbolic.TensorName}' (shape {values.Shape}, dtype {values.DType}) to know its output " +
-                "shape, and they are only known when the traced function runs. Pass them as constants, or run this part eagerly " +
-                "(outside the function, or with Tf.Config.RunFunctionsEagerly).");
-        }
-    }
+    internal static bool HasValues(Tensor t) => t is not (SymbolicTensor { HasConstantValue: false } or SpecTensor);
+
+    /// <summary>The values of a tensor that has them (<see cref="HasValues"/>): a traced constant's as a plain tensor.</summary>
+    internal static Tensor Values(Tensor t) => t is SymbolicTensor { HasConstantValue: true } symbolic ? symbolic.KnownValue : t;
 
     /// <summary>Whether dimensions <paramref name="a"/> and <paramref name="b"/> can be equal (the same, or one unknown).</summary>
     internal static bool Compatible(int a, int b) => a == b || a == Shape.UnknownDim || b == Shape.UnknownDim;

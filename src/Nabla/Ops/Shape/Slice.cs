@@ -14,12 +14,16 @@ public static partial class Tf
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(begin);
         ArgumentNullException.ThrowIfNull(size);
-        ShapeLike.RequireKnownDims("Slice", x);
         int rank = x.Rank;
         if (begin.Length != rank || size.Length != rank)
         {
             throw new ArgumentException(
                 $"Slice expects begin and size of length {rank} for shape {x.Shape}, got begin {Shape.Format(begin)} and size {Shape.Format(size)} [Op:Slice].");
+        }
+
+        if (!x.Shape.IsFullyDefined)
+        {
+            return UnknownSizes(x, begin, size);
         }
 
         var b = (int[])begin.Clone();
@@ -40,6 +44,25 @@ public static partial class Tf
         }
 
         return whole ? Identity(x) : new SliceOp(b, s).Call(x);
+    }
+
+    // With unknown sizes the block is a range per axis, checked against the sizes of each call.
+    private static Tensor UnknownSizes(Tensor x, int[] begin, int[] size)
+    {
+        var ranges = new TensorIndex[begin.Length];
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            if (begin[i] < 0 || size[i] < -1)
+            {
+                throw new ArgumentException(
+                    $"Slice of shape {x.Shape} with begin {Shape.Format(begin)} and size {Shape.Format(size)}: " +
+                    $"axis {i} needs 0 <= begin and a size of -1 or more [Op:Slice].");
+            }
+
+            ranges[i] = new Range(begin[i], size[i] == -1 ? Index.End : begin[i] + size[i]);
+        }
+
+        return new StridedSliceOp(ranges).Call(x);
     }
 }
 

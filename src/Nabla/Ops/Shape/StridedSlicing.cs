@@ -3,7 +3,9 @@ namespace Nabla;
 /// <summary>
 /// The tensor indexer and <see cref="Tf.StridedSlice"/>: a list of <see cref="TensorIndex"/> entries becomes one
 /// <see cref="Tf.Slice"/> over the bounding box, a <see cref="Tf.Gather(Tensor, Tensor, int)"/> per axis whose step
-/// is not 1, and a reshape that drops picked axes and inserts new ones. Gradients are those ops'.
+/// is not 1, and a reshape that drops picked axes and inserts new ones. Gradients are those ops'. With unknown
+/// sizes (a graph traced with unknown dimensions) the entries become one <see cref="StridedSliceOp"/> instead,
+/// resolved against the sizes of each call.
 /// </summary>
 internal static class StridedSlicing
 {
@@ -26,6 +28,12 @@ internal static class StridedSlicing
         if (consuming > rank)
         {
             throw new IndexOutOfRangeException($"Too many indices ({consuming}) for a tensor of shape {shape} (rank {rank}).");
+        }
+
+        if (!shape.IsFullyDefined)
+        {
+            // The bounding box and the steps' positions are computed from the sizes: resolved when the graph runs.
+            return new StridedSliceOp(indices.ToArray()).Call(x);
         }
 
         var begin = new int[rank];
@@ -93,7 +101,7 @@ internal static class StridedSlicing
         return result.Shape.Dims.SequenceEqual(dims) ? result : Tf.Reshape(result, dims);
     }
 
-    private static int Position(Index i, int axis, Shape shape)
+    internal static int Position(Index i, int axis, Shape shape)
     {
         int dim = shape.Dims[axis];
         int position = i.IsFromEnd ? dim - i.Value : i.Value;
@@ -106,7 +114,7 @@ internal static class StridedSlicing
         return position;
     }
 
-    private static (int Begin, int Size) Bounds(Range r, int axis, Shape shape)
+    internal static (int Begin, int Size) Bounds(Range r, int axis, Shape shape)
     {
         int dim = shape.Dims[axis];
         int start = r.Start.IsFromEnd ? dim - r.Start.Value : r.Start.Value;

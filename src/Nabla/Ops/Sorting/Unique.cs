@@ -6,7 +6,8 @@ public static partial class Tf
     /// The distinct values of the vector <paramref name="x"/> in order of first occurrence, and for every element
     /// the position of its value among them (TensorFlow's <c>tf.unique</c>): <c>x == Gather(Y, Idx)</c>.
     /// <paramref name="outIdx"/> is int32 (default) or int64. Y is gathered from x at the first occurrences, so
-    /// the gradient of Y flows back to those elements.
+    /// the gradient of Y flows back to those elements. Traced on values only known when the function runs, Y's length
+    /// is unknown (None) and found when the graph runs, as in TensorFlow.
     /// </summary>
     /// <exception cref="ArgumentException">When x is not a vector, or outIdx is not an integer dtype.</exception>
     public static (Tensor Y, Tensor Idx) Unique(Tensor x, DType? outIdx = null)
@@ -18,12 +19,8 @@ public static partial class Tf
             throw new ArgumentException($"Unique: out_idx must be int32 or int64, got {indexType} (x of shape {x.Shape}) [Op:Unique].", nameof(outIdx));
         }
 
-        ShapeLike.RequireKnownValues("Unique", x); // how many distinct values there are
         Tensor idx = new UniqueIndexOp(indexType).Call(x);
-        int count = idx.Size == 0 ? 0 : (int)Cast(ReduceMax(idx), DType.Int64).Item<long>() + 1;
-
-        // The first occurrence of value s is the smallest position i with idx[i] == s.
-        Tensor first = UnsortedSegmentMin(Range(0, x.Size, 1, indexType), idx, count);
+        Tensor first = new FirstOccurrencesOp(indexType).Call(x);
         return (Gather(x, first), idx);
     }
 }
@@ -31,6 +28,9 @@ public static partial class Tf
 /// <summary>For each element of a vector, the rank of its value among the distinct values in first-seen order.</summary>
 internal sealed class UniqueIndexOp(DType indexType) : Op("Unique")
 {
+    // The output has the input's length, known or not.
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
@@ -85,6 +85,13 @@ internal sealed class UniqueIndexOp(DType indexType) : Op("Unique")
         }
     }
 
+    /// <summary>For each element of <paramref name="x"/> (a vector with values), the rank of its value in first-seen order.</summary>
+    internal static int[] Ranks(Tensor x)
+    {
+        Tensor ranks = new UniqueIndexOp(DType.Int32).Evaluate([x], new TensorSpec(x.Shape, DType.Int32));
+        return ranks.Read<int>().ToArray();
+    }
+
     private static void Rank<T>(ReadOnlySpan<T> x, Span<int> ranks)
         where T : notnull, IEquatable<T>
     {
@@ -98,6 +105,63 @@ internal sealed class UniqueIndexOp(DType indexType) : Op("Unique")
             }
 
             ranks[i] = rank;
+        }
+    }
+}
+
+/// <summary>
+/// The position of each distinct value's first occurrence in a vector, in first-seen order: Unique's Y is x gathered
+/// there. Its length is the number of distinct values, so a graph sizes it when the kernel runs.
+/// </summary>
+internal sealed class FirstOccurrencesOp(DType indexType) : Op("UniqueFirstOccurrences")
+{
+    public override bool SupportsUnknownDims => true;
+
+    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
+    {
+        Tensor x = inputs[0];
+        if (x.Rank != 1)
+        {
+            throw new ArgumentException($"Unique: unique expects a 1D vector, got {x.DType} of shape {x.Shape} [Op:Unique].");
+        }
+
+        int count = Shape.UnknownDim;
+        if (ShapeLike.HasValues(x))
+        {
+            int[] ranks = UniqueIndexOp.Ranks(ShapeLike.Values(x));
+            count = 0;
+            foreach (int rank in ranks)
+            {
+                count = Math.Max(count, rank + 1);
+            }
+        }
+
+        return new TensorSpec(Shape.FromOwnedArray([count]), indexType);
+    }
+
+    // No gradient: the positions are integers.
+    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
+    {
+    }
+
+    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        int[] ranks = UniqueIndexOp.Ranks(inputs[0]);
+        bool wide = indexType == DType.Int64;
+        for (int i = 0, next = 0; i < ranks.Length; i++)
+        {
+            if (ranks[i] == next)
+            {
+                // A rank is new exactly when it is the next one: ranks are given in first-seen order.
+                if (wide)
+                {
+                    output.Write<long>()[next++] = i;
+                }
+                else
+                {
+                    output.Write<int>()[next++] = i;
+                }
+            }
         }
     }
 }
