@@ -16,8 +16,8 @@ public class TieredFusionTests
     [InlineData(3)]
     public void SmallGroup_RunsInterpretedForItsFirstCalls_ThenCompiled(int interpretedCalls)
     {
-        Tensor x = Normal([37, 19], seed: 1);
-        Tensor bias = Normal([19], seed: 2);
+        Tensor x = SeededInputs.Normal([37, 19], seed: 1);
+        Tensor bias = SeededInputs.Normal([19], seed: 2);
         Func<Tensor, Tensor, Tensor> body = (a, b) => Tf.Nn.Relu((a * 3f) + b) - (a * a);
         float[] expected = body(x, bias).ToArray<float>();
         WithInterpretedCalls(interpretedCalls, () =>
@@ -36,7 +36,7 @@ public class TieredFusionTests
     public void GroupLargerThanTheInterpretedLimit_CompilesOnItsFirstCall()
     {
         int rows = (FusedKernelCompiler.InterpretFirstMaxElements / 64) + 1;
-        Tensor x = Normal([rows, 64], seed: 3);
+        Tensor x = SeededInputs.Normal([rows, 64], seed: 3);
         Func<Tensor, Tensor> body = a => Tf.Nn.Relu(a * 2f) + 1f;
         WithInterpretedCalls(1, () =>
         {
@@ -51,9 +51,9 @@ public class TieredFusionTests
     [Fact]
     public void EpilogueGroup_SwapsBetweenCalls_WithTheSameResult()
     {
-        Tensor x = Normal([64, 90], seed: 4);
-        Tensor w = Normal([90, 200], seed: 5) * 0.1f;
-        Tensor b = Normal([200], seed: 6);
+        Tensor x = SeededInputs.Normal([64, 90], seed: 4);
+        Tensor w = SeededInputs.Normal([90, 200], seed: 5) * 0.1f;
+        Tensor b = SeededInputs.Normal([200], seed: 6);
         Func<Tensor, Tensor, Tensor, Tensor> layer = (xs, ws, bs) => Tf.Nn.Relu(Tf.MatMul(xs, ws) + bs) * 2f;
         float[] expected = layer(x, w, b).ToArray<float>();
         WithInterpretedCalls(1, () =>
@@ -72,8 +72,8 @@ public class TieredFusionTests
     [Fact]
     public void FusedSum_RunsThroughATemporaryFirst_ThenCompiled_WithinRounding()
     {
-        Tensor a = Normal([300, 70], seed: 7);
-        Tensor b = Normal([300, 70], seed: 8);
+        Tensor a = SeededInputs.Normal([300, 70], seed: 7);
+        Tensor b = SeededInputs.Normal([300, 70], seed: 8);
         Func<Tensor, Tensor, Tensor> loss = (p, q) => Tf.ReduceMean(Tf.Square(p - q), axis: 1);
         float[] expected = loss(a, b).ToArray<float>();
         WithInterpretedCalls(1, () =>
@@ -87,19 +87,6 @@ public class TieredFusionTests
             AssertClose(expected, first);
             AssertClose(expected, second);
         });
-    }
-
-    // Seeded values made here rather than by Tf.Random, whose per-seed call counts other tests' inputs depend on.
-    private static Tensor Normal(int[] shape, int seed)
-    {
-        var random = new Random(seed);
-        float[] values = new float[shape.Aggregate(1, (size, dim) => size * dim)];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-
-        return Tf.Constant(values, shape);
     }
 
     private static void WithInterpretedCalls(int calls, Action test)
