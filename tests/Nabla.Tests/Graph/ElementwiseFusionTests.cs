@@ -246,7 +246,18 @@ public class ElementwiseFusionTests
 
 /// <summary>Tests that switch fusion off run apart from the fusion tests.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class FusionSwitch
+public sealed class FusionSwitch : ICollectionFixture<CompileOnFirstCall>
 {
     public const string Name = "Fusion switch";
+}
+
+/// <summary>
+/// The fusion tests check a function's first call, so while they run a group compiles on its first call rather than
+/// after one interpreted call (<see cref="TieredFusedKernel{TBody}"/>); <see cref="TieredFusionTests"/> sets the tiering itself.
+/// </summary>
+public sealed class CompileOnFirstCall : IDisposable
+{
+    public CompileOnFirstCall() => FusedKernelCompiler.InterpretedCalls = 0;
+
+    public void Dispose() => FusedKernelCompiler.InterpretedCalls = 1;
 }
