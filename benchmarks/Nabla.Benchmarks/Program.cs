@@ -11,11 +11,14 @@ using Nabla.Benchmarks.Infrastructure;
 //   --paired-matmul [--sizes 256,512,1024,2048] [--threads 1,2] [--rounds 40] [--out F]
 //                                        diagnostic: both libraries' MatMul timed alternately in one process
 //   --fit-epochs eager|traced [--epochs N]  N epochs of Keras Fit on MNIST-sized data, first one included
+//   --gelu-probe [--calls N]            diagnostic: case i's GELU per call in this process (traced, eager, kernel
+//                                        alone), with collections and page faults per call
 //   --summarize [DIR]                    writes DIR/SUMMARY.md from DIR's reports (default benchmarks/results)
 //   --patch-torchsharp FILE...           applies the Debian 12 patch to the given libLibTorchSharp.so copies
 return args switch
 {
     ["--check", ..] => Check(),
+    ["--gelu-probe", ..] => GeluProbe.Run(IntOption(args, "--calls", 100)),
     ["--peak-memory", "nabla" or "nabla-traced" or "torch", ..] => PeakMemory.RunChild(args[1], IntOption(args, "--steps", PeakMemory.DefaultSteps)),
     ["--peak-memory", ..] => PeakMemory.RunBoth(IntOption(args, "--steps", PeakMemory.DefaultSteps), TextOption(args, "--out")),
     ["--paired-matmul", ..] => PairedMatMul.Run(

@@ -18,7 +18,66 @@ internal static class Conversion
 {
     /// <summary>Converts <paramref name="source"/>'s first <paramref name="count"/> elements into <paramref name="destination"/>.</summary>
     public static void Convert(Array source, DType from, Array destination, DType to, int count)
-        => ParallelFor.Run(count, new ConvertBody(source, from, destination, to));
+    {
+        if (count > SmallFloat.MaxElements || !TrySmall(source, from, destination, to, count))
+        {
+            ParallelFor.Run(count, new ConvertBody(source, from, destination, to));
+        }
+    }
+
+    /// <summary>
+    /// The start-up path (as <see cref="SmallFloat"/>, issue 11) for the conversions a float program makes of small
+    /// tensors, such as the weak scalar of <c>x / 2.0</c> taking a float32 tensor's dtype or an int32 count becoming
+    /// float: float64 to float32, float32 to float64, int32 to float32 or float64, by plain casts, which crossgen2
+    /// precompiles (the general path is generic over static abstract members, left to the JIT: a dozen methods, ~10 ms
+    /// in a fresh process). Each cast is the one IEEE conversion (round to nearest) the vectorized path makes, so the
+    /// bits are the same; <c>SmallFloatPathTests</c> compares them. Returns false, writing nothing, for other pairs.
+    /// </summary>
+    private static bool TrySmall(Array source, DType from, Array destination, DType to, int count)
+    {
+        // One loop per pair on purpose: a generic loop would need a generic conversion, which is what is not precompiled.
+        switch ((from.Code, to.Code))
+        {
+            case (DTypeCode.Float64, DTypeCode.Float32):
+                double[] d = (double[])source;
+                float[] f = (float[])destination;
+                for (int i = 0; i < count; i++)
+                {
+                    f[i] = (float)d[i];
+                }
+
+                return true;
+            case (DTypeCode.Float32, DTypeCode.Float64):
+                float[] single = (float[])source;
+                double[] wide = (double[])destination;
+                for (int i = 0; i < count; i++)
+                {
+                    wide[i] = single[i];
+                }
+
+                return true;
+            case (DTypeCode.Int32, DTypeCode.Float32):
+                int[] n = (int[])source;
+                float[] nf = (float[])destination;
+                for (int i = 0; i < count; i++)
+                {
+                    nf[i] = n[i];
+                }
+
+                return true;
+            case (DTypeCode.Int32, DTypeCode.Float64):
+                int[] m = (int[])source;
+                double[] md = (double[])destination;
+                for (int i = 0; i < count; i++)
+                {
+                    md[i] = m[i];
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
 
     /// <summary>Converts elements [<paramref name="start"/>, <paramref name="end"/>).</summary>
     public static void ConvertRange(Array source, DType from, Array destination, DType to, int start, int end)

@@ -183,6 +183,50 @@ internal static class VectorExp
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x);
     }
 
+    /// <summary>
+    /// e^z − 1 on 16 lanes for z in [-20, 0] (the caller clamps; NaN is the caller's too), accurate relative to the
+    /// result near 0 as well: with z = n·ln2 + r as in <see cref="Exp(Vector512{float})"/>, e^r − 1 is the polynomial
+    /// without its leading 1 (exactly r for tiny r), and e^z − 1 = 2^n·(e^r − 1) + (2^n − 1) in one fused multiply-add,
+    /// where 2^n − 1 is exact for n ≥ -24 (n ≥ -29 here, and below -24 it rounds to -1, under half an ulp of the result).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> ExpM1NonPositive(Vector512<float> z)
+    {
+        Vector512<float> t = Mad(z, Vector512.Create(Log2E), Vector512.Create(RoundMagic));
+        Vector512<float> nf = t - Vector512.Create(RoundMagic);
+        Vector512<float> r = Mad(nf, Vector512.Create(-Ln2Hi), z);
+        r = Mad(nf, Vector512.Create(-Ln2Lo), r);
+        Vector512<float> p = Mad(Vector512.Create(P0), r, Vector512.Create(P1));
+        p = Mad(p, r, Vector512.Create(P2));
+        p = Mad(p, r, Vector512.Create(P3));
+        p = Mad(p, r, Vector512.Create(P4));
+        p = Mad(p, r, Vector512.Create(P5));
+        p = Mad(p, r * r, r);
+
+        // 2^n from the rounded sum's low bits: t's bits are RoundMagicBits + n, and shifting them into the exponent
+        // field drops the magic (its set bits all land past bit 31).
+        Vector512<float> scale = (Vector512.ShiftLeft(t.AsInt32(), 23) + Vector512.Create(0x3F800000)).AsSingle();
+        return Mad(scale, p, scale - Vector512<float>.One);
+    }
+
+    /// <summary>e^z − 1 on 8 lanes for z in [-20, 0]: <see cref="ExpM1NonPositive(Vector512{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ExpM1NonPositive(Vector256<float> z)
+    {
+        Vector256<float> t = Mad(z, Vector256.Create(Log2E), Vector256.Create(RoundMagic));
+        Vector256<float> nf = t - Vector256.Create(RoundMagic);
+        Vector256<float> r = Mad(nf, Vector256.Create(-Ln2Hi), z);
+        r = Mad(nf, Vector256.Create(-Ln2Lo), r);
+        Vector256<float> p = Mad(Vector256.Create(P0), r, Vector256.Create(P1));
+        p = Mad(p, r, Vector256.Create(P2));
+        p = Mad(p, r, Vector256.Create(P3));
+        p = Mad(p, r, Vector256.Create(P4));
+        p = Mad(p, r, Vector256.Create(P5));
+        p = Mad(p, r * r, r);
+        Vector256<float> scale = (Vector256.ShiftLeft(t.AsInt32(), 23) + Vector256.Create(0x3F800000)).AsSingle();
+        return Mad(scale, p, scale - Vector256<float>.One);
+    }
+
     /// <summary>e^x on 8 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)

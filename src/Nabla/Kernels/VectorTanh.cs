@@ -28,6 +28,10 @@ internal static class VectorTanh
 
     private const int BlockLength = 256;
 
+    // tanh(x) rounds to 1 in float32 from about 9.01 on (1 - tanh(x) < 2^-25); the register kernels clamp |x| here,
+    // which keeps e^(-2|x|) a normal number.
+    private const float Saturation = 9.5f;
+
     /// <summary>y = tanh(x); <paramref name="x"/> and <paramref name="y"/> may be the same span (the recurrent kernels work in place).</summary>
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -52,38 +56,31 @@ internal static class VectorTanh
     }
 
     /// <summary>
-    /// tanh of eight floats for the compiled fusion path: (1 - e) / (1 + e) with e = e^(-2|x|) (no overflow; ±1 at
-    /// ±Inf, NaN stays NaN), the sign copied back, and the same odd polynomial as the span kernel below the cutoff.
-    /// Within a few ulps of the span kernel (the fusion tests compare them), not bit for bit: that one is
-    /// System.Numerics.Tensors' own.
+    /// tanh of eight floats for the compiled fusion path: with m = e^(-2|x|) − 1 (<see cref="VectorExp.ExpM1NonPositive(Vector256{float})"/>,
+    /// accurate relative to m down to subnormal x), tanh|x| = -m / (2 + m), the sign of x copied back. One exp-like
+    /// polynomial and one division per register, no second polynomial for small |x| and no select between two
+    /// results: where |x| is tiny, m is -2|x| exactly and the quotient is |x| exactly, so ±0 and subnormals come
+    /// back unchanged as from the span kernel's Taylor branch. |x| is clamped at <see cref="Saturation"/>, where
+    /// tanh rounds to 1 (±Inf give ±1); NaN is passed through. Within a few ulps of the span kernel (the fusion tests
+    /// compare them), not bit for bit: that one is System.Numerics.Tensors' own.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
-        Vector256<float> magnitude = Vector256.Abs(x);
-        Vector256<float> e = VectorExp.Exp(Vector256.Create(-2f) * magnitude);
-        Vector256<float> large = (Vector256<float>.One - e) / (Vector256<float>.One + e);
-        Vector256<float> signed = large | (x & Vector256.Create(-0f));
-        Vector256<float> x2 = x * x;
-        Vector256<float> tail = Vector256.Create((float)C9) + (x2 * (Vector256.Create((float)C11) + (x2 * Vector256.Create((float)C13))));
-        Vector256<float> inner = Vector256.Create((float)C3) + (x2 * (Vector256.Create((float)C5) + (x2 * (Vector256.Create((float)C7) + (x2 * tail)))));
-        Vector256<float> poly = x * (Vector256<float>.One + (x2 * inner));
-        return Vector256.ConditionalSelect(Vector256.LessThan(magnitude, Vector256.Create(0.25f)), poly, signed);
+        Vector256<float> sign = Vector256.Create(-0f);
+        Vector256<float> m = VectorExp.ExpM1NonPositive(Vector256.Create(-2f) * Vector256.MinNative(x & ~sign, Vector256.Create(Saturation)));
+        Vector256<float> magnitude = (m / (m + Vector256.Create(2f))) & ~sign;
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), magnitude | (x & sign), x);
     }
 
     /// <summary>tanh of sixteen floats: <see cref="Tanh(Vector256{float})"/> on a Vector512.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
     {
-        Vector512<float> magnitude = Vector512.Abs(x);
-        Vector512<float> e = VectorExp.Exp(Vector512.Create(-2f) * magnitude);
-        Vector512<float> large = (Vector512<float>.One - e) / (Vector512<float>.One + e);
-        Vector512<float> signed = large | (x & Vector512.Create(-0f));
-        Vector512<float> x2 = x * x;
-        Vector512<float> tail = Vector512.Create((float)C9) + (x2 * (Vector512.Create((float)C11) + (x2 * Vector512.Create((float)C13))));
-        Vector512<float> inner = Vector512.Create((float)C3) + (x2 * (Vector512.Create((float)C5) + (x2 * (Vector512.Create((float)C7) + (x2 * tail)))));
-        Vector512<float> poly = x * (Vector512<float>.One + (x2 * inner));
-        return Vector512.ConditionalSelect(Vector512.LessThan(magnitude, Vector512.Create(0.25f)), poly, signed);
+        Vector512<float> sign = Vector512.Create(-0f);
+        Vector512<float> m = VectorExp.ExpM1NonPositive(Vector512.Create(-2f) * Vector512.MinNative(x & ~sign, Vector512.Create(Saturation)));
+        Vector512<float> magnitude = (m / (m + Vector512.Create(2f))) & ~sign;
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), magnitude | (x & sign), x);
     }
 
     private static void FixNearZero<T>(ReadOnlySpan<T> x, Span<T> y)

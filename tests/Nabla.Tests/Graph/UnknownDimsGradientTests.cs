@@ -168,6 +168,33 @@ public class UnknownDimsGradientTests
         Assert.Equal(AssertTensor.ToDoubles(Tf.Sort(values)), AssertTensor.ToDoubles(sorted.Invoke(values)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Svd_WithUnknownSizes_GivesEagersFactorsAtTallAndWideShapes(bool fullMatrices)
+    {
+        Tensor[] Factors(Tensor x)
+        {
+            (Tensor s, Tensor u, Tensor v) = Tf.Linalg.Svd(x, fullMatrices);
+            return [s, u, v];
+        }
+
+        var f = Tf.Function<Tensor, Tensor[]>(Factors, inputSignature: [new TensorSpec([2, null, null], DType.Float64)]);
+        foreach (Shape shape in new[] { new Shape(2, 3, 4), new Shape(2, 5, 2), new Shape(2, 3, 3) })
+        {
+            Tensor x = GradientCheck.RandomInputs(shape[1], [shape])[0];
+            Tensor[] eager = Factors(x);
+            Tensor[] traced = f.Invoke(x);
+            for (int k = 0; k < 3; k++)
+            {
+                Assert.Equal(eager[k].Shape, traced[k].Shape);
+                Assert.Equal(AssertTensor.ToDoubles(eager[k]), AssertTensor.ToDoubles(traced[k]));
+            }
+        }
+
+        Assert.Equal(1, f.TracingCount);
+    }
+
     [Fact]
     public void Tracing_BooleanMaskWithAConstantMask_InfersTheSize()
     {

@@ -119,6 +119,38 @@ public class SmallFloatPathTests
         Assert.True(SmallFloat.TrySum(matrix, Tensor.Uninitialized(Shape.Scalar, dtype)));
     }
 
+    [Theory]
+    [InlineData("float64", "float32")]
+    [InlineData("float32", "float64")]
+    [InlineData("int32", "float32")]
+    [InlineData("int32", "float64")]
+    public void Cast_SmallTensors_MatchesTheGeneralKernelBitwise(string from, string to)
+    {
+        DType source = from == "int32" ? DType.Int32 : from == "float32" ? DType.Float32 : DType.Float64;
+        DType target = to == "float32" ? DType.Float32 : DType.Float64;
+        var random = new Random(41);
+        int[] integers = [0, 1, -1, int.MaxValue, int.MinValue, 16_777_217, -16_777_217, 16_777_219, 33_554_435, 123_456_789];
+        foreach (int n in new[] { 1, 2, 7, 8, 9, 16, 17, SmallFloat.MaxElements })
+        {
+            // The same leading values in a tensor above the small path's limit (general path) and in one of n elements.
+            Tensor large, small;
+            if (source == DType.Int32)
+            {
+                int[] values = [.. Enumerable.Range(0, Large).Select(_ => random.Next(2) == 0 ? integers[random.Next(integers.Length)] : random.Next(int.MinValue, int.MaxValue))];
+                large = Tf.Constant(values, [Large]);
+                small = Tf.Constant(values[..n], [n]);
+            }
+            else
+            {
+                double[] values = Operands(random, Large);
+                large = Make(values, source, [Large]);
+                small = Make(values[..n], source, [n]);
+            }
+
+            AssertLeadingBitsEqual(Tf.Cast(large, target), Tf.Cast(small, target), $"{from} to {to} n={n}");
+        }
+    }
+
     [Fact]
     public void TryBinary_TakesOnlySmallFloatTensorsWithSimpleBroadcasts()
     {

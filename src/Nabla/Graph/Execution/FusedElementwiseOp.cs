@@ -50,9 +50,7 @@ internal sealed class FusedElementwiseOp : Op
     private readonly FusedOperandKind[] _kinds;
     private readonly int[] _periods;
     private readonly int _slots;
-    private readonly FusedLoopBody? _compiled;
-    private readonly int _period;
-    private readonly int _width;
+    private readonly TieredFusedKernel<FusedLoopBody> _loop;
 
     /// <param name="program">The instructions in dependency order; the last writes the output.</param>
     /// <param name="kinds">Per external input: how it is read.</param>
@@ -66,14 +64,20 @@ internal sealed class FusedElementwiseOp : Op
         _kinds = kinds;
         _periods = periods;
         _slots = slots;
-        _compiled = FusedKernelCompiler.TryCompile(program, kinds, periods, out _period, out _width);
+        _loop = new(() => new(FusedKernelCompiler.TryCompile(program, kinds, periods, out int period, out int width), period, width));
     }
 
     /// <summary>How many ops run in this one pass.</summary>
     public int OpCount => _program.Length;
 
-    /// <summary>Whether the group runs as one compiled loop (<see cref="FusedKernelCompiler"/>) rather than the tile interpreter.</summary>
-    public bool IsCompiled => _compiled is not null;
+    /// <summary>
+    /// Whether the group runs as one compiled loop (<see cref="FusedKernelCompiler"/>) rather than the tile interpreter
+    /// once past its first calls (<see cref="TieredFusedKernel{TBody}"/>); asking compiles it.
+    /// </summary>
+    public bool IsCompiled => _loop.Compiled.Body is not null;
+
+    /// <summary>Whether the group has been compiled (or found not to compile) already; asking changes nothing.</summary>
+    internal bool IsSettled => _loop.IsSettled;
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
         => throw new InvalidOperationException($"{Name} exists only in an execution plan, whose specs are known.");
@@ -89,10 +93,11 @@ internal sealed class FusedElementwiseOp : Op
         inputs.CopyTo(held);
         try
         {
-            // The compiled loop reads whole vectors, so outputs smaller than one go to the interpreter.
-            if (_compiled is not null && output.Size >= _width)
+            // The compiled loop reads whole vectors, so outputs smaller than one go to the interpreter (as do the
+            // first calls of a small group, see TieredFusedKernel).
+            if (LoopForCall(output.Size) is { } loop)
             {
-                ParallelFor.Run(output.Size, new CompiledChunk(this, held, output));
+                ParallelFor.Run(output.Size, new CompiledChunk(this, loop, held, output));
             }
             else
             {
@@ -105,17 +110,21 @@ internal sealed class FusedElementwiseOp : Op
         }
     }
 
+    /// <summary>Counts one call of the group: the compiled loop to run it with, or null for the interpreter.</summary>
+    internal FusedLoopBody? LoopForCall(int outputSize) => _loop.ForCall(outputSize);
+
     /// <summary>
     /// Computes output elements [<paramref name="start"/>, <paramref name="end"/>) on the calling thread, for a GEMM
-    /// epilogue (<see cref="MatMulEpilogueOp"/>), whose threads call it on the rows they finish. Any range of the
-    /// output is safe for the compiled loop: its ragged end reads whole registers inside the output and stores only
-    /// the range's lanes.
+    /// epilogue (<see cref="MatMulEpilogueOp"/>), whose threads call it on the rows they finish, with the loop
+    /// <see cref="LoopForCall"/> gave the call (null: the interpreter), so every range of a call runs one path. Any range
+    /// of the output is safe for the compiled loop: its ragged end reads whole registers inside the output and stores
+    /// only the range's lanes.
     /// </summary>
-    internal void RunRange(Tensor[] inputs, Tensor output, int start, int end)
+    internal void RunRange(Tensor[] inputs, Tensor output, int start, int end, FusedLoopBody? loop)
     {
-        if (_compiled is not null && output.Size >= _width)
+        if (loop is not null)
         {
-            RunCompiled(inputs, output, start, end);
+            RunCompiled(loop, inputs, output, start, end);
         }
         else
         {
@@ -128,17 +137,17 @@ internal sealed class FusedElementwiseOp : Op
         public void Invoke(int start, int end) => op.Run(inputs, output, start, end);
     }
 
-    private readonly struct CompiledChunk(FusedElementwiseOp op, Tensor[] inputs, Tensor output) : IRangeBody
+    private readonly struct CompiledChunk(FusedElementwiseOp op, FusedLoopBody loop, Tensor[] inputs, Tensor output) : IRangeBody
     {
-        public void Invoke(int start, int end) => op.RunCompiled(inputs, output, start, end);
+        public void Invoke(int start, int end) => op.RunCompiled(loop, inputs, output, start, end);
     }
 
-    private void RunCompiled(Tensor[] inputs, Tensor output, int start, int end)
+    private void RunCompiled(FusedLoopBody loop, Tensor[] inputs, Tensor output, int start, int end)
     {
-        var args = new FusedArgs { Period = _period };
+        var args = new FusedArgs { Period = _loop.Compiled.Period };
         args.Output = ref MemoryMarshal.GetReference(output.Write<float>());
         BindInputs(ref args, inputs, _kinds.Length);
-        _compiled!(args, start, end);
+        loop(args, start, end);
     }
 
     /// <summary>How many external inputs the group reads.</summary>

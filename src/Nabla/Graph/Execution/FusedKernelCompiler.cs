@@ -31,6 +31,16 @@ internal static class FusedKernelCompiler
     /// <summary>Whether groups are compiled (tests switch it off to exercise the interpreter).</summary>
     internal static bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// How many calls a group with a small output runs in the tile interpreter before its loop is compiled
+    /// (<see cref="TieredFusedKernel{TBody}"/>): 1, so a function's first call does not pay for compiling its groups.
+    /// Tests set 0 to compile on the first call, or more to see the swap.
+    /// </summary>
+    internal static int InterpretedCalls { get; set; } = 1;
+
+    /// <summary>The largest output (elements) whose first calls run interpreted; larger groups compile on their first call.</summary>
+    internal const int InterpretFirstMaxElements = 1 << 18;
+
     /// <summary>Whether 512-bit registers are used where accelerated (tests switch it off to exercise the 256-bit path there).</summary>
     internal static bool WideVectors { get; set; } = true;
 

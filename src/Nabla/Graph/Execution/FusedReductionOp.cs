@@ -25,9 +25,7 @@ internal sealed class FusedReductionOp : Op
     private readonly Shape _groupShape;
     private readonly int _rowLength;
     private readonly bool _mean;
-    private readonly FusedSumBody? _sum;
-    private readonly int _period;
-    private readonly int _width;
+    private readonly TieredFusedKernel<FusedSumBody> _sum;
 
     /// <param name="group">The elementwise group whose result is reduced.</param>
     /// <param name="reduction">The Sum or Mean (run as is where the group does not compile).</param>
@@ -42,11 +40,17 @@ internal sealed class FusedReductionOp : Op
         _groupShape = groupShape;
         _rowLength = rowLength;
         _mean = mean;
-        _sum = group.CompileSum(out _period, out _width);
+        _sum = new(() => new(group.CompileSum(out int period, out int width), period, width));
     }
 
-    /// <summary>Whether the group's sum runs compiled (otherwise through a temporary).</summary>
-    public bool IsCompiled => _sum is not null && _groupShape.Size >= _width;
+    /// <summary>
+    /// Whether the group's sum runs compiled (otherwise through a temporary) once past its first calls
+    /// (<see cref="TieredFusedKernel{TBody}"/>); asking compiles it.
+    /// </summary>
+    public bool IsCompiled => _sum.Compiled.For(_groupShape.Size) is not null;
+
+    /// <summary>Whether the sum has been compiled (or found not to compile) already; asking changes nothing.</summary>
+    internal bool IsSettled => _sum.IsSettled;
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
         => throw new InvalidOperationException($"{Name} exists only in an execution plan, whose specs are known.");
@@ -56,7 +60,8 @@ internal sealed class FusedReductionOp : Op
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
-        if (!IsCompiled)
+        FusedSumBody? sum = _sum.ForCall(_groupShape.Size);
+        if (sum is null)
         {
             Tensor values = Tensor.Uninitialized(_groupShape, DType.Float32);
             _group.Forward(inputs, values);
@@ -72,11 +77,11 @@ internal sealed class FusedReductionOp : Op
             int rows = output.Size;
             if (rows == 1)
             {
-                output.Write<float>()[0] = (float)SumOfBlocks(held, 0, _groupShape.Size);
+                output.Write<float>()[0] = (float)SumOfBlocks(sum, held, 0, _groupShape.Size);
             }
             else
             {
-                ParallelFor.RunItems(rows, _rowLength, new RowSums(this, held, output));
+                ParallelFor.RunItems(rows, _rowLength, new RowSums(this, sum, held, output));
             }
         }
         finally
@@ -87,13 +92,13 @@ internal sealed class FusedReductionOp : Op
 
     // The sum (or mean) of elements [start, start + length): blocks summed by the compiled loop, split over the
     // cores when long, added in order.
-    private double SumOfBlocks(Tensor[] inputs, int start, int length)
+    private double SumOfBlocks(FusedSumBody sum, Tensor[] inputs, int start, int length)
     {
         int blocks = (length + BlockLength - 1) / BlockLength;
         double[] partials = ArrayPool<double>.Shared.Rent(blocks);
         try
         {
-            ParallelFor.RunItems(blocks, BlockLength, new BlockSums(this, inputs, partials, start, start + length));
+            ParallelFor.RunItems(blocks, BlockLength, new BlockSums(this, sum, inputs, partials, start, start + length));
             double total = 0;
             for (int b = 0; b < blocks; b++)
             {
@@ -108,26 +113,26 @@ internal sealed class FusedReductionOp : Op
         }
     }
 
-    private float SumRange(Tensor[] inputs, int start, int end)
+    private float SumRange(FusedSumBody sum, Tensor[] inputs, int start, int end)
     {
-        var args = new FusedArgs { Period = _period };
+        var args = new FusedArgs { Period = _sum.Compiled.Period };
         FusedElementwiseOp.BindInputs(ref args, inputs, _group.InputCount);
-        return _sum!(args, start, end);
+        return sum(args, start, end);
     }
 
-    private readonly struct BlockSums(FusedReductionOp op, Tensor[] inputs, double[] partials, int first, int last) : IRangeBody
+    private readonly struct BlockSums(FusedReductionOp op, FusedSumBody sum, Tensor[] inputs, double[] partials, int first, int last) : IRangeBody
     {
         public void Invoke(int start, int end)
         {
             for (int b = start; b < end; b++)
             {
                 int from = first + (b * BlockLength);
-                partials[b] = op.SumRange(inputs, from, Math.Min(last, from + BlockLength));
+                partials[b] = op.SumRange(sum, inputs, from, Math.Min(last, from + BlockLength));
             }
         }
     }
 
-    private readonly struct RowSums(FusedReductionOp op, Tensor[] inputs, Tensor output) : IRangeBody
+    private readonly struct RowSums(FusedReductionOp op, FusedSumBody sum, Tensor[] inputs, Tensor output) : IRangeBody
     {
         public void Invoke(int start, int end)
         {
@@ -138,7 +143,7 @@ internal sealed class FusedReductionOp : Op
                 int first = row * op._rowLength, last = first + op._rowLength;
                 for (int from = first; from < last; from += BlockLength)
                 {
-                    total += op.SumRange(inputs, from, Math.Min(last, from + BlockLength));
+                    total += op.SumRange(sum, inputs, from, Math.Min(last, from + BlockLength));
                 }
 
                 sums[row] = (float)(op._mean ? total / op._rowLength : total);

@@ -38,6 +38,9 @@ internal sealed class MatMulEpilogueOp : Op
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => throw new InvalidOperationException($"{Name} exists only in an execution plan; gradients are built from the unfused graph.");
 
+    /// <summary>The elementwise group run as the epilogue.</summary>
+    internal FusedElementwiseOp Group => _group;
+
     /// <summary>Inputs: op(A), op(B), then the group's other external inputs in order (the product's place skipped).</summary>
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
@@ -55,6 +58,7 @@ internal sealed class MatMulEpilogueOp : Op
 
         epilogue.Group = _group;
         epilogue.Output = output;
+        epilogue.Loop = _group.LoopForCall(output.Size);
         try
         {
             Gemm.Multiply(a.Read<float>(), b.Read<float>(), output.Write<float>(), m, n, k, _matMul.TransposeA, _matMul.TransposeB, epilogue);
@@ -74,6 +78,8 @@ internal sealed class MatMulEpilogueOp : Op
 
         public Tensor? Output { get; set; }
 
+        public FusedLoopBody? Loop { get; set; }
+
         public Tensor[] Prepare(int count)
         {
             if (_inputs.Length < count)
@@ -84,13 +90,14 @@ internal sealed class MatMulEpilogueOp : Op
             return _inputs;
         }
 
-        public void Apply(int start, int end) => Group!.RunRange(_inputs, Output!, start, end);
+        public void Apply(int start, int end) => Group!.RunRange(_inputs, Output!, start, end, Loop);
 
         public void Clear()
         {
             Array.Clear(_inputs);
             Group = null;
             Output = null;
+            Loop = null;
         }
     }
 }

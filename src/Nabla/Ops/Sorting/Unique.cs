@@ -34,10 +34,7 @@ internal sealed class UniqueIndexOp(DType indexType) : Op("Unique")
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
-        if (x.Rank != 1)
-        {
-            throw new ArgumentException($"Unique: unique expects a 1D vector, got {x.DType} of shape {x.Shape} [Op:Unique].");
-        }
+        RequireVector(x);
 
         return new TensorSpec(x.Shape, indexType);
     }
@@ -85,6 +82,15 @@ internal sealed class UniqueIndexOp(DType indexType) : Op("Unique")
         }
     }
 
+    /// <summary>Throws TensorFlow's error unless <paramref name="x"/> is a vector.</summary>
+    internal static void RequireVector(Tensor x)
+    {
+        if (x.Rank != 1)
+        {
+            throw new ArgumentException($"Unique: unique expects a 1D vector, got {x.DType} of shape {x.Shape} [Op:Unique].");
+        }
+    }
+
     /// <summary>For each element of <paramref name="x"/> (a vector with values), the rank of its value in first-seen order.</summary>
     internal static int[] Ranks(Tensor x)
     {
@@ -120,11 +126,7 @@ internal sealed class FirstOccurrencesOp(DType indexType) : Op("UniqueFirstOccur
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
-        if (x.Rank != 1)
-        {
-            throw new ArgumentException($"Unique: unique expects a 1D vector, got {x.DType} of shape {x.Shape} [Op:Unique].");
-        }
-
+        UniqueIndexOp.RequireVector(x);
         int count = Shape.UnknownDim;
         if (ShapeLike.HasValues(x))
         {
