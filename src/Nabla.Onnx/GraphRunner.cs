@@ -7,14 +7,16 @@ namespace Nabla.Onnx;
 /// inputs are all known values (initializers that are not variables, constants, static shapes) runs eagerly under
 /// <see cref="Tf.InitScope"/>, so the shape arithmetic that exporters write (Shape → Gather → Concat → Reshape)
 /// stays known and the ops that need host values (Reshape's shape, Slice's starts) can read it. A subgraph (If's
-/// branches, Loop's body) runs in a child runner that sees its parents' values by name.
+/// branches, Loop's body) runs in a child runner that sees its parents' values by name. A value is a
+/// <see cref="Tensor"/>, an <see cref="OnnxSequence"/> or an <see cref="OnnxOptional"/>; a sequence or optional is known
+/// when every tensor in it is.
 /// </summary>
 internal sealed class GraphRunner
 {
     private readonly GraphProto _graph;
     private readonly IReadOnlyDictionary<string, Tensor> _initializers;
     private readonly int _opset;
-    private readonly Dictionary<string, Tensor> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly GraphRunner? _parent;
 
@@ -27,7 +29,7 @@ internal sealed class GraphRunner
     }
 
     /// <summary>Runs <paramref name="graph"/>, a subgraph of one of this graph's nodes, in a child scope.</summary>
-    private Tensor[] RunSubgraph(GraphProto graph, Tensor[] inputs)
+    private object[] RunSubgraph(GraphProto graph, object[] inputs)
     {
         if (inputs.Length != graph.Input.Count)
         {
@@ -43,7 +45,7 @@ internal sealed class GraphRunner
         return new GraphRunner(graph, initializers, _opset, this).Run([.. graph.Input.Select(i => i.Name)], inputs, [.. graph.Output.Select(o => o.Name)]);
     }
 
-    private bool TryGetValue(string name, out Tensor? value, out bool known)
+    private bool TryGetValue(string name, out object? value, out bool known)
     {
         if (_values.TryGetValue(name, out value))
         {
@@ -60,7 +62,7 @@ internal sealed class GraphRunner
         return false;
     }
 
-    public Tensor[] Run(IReadOnlyList<string> inputNames, Tensor[] inputs, IReadOnlyList<string> outputNames)
+    public object[] Run(IReadOnlyList<string> inputNames, object[] inputs, IReadOnlyList<string> outputNames)
     {
         foreach ((string name, Tensor value) in _initializers)
         {
@@ -77,10 +79,10 @@ internal sealed class GraphRunner
             RunNode(node);
         }
 
-        var outputs = new Tensor[outputNames.Count];
+        var outputs = new object[outputNames.Count];
         for (int i = 0; i < outputs.Length; i++)
         {
-            outputs[i] = TryGetValue(outputNames[i], out Tensor? t, out _)
+            outputs[i] = TryGetValue(outputNames[i], out object? t, out _)
                 ? t!
                 : throw new InvalidDataException($"The ONNX graph's output '{outputNames[i]}' is computed by no node.");
         }
@@ -88,10 +90,10 @@ internal sealed class GraphRunner
         return outputs;
     }
 
-    private void Set(string name, Tensor value)
+    private void Set(string name, object value)
     {
         _values[name] = value;
-        if (!value.IsSymbolic && value is not Variable)
+        if (IsKnown(value))
         {
             _known.Add(name);
         }
@@ -103,7 +105,7 @@ internal sealed class GraphRunner
 
     private void RunNode(NodeProto node)
     {
-        var inputs = new Tensor?[node.Input.Count];
+        var inputs = new object?[node.Input.Count];
         bool allKnown = true;
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -113,15 +115,15 @@ internal sealed class GraphRunner
                 continue;
             }
 
-            inputs[i] = TryGetValue(name, out Tensor? t, out bool known)
+            inputs[i] = TryGetValue(name, out object? t, out bool known)
                 ? t
                 : throw new InvalidDataException($"ONNX node {node.OpType} '{node.Name}' reads '{name}', which no earlier node or input defines.");
             allKnown &= known;
         }
 
-        OnnxOperators.TryGet(node.OpType, out Func<NodeContext, Tensor[]> run);
+        OnnxOperators.TryGet(OnnxOperators.Key(node)!, out Func<NodeContext, object[]> run);
         var context = new NodeContext(node, inputs, _opset, RunSubgraph);
-        Tensor[] outputs;
+        object[] outputs;
         // A node with subgraphs may read values of the enclosing graphs that are not known: it runs in the trace.
         if (allKnown && !Tf.ExecutingEagerly() && !IsRandom(node.OpType) && !node.Attribute.Any(a => a.G is not null))
         {
@@ -148,6 +150,14 @@ internal sealed class GraphRunner
             throw new NotSupportedException($"{context.What}: only its first {outputs.Length} output(s) are supported.");
         }
     }
+
+    private static bool IsKnown(object value) => value switch
+    {
+        Tensor t => !t.IsSymbolic && t is not Variable,
+        OnnxSequence s => s.All(IsKnown),
+        OnnxOptional o => o.Value is null || IsKnown(o.Value),
+        _ => false,
+    };
 
     private static bool IsRandom(string opType) => opType.StartsWith("Random", StringComparison.Ordinal) || opType is "Bernoulli" or "Dropout";
 }

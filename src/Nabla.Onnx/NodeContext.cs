@@ -10,12 +10,12 @@ namespace Nabla.Onnx;
 /// </summary>
 internal sealed class NodeContext
 {
-    private readonly Tensor?[] _inputs;
+    private readonly object?[] _inputs;
     private readonly Dictionary<string, AttributeProto> _attributes;
 
-    private readonly Func<GraphProto, Tensor[], Tensor[]>? _runSubgraph;
+    private readonly Func<GraphProto, object[], object[]>? _runSubgraph;
 
-    public NodeContext(NodeProto node, Tensor?[] inputs, int opset, Func<GraphProto, Tensor[], Tensor[]>? runSubgraph = null)
+    public NodeContext(NodeProto node, object?[] inputs, int opset, Func<GraphProto, object[], object[]>? runSubgraph = null)
     {
         Node = node;
         _inputs = inputs;
@@ -46,7 +46,25 @@ internal sealed class NodeContext
     public Tensor Input(int index) => OptionalInput(index)
         ?? throw new ArgumentException($"{What}: input {index} is required.");
 
-    public Tensor? OptionalInput(int index) => index < _inputs.Length ? _inputs[index] : null;
+    public Tensor? OptionalInput(int index) => OptionalValue(index) switch
+    {
+        null => null,
+        Tensor t => t,
+        object other => throw new ArgumentException($"{What}: input {index} ('{Node.Input[index]}') must be a tensor, got a {KindOf(other)}."),
+    };
+
+    /// <summary>Input <paramref name="index"/> as the runner holds it (a tensor, sequence or optional), or null when omitted.</summary>
+    public object? OptionalValue(int index) => index < _inputs.Length ? _inputs[index] : null;
+
+    /// <summary>Input <paramref name="index"/>, which must be given, of any kind.</summary>
+    public object Value(int index) => OptionalValue(index) ?? throw new ArgumentException($"{What}: input {index} is required.");
+
+    /// <summary>Input <paramref name="index"/>, which must be a sequence.</summary>
+    public OnnxSequence Sequence(int index) => Value(index) as OnnxSequence
+        ?? throw new ArgumentException($"{What}: input {index} ('{Node.Input[index]}') must be a sequence, got a {KindOf(Value(index))}.");
+
+    /// <summary>"tensor of float32 (2, 3)", "sequence...", "optional...", for messages.</summary>
+    public static string KindOf(object value) => value is Tensor t ? $"tensor of {t.DType} {t.Shape}" : value.ToString() ?? value.GetType().Name;
 
     public bool HasAttribute(string name) => _attributes.ContainsKey(name);
 
@@ -74,7 +92,7 @@ internal sealed class NodeContext
     /// Runs a subgraph of this node with <paramref name="inputs"/> bound to its declared inputs, in order; the
     /// subgraph also reads the enclosing graphs' values by name. Returns its outputs in order.
     /// </summary>
-    public Tensor[] RunSubgraph(GraphProto graph, Tensor[] inputs) =>
+    public object[] RunSubgraph(GraphProto graph, object[] inputs) =>
         (_runSubgraph ?? throw new InvalidOperationException($"{What}: no graph runner for its subgraphs."))(graph, inputs);
 
     public Tensor? TensorAttribute(string name) =>

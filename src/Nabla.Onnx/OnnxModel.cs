@@ -34,7 +34,7 @@ public sealed class OnnxModel
         OutputSpecs = [.. _graph.Output.Select(SpecOf)];
     }
 
-    /// <summary>The version of the default ONNX operator set the model imports.</summary>
+    /// <summary>The version of the default ONNX operator set the model imports (0 when it uses none of its operators).</summary>
     public int Opset { get; }
 
     /// <summary>The model's IR version.</summary>
@@ -49,7 +49,10 @@ public sealed class OnnxModel
     /// <summary>The names of the graph's outputs, in order.</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
-    /// <summary>Each input's dtype and shape (a symbolic or unknown dimension, such as the batch, is null).</summary>
+    /// <summary>
+    /// Each input's dtype and shape (a symbolic or unknown dimension, such as the batch, is null); for a sequence or
+    /// an optional, those of the tensors it holds.
+    /// </summary>
     public IReadOnlyList<TensorSpec> InputSpecs { get; }
 
     /// <summary>Each output's dtype and shape as the file declares them.</summary>
@@ -61,7 +64,10 @@ public sealed class OnnxModel
     /// <summary>The variables made by <see cref="MakeTrainable"/> (empty before).</summary>
     public IReadOnlyList<Variable> TrainableVariables => _variables;
 
-    /// <summary>The ONNX operators (default domain) Nabla can import.</summary>
+    /// <summary>
+    /// The ONNX operators Nabla can import: op types of the default domain, and "domain.OpType" for another domain's
+    /// (the training domain's optimizer steps).
+    /// </summary>
     public static IReadOnlyList<string> SupportedOperators => OnnxOperators.Names;
 
     /// <summary>Reads an ONNX model file.</summary>
@@ -118,7 +124,27 @@ public sealed class OnnxModel
     }
 
     /// <summary>Runs the graph on <paramref name="inputs"/> (in <see cref="InputNames"/> order) and returns its outputs.</summary>
+    /// <exception cref="ArgumentException">When an output is a sequence or an optional: use <see cref="Run"/>.</exception>
     public Tensor[] Call(params Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        object[] outputs = Run([.. inputs]);
+        var tensors = new Tensor[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            tensors[i] = outputs[i] as Tensor
+                ?? throw new ArgumentException($"The ONNX model's output '{OutputNames[i]}' is a {NodeContext.KindOf(outputs[i])}, not a tensor: call Run.");
+        }
+
+        return tensors;
+    }
+
+    /// <summary>
+    /// Runs the graph on inputs of any ONNX kind, in <see cref="InputNames"/> order: a <see cref="Tensor"/>, an
+    /// <see cref="OnnxSequence"/> or an <see cref="OnnxOptional"/>, as the model declares them; returns its outputs
+    /// the same way.
+    /// </summary>
+    public object[] Run(params object[] inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Length != InputNames.Count)
@@ -128,16 +154,34 @@ public sealed class OnnxModel
 
         for (int i = 0; i < inputs.Length; i++)
         {
-            TensorSpec spec = InputSpecs[i];
-            bool rankKnown = _graph.Input.First(v => v.Name == InputNames[i]).Type.TensorType.Shape is not null;
-            if (rankKnown ? !spec.IsCompatibleWith(inputs[i].Shape, inputs[i].DType) : spec.DType != inputs[i].DType)
-            {
-                throw new ArgumentException(
-                    $"The ONNX model's input '{InputNames[i]}' is {spec.DType} of shape {spec.Shape}, got {inputs[i].DType} of shape {inputs[i].Shape}.");
-            }
+            CheckInput(i, inputs[i]);
         }
 
         return new GraphRunner(_graph, _initializers, Opset).Run(InputNames, inputs, OutputNames);
+    }
+
+    private void CheckInput(int index, object input)
+    {
+        TypeProto type = _graph.Input.First(v => v.Name == InputNames[index]).Type;
+        TensorSpec spec = InputSpecs[index];
+        string declared = type.ValueCase switch
+        {
+            TypeProto.ValueOneofCase.SequenceType => "sequence",
+            TypeProto.ValueOneofCase.OptionalType => "optional",
+            _ => "tensor",
+        };
+        bool matches = input switch
+        {
+            Tensor t when declared == "tensor" => type.TensorType.Shape is not null ? spec.IsCompatibleWith(t.Shape, t.DType) : spec.DType == t.DType,
+            OnnxSequence s when declared == "sequence" => s.ElementType == spec.DType,
+            OnnxOptional when declared == "optional" => true,
+            _ => false,
+        };
+        if (!matches)
+        {
+            throw new ArgumentException(
+                $"The ONNX model's input '{InputNames[index]}' is a {declared} of {spec.DType} (shape {spec.Shape}), got a {NodeContext.KindOf(input)}.");
+        }
     }
 
     /// <summary>The graph as a traced function of a list of inputs (one trace per input signature).</summary>
@@ -153,13 +197,17 @@ public sealed class OnnxModel
             }
         }
 
-        throw new InvalidDataException("The ONNX model imports no version of the default operator set.");
+        // A model of another domain only (the training domain's optimizer steps) needs no version of the default set.
+        return AllNodes(model.Graph).Any(n => n.Domain is "" or "ai.onnx")
+            ? throw new InvalidDataException("The ONNX model imports no version of the default operator set.")
+            : 0;
     }
 
+    /// <summary>A value's spec: a tensor's, or for a sequence or optional the spec of the tensors it holds.</summary>
     private static TensorSpec SpecOf(ValueInfoProto info)
     {
-        TypeProto.Types.Tensor tensorType = info.Type?.TensorType
-            ?? throw new NotSupportedException($"ONNX value '{info.Name}' is not a tensor (sequences, maps and optionals are not supported).");
+        TypeProto.Types.Tensor tensorType = TensorTypeOf(info.Type)
+            ?? throw new NotSupportedException($"ONNX value '{info.Name}' is not a tensor, a sequence of tensors or an optional of either (maps are not supported).");
         DType dtype = OnnxTensors.TryDType(tensorType.ElemType)
             ?? throw new NotSupportedException($"ONNX value '{info.Name}' has element type {OnnxTensors.ElementTypeName(tensorType.ElemType)}, which Nabla has no dtype for.");
         if (tensorType.Shape is null)
@@ -178,21 +226,17 @@ public sealed class OnnxModel
         var problems = new SortedSet<string>(StringComparer.Ordinal);
         foreach (NodeProto node in AllNodes(model.Graph))
         {
-            if (node.Domain is not ("" or "ai.onnx"))
+            if (OnnxOperators.Key(node) is not { } key || !OnnxOperators.TryGet(key, out _))
             {
-                problems.Add($"operator {node.Domain}.{node.OpType}");
-            }
-            else if (!OnnxOperators.TryGet(node.OpType, out _))
-            {
-                problems.Add($"operator {node.OpType}");
+                problems.Add(node.Domain is "" or "ai.onnx" ? $"operator {node.OpType}" : $"operator {node.Domain}.{node.OpType}");
             }
         }
 
         foreach (ValueInfoProto v in model.Graph.Input.Concat(model.Graph.Output))
         {
-            if (v.Type?.TensorType is not { } t)
+            if (TensorTypeOf(v.Type) is not { } t)
             {
-                problems.Add($"non-tensor value '{v.Name}'");
+                problems.Add($"value '{v.Name}' that is not a tensor, a sequence of tensors or an optional of either");
             }
             else if (OnnxTensors.TryDType(t.ElemType) is null)
             {
@@ -219,6 +263,15 @@ public sealed class OnnxModel
             throw new NotSupportedException($"{name} uses what Nabla does not support: {string.Join(", ", problems)}.");
         }
     }
+
+    /// <summary>The tensor type of a tensor, of a sequence's elements or of what an optional holds; null for maps and the like.</summary>
+    private static TypeProto.Types.Tensor? TensorTypeOf(TypeProto? type) => type?.ValueCase switch
+    {
+        TypeProto.ValueOneofCase.TensorType => type.TensorType,
+        TypeProto.ValueOneofCase.SequenceType => TensorTypeOf(type.SequenceType.ElemType),
+        TypeProto.ValueOneofCase.OptionalType => TensorTypeOf(type.OptionalType.ElemType),
+        _ => null,
+    };
 
     private static IEnumerable<NodeProto> AllNodes(GraphProto graph)
     {

@@ -7,16 +7,27 @@ namespace Nabla.Onnx;
 /// </summary>
 internal static partial class OnnxOperators
 {
-    private static readonly Dictionary<string, Func<NodeContext, Tensor[]>> s_operators = Build();
+    private static readonly Dictionary<string, Func<NodeContext, object[]>> s_operators = Build();
 
-    /// <summary>The op types that can be imported, sorted.</summary>
+    /// <summary>The op types that can be imported, sorted (another domain's as "domain.OpType").</summary>
     public static IReadOnlyList<string> Names { get; } = [.. s_operators.Keys.Order(StringComparer.Ordinal)];
 
-    public static bool TryGet(string opType, out Func<NodeContext, Tensor[]> run) => s_operators.TryGetValue(opType, out run!);
+    public static bool TryGet(string opType, out Func<NodeContext, object[]> run) => s_operators.TryGetValue(opType, out run!);
 
-    private static Dictionary<string, Func<NodeContext, Tensor[]>> Build()
+    /// <summary>
+    /// The key of <paramref name="node"/>'s operator: its op type in the default domain, "domain.OpType" in another
+    /// (the training domain's optimizers), or null for a domain Nabla runs nothing of.
+    /// </summary>
+    public static string? Key(Protobuf.NodeProto node) => node.Domain switch
     {
-        var ops = new Dictionary<string, Func<NodeContext, Tensor[]>>(StringComparer.Ordinal);
+        "" or "ai.onnx" => node.OpType,
+        TrainingDomain => $"{TrainingDomain}.{node.OpType}",
+        _ => null,
+    };
+
+    private static Dictionary<string, Func<NodeContext, object[]>> Build()
+    {
+        var ops = new Dictionary<string, Func<NodeContext, object[]>>(StringComparer.Ordinal);
         AddElementwise(ops);
         AddActivations(ops);
         AddReductions(ops);
@@ -31,6 +42,14 @@ internal static partial class OnnxOperators
         AddControlFlow(ops);
         AddNormalization(ops);
         AddLosses(ops);
+        AddQuantization(ops);
+        AddSignal(ops);
+        AddTraining(ops);
+        AddOrdering(ops);
+        AddDetection(ops);
+        AddGridSample(ops);
+        AddTfIdf(ops);
+        AddSequences(ops);   // last: its Identity, which passes sequences and optionals through, replaces the tensor one
         return ops;
     }
 

@@ -56,6 +56,43 @@ public static class OnnxTensors
         return ToTensor(TensorProto.Parser.ParseFrom(bytes));
     }
 
+    /// <summary>
+    /// Reads a serialized <c>SequenceProto</c> of tensors (ONNX's node tests store sequence inputs and outputs this
+    /// way). An empty sequence says no dtype: <paramref name="elementType"/> (float32 when null) is its dtype.
+    /// </summary>
+    /// <exception cref="NotSupportedException">When the sequence holds something other than tensors of Nabla's dtypes.</exception>
+    public static OnnxSequence ReadSequenceProto(byte[] bytes, DType? elementType = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return ToSequence(SequenceProto.Parser.ParseFrom(bytes), elementType);
+    }
+
+    /// <summary>Reads a serialized <c>OptionalProto</c> holding a tensor, a sequence of tensors or nothing.</summary>
+    /// <exception cref="NotSupportedException">When it holds something else (a map, a sparse tensor, an optional).</exception>
+    public static OnnxOptional ReadOptionalProto(byte[] bytes, DType? elementType = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        OptionalProto proto = OptionalProto.Parser.ParseFrom(bytes);
+        return proto switch
+        {
+            { TensorValue: { } t } => OnnxOptional.Of(ToTensor(t)),
+            { SequenceValue: { } q } => OnnxOptional.Of(ToSequence(q, elementType)),
+            { ElemType: 0 } or { ElemType: 1 or 3 } => OnnxOptional.Empty,
+            _ => throw new NotSupportedException($"An ONNX optional of element kind {proto.ElemType} (not a tensor or a sequence) is not supported."),
+        };
+    }
+
+    private static OnnxSequence ToSequence(SequenceProto proto, DType? elementType)
+    {
+        if (proto.SparseTensorValues.Count + proto.SequenceValues.Count + proto.OptionalValues.Count > 0)
+        {
+            throw new NotSupportedException($"ONNX sequence '{proto.Name}' holds values other than tensors (element kind {proto.ElemType}).");
+        }
+
+        Tensor[] items = [.. proto.TensorValues.Select(ToTensor)];
+        return new OnnxSequence(items, items.Length > 0 ? items[0].DType : elementType ?? DType.Float32);
+    }
+
     /// <summary>A serialized <c>TensorProto</c> holding <paramref name="tensor"/>'s values.</summary>
     public static byte[] WriteTensorProto(Tensor tensor, string name = "")
     {

@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddActivations(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddActivations(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["Relu"] = Unary(Tf.Nn.Relu);
         ops["Sigmoid"] = Unary(Tf.Sigmoid);

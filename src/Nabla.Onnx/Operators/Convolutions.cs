@@ -2,9 +2,9 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddConvolutions(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddConvolutions(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
-        ops["Conv"] = One(n => WithSpatialRank2(n.Input(0), x => Conv(n, x, Spatial2(n.Input(1)))));
+        ops["Conv"] = One(n => WithSpatialRank2(n.Input(0), x => Conv(n, x, Spatial2(n.Input(1)), n.OptionalInput(2))));
         ops["ConvTranspose"] = One(n => WithSpatialRank2(n.Input(0), x => ConvTranspose(n, x, Spatial2(n.Input(1)))));
     }
 
@@ -79,7 +79,7 @@ internal static partial class OnnxOperators
         return Tf.Pad(x, paddings, value);
     }
 
-    private static Tensor Conv(NodeContext n, Tensor x, Tensor w)
+    private static Tensor Conv(NodeContext n, Tensor x, Tensor w, Tensor? bias)
     {
         bool oneD = n.Input(0).Rank == 3;
         int[] kernel = [w.Shape[2], w.Shape[3]];
@@ -107,7 +107,7 @@ internal static partial class OnnxOperators
         }
 
         y = Tf.Transpose(y, [0, 3, 1, 2]);
-        return n.OptionalInput(2) is { } bias ? y + Tf.Reshape(bias, [1, outChannels, 1, 1]) : y;
+        return bias is null ? y : y + Tf.Reshape(bias, [1, outChannels, 1, 1]);
     }
 
     private static Tensor ConvTranspose(NodeContext n, Tensor x, Tensor w)

@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddCreation(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddCreation(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["Constant"] = One(Constant);
         ops["ConstantOfShape"] = One(n =>

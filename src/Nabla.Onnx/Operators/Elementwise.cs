@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddElementwise(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddElementwise(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["Add"] = Binary(Tf.Add);
         ops["Sub"] = Binary(Tf.Subtract);
@@ -51,6 +51,7 @@ internal static partial class OnnxOperators
         ops["IsNaN"] = Unary(Tf.IsNan);
         ops["IsInf"] = One(IsInf);
         ops["Clip"] = One(Clip);
+        ops["BitShift"] = One(BitShift);
         ops["Cast"] = One(n => Tf.Cast(n.Input(0), DTypeAttribute(n, "to")));
         ops["CastLike"] = One(n => Tf.Cast(n.Input(0), n.Input(1).DType));
     }
@@ -119,6 +120,31 @@ internal static partial class OnnxOperators
         Tensor result = min is null ? x : Tf.Maximum(x, min);
         result = max is null ? result : Tf.Minimum(result, max);
         return ReferenceEquals(result, x) ? Tf.Identity(x) : result;
+    }
+
+    /// <summary>
+    /// BitShift of unsigned integers (uint8, the one Nabla has): x · 2ʸ modulo 2⁸ (LEFT) or ⌊x / 2ʸ⌋ (RIGHT), in int64,
+    /// which is the shift exactly; a shift by 8 or more gives 0, as NumPy's.
+    /// </summary>
+    private static Tensor BitShift(NodeContext n)
+    {
+        Tensor x = n.Input(0), y = n.Input(1);
+        if (x.DType != DType.UInt8 || y.DType != DType.UInt8)
+        {
+            throw new ArgumentException($"{n.What}: shifts unsigned integers (uint8 in Nabla), got {x.DType} {x.Shape} and {y.DType} {y.Shape}.");
+        }
+
+        const int Bits = 8;
+        Tensor exponent = Tf.Cast(Tf.Minimum(y, Scalar(Bits, y)), DType.Float64);
+        Tensor power = Tf.Cast(Tf.Pow(Scalar(2, exponent), exponent), DType.Int64);
+        Tensor wide = Tf.Cast(x, DType.Int64);
+        Tensor shifted = n.String("direction", "") switch
+        {
+            "LEFT" => Tf.FloorMod(wide * power, Scalar(1 << Bits, wide)),
+            "RIGHT" => Tf.FloorDiv(wide, power),
+            string other => throw new ArgumentException($"{n.What}: direction must be LEFT or RIGHT, got '{other}'."),
+        };
+        return Tf.Cast(shifted, x.DType);
     }
 
     /// <summary>A dtype attribute (Cast's "to", EyeLike's "dtype") as a Nabla dtype.</summary>

@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddIndexing(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddIndexing(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["Gather"] = One(n =>
         {
@@ -16,7 +16,7 @@ internal static partial class OnnxOperators
             int axis = n.Axis(n.Int32("axis", 0), data.Rank);
             return Tf.GatherNd(data, FullIndices(n, WrapNegative(n.Input(1), data.Shape[axis]), axis));
         });
-        ops["GatherND"] = One(n => n.Int("batch_dims", 0) == 0 ? Tf.GatherNd(n.Input(0), n.Input(1)) : throw n.Unsupported("batch_dims"));
+        ops["GatherND"] = One(n => Tf.GatherNd(n.Input(0), WithBatchCoordinates(n.Input(1), n.Int32("batch_dims", 0))));
         ops["ScatterND"] = One(n => Scatter(n, n.Input(1)));
         ops["ScatterElements"] = One(ScatterElements);
         ops["Scatter"] = One(ScatterElements);
@@ -27,6 +27,32 @@ internal static partial class OnnxOperators
     }
 
     /// <summary>ONNX's negative indices count from the end of the axis.</summary>
+    /// <summary>
+    /// GatherND's batch_dims as plain GatherNd: each index tuple gains its batch position in front, so
+    /// indices (B..., M..., k) become (B..., M..., batchDims + k) into the whole of data.
+    /// </summary>
+    private static Tensor WithBatchCoordinates(Tensor indices, int batchDims)
+    {
+        if (batchDims == 0)
+        {
+            return indices;
+        }
+
+        int[] dims = [.. indices.Shape];
+        dims[^1] = 1;
+        var parts = new Tensor[batchDims + 1];
+        for (int j = 0; j < batchDims; j++)
+        {
+            var axisShape = new int[dims.Length];
+            Array.Fill(axisShape, 1);
+            axisShape[j] = dims[j];
+            parts[j] = Tf.BroadcastTo(Tf.Reshape(Tf.Range(0, dims[j], 1, DType.Int64), axisShape), new Shape(dims));
+        }
+
+        parts[batchDims] = Tf.Cast(indices, DType.Int64);
+        return Tf.Concat(parts, dims.Length - 1);
+    }
+
     private static Tensor WrapNegative(Tensor indices, int dim) =>
         Tf.Where(Tf.Less(indices, Scalar(0, indices)), indices + Scalar(dim, indices), indices);
 

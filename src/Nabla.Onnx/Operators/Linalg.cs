@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddLinalg(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddLinalg(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["MatMul"] = One(n => MatMul(n.Input(0), n.Input(1)));
         ops["Gemm"] = One(Gemm);

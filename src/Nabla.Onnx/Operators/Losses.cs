@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddLosses(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddLosses(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["NegativeLogLikelihoodLoss"] = One(n => NegativeLogLikelihood(n, n.Input(0)));
         ops["SoftmaxCrossEntropyLoss"] = n =>

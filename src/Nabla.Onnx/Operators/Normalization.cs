@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddNormalization(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddNormalization(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["BatchNormalization"] = BatchNormalization;
         ops["InstanceNormalization"] = One(n =>

@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddPooling(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddPooling(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["MaxPool"] = One(n => WithSpatialRank2(n.Input(0), x => Pool(n, x, max: true)));
         ops["AveragePool"] = One(n => WithSpatialRank2(n.Input(0), x => Pool(n, x, max: false)));

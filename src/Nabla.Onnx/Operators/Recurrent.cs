@@ -18,7 +18,7 @@ internal static partial class OnnxOperators
         Lstm,
     }
 
-    private static void AddRecurrent(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddRecurrent(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["RNN"] = n => Recurrent(n, RecurrentKind.Rnn);
         ops["GRU"] = n => Recurrent(n, RecurrentKind.Gru);

@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddReductions(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddReductions(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["ReduceSum"] = Reduce((x, a, k) => Tf.ReduceSum(x, a, k), axesInputFrom: 13);
         ops["ReduceMean"] = Reduce((x, a, k) => Tf.ReduceMean(x, a, k));

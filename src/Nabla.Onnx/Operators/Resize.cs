@@ -10,7 +10,7 @@ namespace Nabla.Onnx;
 /// </summary>
 internal static partial class OnnxOperators
 {
-    private static void AddResize(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddResize(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["Resize"] = One(Resize);
         ops["Upsample"] = One(Resize);

@@ -2,7 +2,7 @@ namespace Nabla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    private static void AddShapeOps(Dictionary<string, Func<NodeContext, Tensor[]>> ops)
+    private static void AddShapeOps(Dictionary<string, Func<NodeContext, object[]>> ops)
     {
         ops["Reshape"] = One(Reshape);
         ops["Shape"] = One(ShapeOf);
