@@ -65,9 +65,13 @@ internal static class ExportOps
             case "MatMul":
                 MatMul(w, op, inputs, output);
                 break;
-            case "Reshape":
+            case "Reshape" when op.Attributes.ContainsKey("shape"):
                 Reshape(w, op, inputs[0], output);
                 break;
+            case "Reshape":
+                throw new NotSupportedException(
+                    $"ONNX export: reshape '{op.Name}' takes its target shape from dimensions known only when the graph runs "
+                    + $"(output {op.Output.Shape}, traced with unknown dimensions); export a function traced with known shapes, or with only the batch unknown.");
             case "Transpose":
                 w.AddNode("Transpose", op.Name, inputs, output, GraphWriter.Attribute("perm", ((int[])op.Attributes["perm"]).Select(p => (long)p)));
                 break;
