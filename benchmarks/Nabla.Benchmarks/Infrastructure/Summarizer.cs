@@ -84,9 +84,8 @@ public static partial class Summarizer
         s.AppendLine("Ratio = Nabla median / TorchSharp median, measured in the same run on the same data. "
             + "Per-case BenchmarkDotNet reports are the `*-report-github.md` files beside this one.");
         s.AppendLine();
-        s.AppendLine("Threads = 1 rows run with every thread of the benchmark process (both libraries, the garbage collector, the JIT) "
-            + "pinned to one core (`Infrastructure/CorePinning.cs`, as `taskset -c 0` would, except that the runtime still reports "
-            + "2 processors); Threads = 2 rows may use both cores.");
+        s.AppendLine("Threads = 1 rows are one-core numbers only when the run was started under `taskset -c 0` (both libraries, "
+            + "the garbage collector and the JIT on one core); Threads = 2 rows only when it was not (benchmarks/README.md).");
         s.AppendLine();
         s.AppendLine("| case | threads | target | Nabla median | TorchSharp median | ratio | met? | Nabla allocated/op | Nabla gen-2 per 1k ops |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|");

@@ -1,15 +1,15 @@
 namespace Nabla.Benchmarks.Infrastructure;
 
 /// <summary>
-/// Sets the number of threads each library may use for one benchmark case; a 1-thread case also pins the whole
-/// process to one core (<see cref="CorePinning"/>), for both libraries alike.
+/// Sets the number of threads each library may use for one benchmark case. It does not pin the process: a 1-thread
+/// row is one core only when the whole run is started under <c>taskset -c 0</c> (benchmarks/README.md says why
+/// pinning from inside the process was dropped).
 /// </summary>
 public static class ThreadSettings
 {
     /// <summary>Nabla: the matrix-multiply kernels and the kernel work partitioner (elementwise, reductions).</summary>
     public static void SetNabla(int threads)
     {
-        CorePinning.Apply(threads);
         Kernels.Gemm.MaxDegreeOfParallelism = threads;
         Kernels.ParallelFor.MaxDegreeOfParallelism = threads;
     }
@@ -17,7 +17,6 @@ public static class ThreadSettings
     /// <summary>TorchSharp: libtorch's intra-op thread pool (patches the native shim first).</summary>
     public static void SetTorch(int threads)
     {
-        CorePinning.Apply(threads);
         TorchSharpNative.EnsureLoadable();
         TorchSharp.torch.set_num_threads(threads);
     }
