@@ -33,10 +33,13 @@ internal static class FusedKernelCompiler
 
     /// <summary>
     /// How many calls a group with a small output runs in the tile interpreter before its loop is compiled
-    /// (<see cref="TieredFusedKernel{TBody}"/>): 1, so a function's first call does not pay for compiling its groups.
-    /// Tests set 0 to compile on the first call, or more to see the swap.
+    /// (<see cref="TieredFusedKernel{TBody}"/>). 0 by default: the interpreter and the compiled loop agree only within
+    /// the fusion tolerance (tanh, fused sums), so with 1 a function's first call rounded differently from its later
+    /// ones, and a reloaded Keras model's next steps, or a dataset's Evaluate against the tensor one, were no longer
+    /// bit-identical (Nabla.Keras.Tests caught it). Results must not depend on how often a function was called; a
+    /// positive value trades that for a first call about 10 ms sooner. Tests set it to see the swap.
     /// </summary>
-    internal static int InterpretedCalls { get; set; } = 1;
+    internal static int InterpretedCalls { get; set; }
 
     /// <summary>The largest output (elements) whose first calls run interpreted; larger groups compile on their first call.</summary>
     internal const int InterpretFirstMaxElements = 1 << 18;
