@@ -110,6 +110,11 @@ public sealed partial class FuncGraph
             return known;
         }
 
+        if (value is LentRead lent)
+        {
+            lent.Variable.MarkShared(); // the graph keeps a variable's lent value for good (a tape's gradient traced here)
+        }
+
         SymbolicTensor constant = AddNode(new ConstantOp(value), [], new TensorSpec(value.Shape, value.DType), value.IsWeak, null, value);
         _constants.Add(value, constant);
         return constant;

@@ -139,6 +139,31 @@ public class LentReadTests
     }
 
     [Fact]
+    public void EagerTapesGradient_TracedInAFunction_KeepsTheValuesItCaptured()
+    {
+        // Above the constant-folding limit, so the graph reads the captured value when it runs.
+        const int n = ConstantFolding.MaxFoldedElements + 1;
+        var v = new Variable(Tf.Cast(Tf.Range(n), DType.Float32));
+        var update = Tf.Function((Tensor d) => { v.AssignSub(d); });
+        Tensor one = Tf.Ones([n]);
+        update.Invoke(one);
+        update.Invoke(one); // from here on the update writes in place
+        var tape = new GradientTape();
+        Tensor y;
+        using (tape)
+        {
+            y = Tf.ReduceSum(v * v);
+        }
+
+        // The backward pass runs while the function is traced: the read it uses becomes a constant of the graph.
+        var gradient = Tf.Function(() => tape.Gradient(y, v)!);
+        float[] first = gradient.Invoke().ToArray<float>();
+        Assert.Equal(2f * (n - 1 - 2), first[^1]);
+        update.Invoke(one);
+        Assert.Equal(first, gradient.Invoke().ToArray<float>());
+    }
+
+    [Fact]
     public void GradientThatIsTheVariablesValue_NeverChanges()
     {
         (Variable v, Action<Tensor> update) = Exclusive();
