@@ -27,6 +27,7 @@ internal static class AllReduceBenchmark
             data[i] = i % 7 * 0.25f;
         }
 
+        WarmUp(strategy, data, variants);
         foreach (string variant in variants)
         {
             for (long bytes = minBytes; bytes <= maxBytes; bytes *= 4)
@@ -48,21 +49,7 @@ internal static class AllReduceBenchmark
                         inside = InsideMpi(strategy);
                     }
 
-                    switch (variant)
-                    {
-                        case "managed-buffer":
-                            collectives.AllReduceSum(data.AsSpan(0, count), Purpose.User, "benchmark");
-                            break;
-                        case "managed-buffer-unchecked":
-                            collectives.AllReduceSum(data.AsSpan(0, count), Purpose.User, "benchmark", checkAgreement: false);
-                            break;
-                        case "strategy-tensor":
-                            tensor = strategy.AllReduce(tensor);
-                            break;
-                        default:
-                            tensor = Tensor.Create<float, Tensor>(tensor.Shape, tensor, static (copy, input) => input.CopyTo(copy));
-                            break;
-                    }
+                    tensor = Call(strategy, variant, data, count, tensor);
 
                     // The tensor's sums may overflow to infinity: adding infinities costs the same, and a fresh tensor
                     // inside the timed loop would be timed with the call.
@@ -96,6 +83,54 @@ internal static class AllReduceBenchmark
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs every variant untimed, twice, 40 calls of 1 KiB and of 1 MiB each time, with a pause after each round: the
+    /// tiered JIT compiles the layer's methods unoptimised first and recompiles them on a background thread after 30
+    /// calls and a 100 ms delay, so without this the first sizes timed tier-0 code, or a compile competing with the two
+    /// spinning workers for the 2 cores (C has no JIT, and a training job runs thousands of collectives).
+    /// </summary>
+    public static void WarmUp(MultiWorkerMirroredStrategy strategy, float[] data, IEnumerable<string> variants)
+    {
+        for (int round = 0; round < 2; round++)
+        {
+            foreach (string variant in variants)
+            {
+                for (int count = 256; count <= Math.Min(data.Length, 1 << 18); count *= 1024)
+                {
+                    Tensor tensor = Tf.Constant(data.AsSpan(0, count), new Shape(count));
+                    for (int i = 0; i < 40; i++)
+                    {
+                        tensor = Call(strategy, variant, data, count, tensor);
+                    }
+                }
+            }
+
+            strategy.Barrier();
+            Thread.Sleep(300);
+        }
+    }
+
+    // One call of a variant; returns the tensor the next call takes.
+    private static Tensor Call(MultiWorkerMirroredStrategy strategy, string variant, float[] data, int count, Tensor tensor)
+    {
+        Collectives.Collectives collectives = strategy.CollectivesForBenchmarks;
+        switch (variant)
+        {
+            case "managed-buffer":
+                collectives.AllReduceSum(data.AsSpan(0, count), Purpose.User, "benchmark");
+                return tensor;
+            case "managed-buffer-unchecked":
+                collectives.AllReduceSum(data.AsSpan(0, count), Purpose.User, "benchmark", checkAgreement: false);
+                return tensor;
+            case "strategy-tensor":
+                return strategy.AllReduce(tensor);
+            case "new-tensor":
+                return Tensor.Create<float, Tensor>(tensor.Shape, tensor, static (copy, input) => input.CopyTo(copy));
+            default:
+                throw new ArgumentException($"Unknown variant '{variant}'.", nameof(variant));
         }
     }
 

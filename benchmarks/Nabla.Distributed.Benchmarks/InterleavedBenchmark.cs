@@ -30,6 +30,7 @@ internal static unsafe class InterleavedBenchmark
             data[i] = i % 7 * 0.25f;
         }
 
+        AllReduceBenchmark.WarmUp(strategy, data, ["managed-buffer", "managed-buffer-unchecked"]);
         if (strategy.IsChief)
         {
             Console.WriteLine($"In-process interleaved blocks, {rounds} rounds per size (C's loop and the managed layer's alternating in one process pair):");
