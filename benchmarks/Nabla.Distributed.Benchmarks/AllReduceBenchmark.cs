@@ -51,8 +51,8 @@ internal static class AllReduceBenchmark
 
                     tensor = Call(strategy, variant, data, count, tensor);
 
-                    // The tensor's sums may overflow to infinity: adding infinities costs the same, and a fresh tensor
-                    // inside the timed loop would be timed with the call.
+                    // Keeps the buffer's sums finite. The tensor's may overflow to infinity: adding infinities costs the
+                    // same, and a fresh tensor inside the timed loop would be timed with the call.
                     if (i % 16 == 0)
                     {
                         resetting += Reset(data, count, timed: i >= 0);
