@@ -73,6 +73,31 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
             where T : unmanaged, IFloatingPointIeee754<T> => SoftmaxOp.Run(o.In(0), o.Out, outer, n, inner, log);
     }
 
+    // TensorPrimitives' max and subtract, float32 through the precompiled loops (Float32Spans: the same bits).
+    private static T Max<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float max = Float32Spans.Max(Float32Spans.Of(x));
+            return System.Runtime.CompilerServices.Unsafe.As<float, T>(ref max);
+        }
+
+        return TensorPrimitives.Max(x);
+    }
+
+    private static void Subtract<T>(ReadOnlySpan<T> x, T y, Span<T> z)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Float32Spans.Binary(SmallBinary.Subtract, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
+            return;
+        }
+
+        TensorPrimitives.Subtract(x, y, z);
+    }
+
     /// <summary>The kernel on spans: x and y are [outer, n, inner] row-major.</summary>
     internal static void Run<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -84,25 +109,33 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
             {
                 ReadOnlySpan<T> row = x.Slice(o * block, n);
                 Span<T> result = y.Slice(o * block, n);
-                T max = TensorPrimitives.Max(row);
+                T max = Max(row);
                 if (!T.IsFinite(max))
                 {
                     max = T.IsNaN(max) ? max : T.Zero;
                 }
 
-                TensorPrimitives.Subtract(row, max, result);
+                Subtract(row, max, result);
                 if (log)
                 {
                     T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(n);
                     VectorExp.Exp(result, scratch.AsSpan(0, n));
                     T sum = TensorPrimitives.Sum<T>(scratch.AsSpan(0, n));
                     System.Buffers.ArrayPool<T>.Shared.Return(scratch);
-                    TensorPrimitives.Subtract(result, T.Log(sum), result);
+                    Subtract(result, T.Log(sum), result);
                 }
                 else
                 {
                     VectorExp.Exp(result, result);
-                    TensorPrimitives.Divide(result, TensorPrimitives.Sum<T>(result), result);
+                    T sum = TensorPrimitives.Sum<T>(result);
+                    if (typeof(T) == typeof(float))
+                    {
+                        Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of<T>(result), Float32Spans.Of(sum), Float32Spans.Of(result));
+                    }
+                    else
+                    {
+                        TensorPrimitives.Divide(result, sum, result);
+                    }
                 }
             }
 

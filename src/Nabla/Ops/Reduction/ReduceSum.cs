@@ -39,6 +39,15 @@ internal sealed class ReduceSumOp(int[]? axes, bool keepDims) : NumericReduceOp<
             where T : unmanaged, INumber<T> => VectorSum.Sum(x); // float32: eight independent accumulators
 
         public static void Combine<T>(ReadOnlySpan<T> x, Span<T> accumulator)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Add(accumulator, x, accumulator);
+            where T : unmanaged, INumber<T>
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Float32Spans.Binary(SmallBinary.Add, Float32Spans.Of<T>(accumulator), Float32Spans.Of(x), Float32Spans.Of(accumulator));
+                return;
+            }
+
+            TensorPrimitives.Add(accumulator, x, accumulator);
+        }
     }
 }
