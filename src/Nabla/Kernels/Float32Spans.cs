@@ -23,6 +23,13 @@ namespace Nabla.Kernels;
 /// </remarks>
 internal static class Float32Spans
 {
+    /// <summary>
+    /// The longest run the ops hand these loops (64 Ki elements, 256 KiB); longer ones go to TensorPrimitives, whose
+    /// loops switch to non-temporal stores from there (no read of the destination's lines): on 16M-element Add and
+    /// Multiply these loops measured 1.6x slower on two threads. Start-up is about short runs anyway.
+    /// </summary>
+    public const int MaxLength = 64 * 1024;
+
     private const int W = 8; // Vector256<float>.Count
 
     /// <summary>z[i] = x[i] op y[i] for the four arithmetic ops; all three spans have one length.</summary>

@@ -29,8 +29,9 @@ internal abstract class ElementwiseBinaryOp : Op
     internal virtual SmallBinary SmallKind => SmallBinary.None;
 
     /// <summary>
-    /// Runs the op: small float tensors by <see cref="SmallFloat"/>, float32 tensors of one thread's work without a row
-    /// broadcast by <see cref="Float32Spans"/> (both precompiled), the rest by <see cref="ForwardKernels"/>.
+    /// Runs the op: small float tensors by <see cref="SmallFloat"/>, float32 tensors of up to
+    /// <see cref="Float32Spans.MaxLength"/> elements without a row broadcast by <see cref="Float32Spans"/> (both
+    /// precompiled), the rest by <see cref="ForwardKernels"/>.
     /// </summary>
     public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
@@ -49,7 +50,7 @@ internal abstract class ElementwiseBinaryOp : Op
         Tensor y = inputs[1];
         int n = output.Size;
         if (SmallKind == SmallBinary.None || output.DType != DType.Float32 || x.DType != DType.Float32 || y.DType != DType.Float32
-            || ParallelFor.ChunkCount(n) > 1)
+            || n > Float32Spans.MaxLength)
         {
             return false;
         }

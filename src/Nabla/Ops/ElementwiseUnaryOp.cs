@@ -36,7 +36,7 @@ internal abstract class ElementwiseUnaryOp : Op
     {
         Tensor x = inputs[0];
         if (Float32Kind != Float32Unary.None && x.DType == DType.Float32 && output.DType == DType.Float32 && x.Size == output.Size
-            && ParallelFor.ChunkCount(output.Size) <= 1)
+            && output.Size <= Float32Spans.MaxLength)
         {
             Float32Spans.Unary(Float32Kind, x.Read<float>(), output.Write<float>()); // the tile's bits, precompiled
         }

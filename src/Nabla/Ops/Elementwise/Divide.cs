@@ -59,7 +59,7 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
             {
                 Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
                 return;
@@ -71,7 +71,7 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
             {
                 Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
                 return;
@@ -83,7 +83,7 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
         public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
             {
                 Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
                 return;

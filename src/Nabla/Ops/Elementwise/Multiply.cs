@@ -40,7 +40,7 @@ internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
             {
                 Float32Spans.Binary(SmallBinary.Multiply, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
                 return;
@@ -52,7 +52,7 @@ internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
             {
                 Float32Spans.Binary(SmallBinary.Multiply, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
                 return;
@@ -64,7 +64,7 @@ internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
         public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
             where T : unmanaged, INumber<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
             {
                 Float32Spans.Binary(SmallBinary.Multiply, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
                 return;

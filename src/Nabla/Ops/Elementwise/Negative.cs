@@ -39,7 +39,7 @@ internal sealed class NegativeOp : NumericUnaryOp<NegativeOp.Kernel>
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, INumber<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && y.Length <= Float32Spans.MaxLength)
             {
                 Float32Spans.Unary(Float32Unary.Negate, Float32Spans.Of(x), Float32Spans.Of(y));
                 return;

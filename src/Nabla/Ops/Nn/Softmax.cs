@@ -73,7 +73,8 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
             where T : unmanaged, IFloatingPointIeee754<T> => SoftmaxOp.Run(o.In(0), o.Out, outer, n, inner, log);
     }
 
-    // TensorPrimitives' max and subtract, float32 through the precompiled loops (Float32Spans: the same bits).
+    // TensorPrimitives' max, float32 through the precompiled loop (Float32Spans: the same bits). The shifts and the
+    // division below go through the Subtract and Divide kernels, which do the same for float32.
     private static T Max<T>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -84,18 +85,6 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
         }
 
         return TensorPrimitives.Max(x);
-    }
-
-    private static void Subtract<T>(ReadOnlySpan<T> x, T y, Span<T> z)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Float32Spans.Binary(SmallBinary.Subtract, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
-            return;
-        }
-
-        TensorPrimitives.Subtract(x, y, z);
     }
 
     /// <summary>The kernel on spans: x and y are [outer, n, inner] row-major.</summary>
@@ -115,27 +104,19 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
                     max = T.IsNaN(max) ? max : T.Zero;
                 }
 
-                Subtract(row, max, result);
+                SubtractOp.Kernel.Apply(row, max, result);
                 if (log)
                 {
                     T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(n);
                     VectorExp.Exp(result, scratch.AsSpan(0, n));
                     T sum = TensorPrimitives.Sum<T>(scratch.AsSpan(0, n));
                     System.Buffers.ArrayPool<T>.Shared.Return(scratch);
-                    Subtract(result, T.Log(sum), result);
+                    SubtractOp.Kernel.Apply(result, T.Log(sum), result);
                 }
                 else
                 {
                     VectorExp.Exp(result, result);
-                    T sum = TensorPrimitives.Sum<T>(result);
-                    if (typeof(T) == typeof(float))
-                    {
-                        Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of<T>(result), Float32Spans.Of(sum), Float32Spans.Of(result));
-                    }
-                    else
-                    {
-                        TensorPrimitives.Divide(result, sum, result);
-                    }
+                    DivideOp.Kernel.Apply(result, TensorPrimitives.Sum<T>(result), result);
                 }
             }
 
