@@ -206,6 +206,11 @@ internal partial struct Backprop : IDisposable
             for (int i = 0; i < inputs.Length; i++)
             {
                 Tensor? g = inputGrads[i];
+                if (g is LentRead lent)
+                {
+                    lent.Variable.MarkShared(); // a rule passed a variable's lent value on: the caller may keep it
+                }
+
                 if (g is not null && needs[i])
                 {
                     Accumulate(index.Grads, slots[i], SumToShape(g, inputs[i]));

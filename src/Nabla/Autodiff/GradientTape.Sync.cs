@@ -97,6 +97,7 @@ public sealed partial class GradientTape
         /// </summary>
         public void Release()
         {
+            _leases?.ReturnAll();
             TapeEntry[] items = Items;
             Items = [];
             if (items.Length is 0 or > MaxSpareLength)
@@ -119,6 +120,20 @@ public sealed partial class GradientTape
         /// <summary>Appends an entry (inside the tape's Enter/Exit); the first entry reserves room for a few.</summary>
         public void Append(in TapeEntry entry)
         {
+            // A variable's value lent to an eager op stays readable while this recording keeps it (Variable.Leases.cs).
+            if (entry.Output is LentRead read)
+            {
+                Lease(read.Variable);
+            }
+
+            foreach (Tensor input in entry.Inputs)
+            {
+                if (input is LentRead lent)
+                {
+                    Lease(lent.Variable);
+                }
+            }
+
             TapeEntry[] items = Items;
             int count = Count;
             if (count == 0 && items.Length == 0 && TakeSpare() is { } spare)
@@ -141,6 +156,10 @@ public sealed partial class GradientTape
             Count = count + 1;
         }
 
+        private Leases? _leases;
+
+        private void Lease(Variable variable) => (_leases ??= new Leases()).Add(variable);
+
         private static TapeEntry[]? TakeSpare()
         {
             TapeEntry[]? spare = t_spare1;
@@ -153,6 +172,59 @@ public sealed partial class GradientTape
             spare = t_spare0;
             t_spare0 = null;
             return spare;
+        }
+    }
+
+    /// <summary>
+    /// The leases a recording holds on the variables whose lent reads it keeps: returned when the recording is let
+    /// go (<see cref="Recording.Release"/>), or when it is collected (a persistent tape dropped, a tape whose gradient
+    /// was never taken): by then nothing can read what it kept.
+    /// </summary>
+    private sealed class Leases
+    {
+        private Variable[] _variables = new Variable[4];
+        private int _count;
+        private int _returned;
+
+        ~Leases() => ReturnAll();
+
+        /// <summary>Takes a lease on <paramref name="variable"/> unless this recording already holds one (inside the tape's Enter/Exit).</summary>
+        public void Add(Variable variable)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                if (ReferenceEquals(_variables[i], variable))
+                {
+                    return;
+                }
+            }
+
+            if (_count == _variables.Length)
+            {
+                Array.Resize(ref _variables, _count * 2);
+            }
+
+            variable.AddLease();
+            _variables[_count++] = variable;
+        }
+
+        /// <summary>Returns every lease, once.</summary>
+        public void ReturnAll()
+        {
+            if (Interlocked.Exchange(ref _returned, 1) != 0)
+            {
+                return;
+            }
+
+            for (int i = 0; i < _count; i++)
+            {
+                _variables[i].ReturnLease();
+            }
+
+            // Not an IDisposable: the recording returns its leases when it is let go, and the finalizer is the fallback.
+#pragma warning disable CA1816
+            GC.SuppressFinalize(this);
+#pragma warning restore CA1816
         }
     }
 }

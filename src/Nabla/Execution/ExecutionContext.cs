@@ -116,6 +116,11 @@ internal sealed class EagerContext : ExecutionContext
             // A plain tensor reads as itself: one type compare instead of a virtual call per input.
             if (input.GetType() != typeof(Tensor))
             {
+                if (input is Variable or LentRead)
+                {
+                    return ExecuteLending(op, inputs);
+                }
+
                 inputs[i] = input.ReadForOp();
             }
         }
@@ -131,6 +136,58 @@ internal sealed class EagerContext : ExecutionContext
         }
 
         return output;
+    }
+
+    // An op reading variables: each is lent for the call (Variable.Leases.cs) instead of snapshotted for good, so a
+    // later optimizer step may still update it in place. The op call holds a lease while it runs; an output that
+    // shares a lent buffer makes the variable shared; recording tapes take leases of their own.
+    private static Tensor ExecuteLending(Op op, Span<Tensor> inputs)
+    {
+        ulong lentHere = 0;
+        try
+        {
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                Tensor input = inputs[i];
+                ArgumentNullException.ThrowIfNull(input, "input");
+                if (input is Variable variable && i < 64)
+                {
+                    inputs[i] = variable.Lend();
+                    lentHere |= 1UL << i;
+                }
+                else if (input is not LentRead && input.GetType() != typeof(Tensor))
+                {
+                    inputs[i] = input.ReadForOp();
+                }
+            }
+
+            TensorSpec spec = op.InferOutput(inputs);
+            Tensor output = op.Evaluate(inputs, spec);
+            foreach (Tensor input in inputs)
+            {
+                if (input is LentRead lent && ReferenceEquals(lent.Buffer, output.Buffer))
+                {
+                    lent.Variable.MarkShared();
+                }
+            }
+
+            if (TapeStack.AnyRecording && output.DType.IsFloating)
+            {
+                TapeStack.Record(op, inputs, output);
+            }
+
+            return output;
+        }
+        finally
+        {
+            for (int i = 0; lentHere != 0; i++, lentHere >>= 1)
+            {
+                if ((lentHere & 1) != 0)
+                {
+                    ((LentRead)inputs[i]).Variable.ReturnLease();
+                }
+            }
+        }
     }
 
     public override void AssignVariable(Variable variable, Tensor value) => variable.StoreEager(value);

@@ -103,7 +103,23 @@ public partial class Tensor
     /// A new tensor sharing this one's (never written) storage with another shape of the same size and optionally
     /// another dtype of the same element size: what Reshape, Identity and StopGradient return instead of a copy.
     /// </summary>
-    internal Tensor Alias(Shape shape, DType dtype, bool isWeak = false) => new(_buffer, shape, dtype, Size, isWeak);
+    /// <remarks>
+    /// An alias of a variable, or of a read an eager op borrowed from one (<see cref="LentRead"/>), may outlive the
+    /// op: the variable's buffer is then shared, and its next update must not write into it.
+    /// </remarks>
+    internal Tensor Alias(Shape shape, DType dtype, bool isWeak = false)
+    {
+        if (this is LentRead lent)
+        {
+            lent.Variable.MarkShared();
+        }
+        else if (this is Variable variable)
+        {
+            variable.MarkShared();
+        }
+
+        return new(_buffer, shape, dtype, Size, isWeak);
+    }
 
     /// <summary>The elements as a read-only span; <typeparamref name="T"/> must be the dtype's storage type.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,7 @@ namespace Nabla;
 /// floating-point variables it sees read. Assignments swap in a new buffer rather than writing into the
 /// old one, so snapshots taken earlier never change.
 /// </summary>
-public class Variable : Tensor
+public partial class Variable : Tensor
 {
     private static long s_nextId;
 
@@ -124,10 +124,11 @@ public class Variable : Tensor
 
     /// <summary>
     /// Whether the current buffer was made by a graph for this variable and no tensor outside a graph has seen it
-    /// since: then a graph's next update may write into it in place (an optimizer step allocates nothing). Any
-    /// eager read, snapshot or assignment clears it, so a tensor a user holds never changes.
+    /// since, and no lent read of it is still out (<see cref="Lend"/>): then a graph's next update may write into it
+    /// in place (an optimizer step allocates nothing). Any eager snapshot or assignment clears it, so a tensor a user
+    /// holds never changes.
     /// </summary>
-    internal bool IsExclusive => _exclusive;
+    internal bool IsExclusive => _exclusive && Volatile.Read(ref _leases) == 0;
 
     /// <summary>Clears <see cref="IsExclusive"/>: a graph returned a view of the buffer to its caller.</summary>
     internal void MarkShared() => _exclusive = false;
