@@ -32,7 +32,7 @@ internal static class Float32Spans
 
     private const int W = 8; // Vector256<float>.Count
 
-    /// <summary>z[i] = x[i] op y[i] for the four arithmetic ops; all three spans have one length.</summary>
+    /// <summary>z[i] = x[i] op y[i] for the four arithmetic ops; x and y have one length, z at least that (as in TensorPrimitives).</summary>
     public static void Binary(SmallBinary kind, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z)
     {
         if (y.Length != x.Length || z.Length < x.Length)
