@@ -1,9 +1,15 @@
 // Nabla.Distributed's measurements, run under mpirun (benchmarks/distributed/run.sh runs them with the C baseline):
-//   allreduce [maxBytes]   float32 all-reduce in place, 1 KiB to 64 MiB: the managed collective layer on a buffer (with
-//                          and without its agreement check) and strategy.AllReduce on a tensor (packing and a new tensor)
+//   allreduce [maxBytes [minBytes [bytesPerSize [variants]]]]   float32 all-reduce in place, 1 KiB to 64 MiB by default:
+//                          the managed collective layer on a buffer (with and without its agreement check) and
+//                          strategy.AllReduce on a tensor (a new tensor each call); variants: a comma-separated subset
+//                          of managed-buffer, managed-buffer-unchecked, strategy-tensor, new-tensor (a new tensor
+//                          copied from the input, no collective: what the tensor path adds around its all-reduce)
+//   interleaved <liballreduce.so> [minBytes [maxBytes [rounds]]]   C's MPI_Allreduce loop (allreduce.c as a library)
+//                          and the managed layer (with and without its check) alternating in blocks in the same processes
+//   paired-stats <file>    (no mpirun) the paired ratios of run.sh's cross-process rounds, "round variant bytes µs"
 //   train-mlp [epochs] [--no-overlap]   the benchmark suite's MLP 784-256-10 (batch 128 per worker), time per epoch
 //                          under the strategy, with the gradient all-reduce overlapped with the backward pass or not
-// Times are printed by rank 0 as "<variant> <bytes> <microseconds>" or "<variant> <ms per epoch>".
+// Times are printed by rank 0 as "<variant> <bytes> <microseconds>", markdown tables, or "<variant> <ms per epoch>".
 using System.Diagnostics;
 using System.Globalization;
 using Nabla;
@@ -14,13 +20,29 @@ using Nabla.Keras.Losses;
 using Nabla.Keras.Optimizers;
 
 string mode = args.Length > 0 ? args[0] : "allreduce";
+if (mode == "paired-stats")
+{
+    PairedRounds.Report(args[1]);
+    return 0;
+}
+
 bool overlap = !args.Contains("--no-overlap");
 args = [.. args.Where(a => a != "--no-overlap")];
 using var strategy = new MultiWorkerMirroredStrategy(new CommunicationOptions { OverlapBackward = overlap });
 if (mode == "allreduce")
 {
     long maxBytes = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 64L << 20;
-    AllReduceBenchmark.Run(strategy, maxBytes);
+    long minBytes = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 1024;
+    long bytesPerSize = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : 1L << 30;
+    string[] variants = args.Length > 4 ? args[4].Split(',') : AllReduceBenchmark.Variants;
+    AllReduceBenchmark.Run(strategy, minBytes, maxBytes, bytesPerSize, variants);
+}
+else if (mode == "interleaved")
+{
+    long minBytes = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 1L << 20;
+    long maxBytes = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : 64L << 20;
+    int rounds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 40;
+    InterleavedBenchmark.Run(strategy, args[1], minBytes, maxBytes, rounds);
 }
 else if (mode == "train-mlp")
 {
@@ -57,7 +79,7 @@ else if (mode == "train-mlp")
 }
 else
 {
-    Console.Error.WriteLine($"unknown mode '{mode}': allreduce or train-mlp");
+    Console.Error.WriteLine($"unknown mode '{mode}': allreduce, interleaved, paired-stats or train-mlp");
     return 2;
 }
 

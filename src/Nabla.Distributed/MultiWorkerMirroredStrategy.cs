@@ -42,6 +42,8 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
         Collectives.Collectives collectives =
             MpiWorld.IsLaunched ? new MpiCollectives(MpiWorld.Get(), Options.Timeout) : SingleProcessCollectives.Instance;
 
+        MpiForBenchmarks = collectives as MpiCollectives;
+
         // The overlapped exchange calls the collectives directly, from its thread; everything else waits for it first.
         _overlapped = new OverlappedGradients(collectives, Options);
         _collectives = new AfterOverlappedGradients(collectives, _overlapped);
@@ -197,6 +199,9 @@ public sealed partial class MultiWorkerMirroredStrategy : IDistributionStrategy,
 
     /// <summary>The collective layer under this strategy (for the benchmark that times it on plain buffers).</summary>
     internal Collectives.Collectives CollectivesForBenchmarks => _collectives;
+
+    /// <summary>The MPI collectives under this strategy, null for one worker (for the benchmark's time inside MPI).</summary>
+    internal MpiCollectives? MpiForBenchmarks { get; }
 
     /// <summary>Marks gradients as already averaged over workers (by a <see cref="DistributedGradientTape"/>).</summary>
     internal static void MarkAveraged(Tensor gradient) => s_averaged.AddOrUpdate(gradient, s_averaged);

@@ -37,19 +37,19 @@ internal static class ExportOps
     {
         string[] inputs = [.. op.Inputs.Select(w.NameOf)];
         string output = w.NameOf(op.Id);
-        if (s_oneToOne.TryGetValue(op.OpType, out string? onnx))
+        if (s_oneToOne.TryGetValue(op.Type, out string? onnx))
         {
             w.AddNode(onnx, op.Name, inputs, output);
             return;
         }
 
-        if (s_reductions.TryGetValue(op.OpType, out string? reduction))
+        if (s_reductions.TryGetValue(op.Type, out string? reduction))
         {
             Reduce(w, op, reduction, inputs[0], output);
             return;
         }
 
-        switch (op.OpType)
+        switch (op.Type)
         {
             case "Square":
                 w.AddNode("Mul", op.Name, [inputs[0], inputs[0]], output);
@@ -76,7 +76,7 @@ internal static class ExportOps
                 w.AddNode("Transpose", op.Name, inputs, output, GraphWriter.Attribute("perm", ((int[])op.Attributes["perm"]).Select(p => (long)p)));
                 break;
             case "Softmax" or "LogSoftmax":
-                w.AddNode(op.OpType, op.Name, inputs, output, GraphWriter.Attribute("axis", (int)op.Attributes["axis"]));
+                w.AddNode(op.Type, op.Name, inputs, output, GraphWriter.Attribute("axis", (int)op.Attributes["axis"]));
                 break;
             case "Cast":
                 w.AddNode("Cast", op.Name, inputs, output, GraphWriter.Attribute("to", OnnxTensors.ElementType((DType)op.Attributes["DstT"])));
@@ -108,7 +108,7 @@ internal static class ExportOps
                 string numbers = w.Unique(op.Name + "/as_float");
                 w.AddNode("Cast", numbers, inputs, numbers, GraphWriter.Attribute("to", OnnxTensors.ElementType(DType.Float32)));
                 string reduced = w.Unique(op.Name + "/reduced");
-                Reduce(w, op, op.OpType == "Any" ? "ReduceMax" : "ReduceMin", numbers, reduced);
+                Reduce(w, op, op.Type == "Any" ? "ReduceMax" : "ReduceMin", numbers, reduced);
                 w.AddNode("Cast", w.Unique(op.Name + "/as_bool"), [reduced], output, GraphWriter.Attribute("to", OnnxTensors.ElementType(DType.Bool)));
                 break;
             case "ReverseV2":
@@ -127,7 +127,7 @@ internal static class ExportOps
                 break;
             default:
                 throw new NotSupportedException(
-                    $"ONNX export: op '{op.OpType}' (node '{op.Name}') has no ONNX counterpart in Nabla's exporter. Exportable ops: {string.Join(", ", Exportable)}.");
+                    $"ONNX export: op '{op.Type}' (node '{op.Name}') has no ONNX counterpart in Nabla's exporter. Exportable ops: {string.Join(", ", Exportable)}.");
         }
     }
 
@@ -231,7 +231,7 @@ internal static class ExportOps
         w.AddNode("Transpose", nchw, [inputs[0]], nchw, GraphWriter.Attribute("perm", [0, 3, 1, 2]));
         string[] operands = [nchw];
         string onnx;
-        if (op.OpType == "Conv2D")
+        if (op.Type == "Conv2D")
         {
             onnx = "Conv";
             var dilations = (int[])a["dilations"];
@@ -244,7 +244,7 @@ internal static class ExportOps
         }
         else
         {
-            onnx = op.OpType == "MaxPool" ? "MaxPool" : "AveragePool";
+            onnx = op.Type == "MaxPool" ? "MaxPool" : "AveragePool";
             var ksize = (int[])a["ksize"];
             attributes.Add(GraphWriter.Attribute("kernel_shape", [ksize[1], ksize[2]]));
         }

@@ -25,13 +25,13 @@ internal static class ExportRecurrent
     public static void Write(GraphWriter w, GraphOperation op, string[] inputs, string output)
     {
         IReadOnlyDictionary<string, object> a = op.Attributes;
-        bool lstm = op.OpType == "Lstm";
-        string onnx = op.OpType switch { "Lstm" => "LSTM", "Gru" => "GRU", _ => "RNN" };
-        int gates = op.OpType switch { "Lstm" => 4, "Gru" => 3, _ => 1 };
+        bool lstm = op.Type == "Lstm";
+        string onnx = op.Type switch { "Lstm" => "LSTM", "Gru" => "GRU", _ => "RNN" };
+        int gates = op.Type switch { "Lstm" => 4, "Gru" => 3, _ => 1 };
         Shape projection = w.Operation(op.Inputs[0]).Output.Shape;
         int units = w.Operation(op.Inputs[1]).Output.Shape[0];
         int steps = projection.Dimension(1)
-            ?? throw new NotSupportedException($"ONNX export: {op.OpType} '{op.Name}' needs a known number of time steps (its input is {projection}).");
+            ?? throw new NotSupportedException($"ONNX export: {op.Type} '{op.Name}' needs a known number of time steps (its input is {projection}).");
         int next = lstm ? 4 : 3;
         string? recurrentBias = (bool)a["has_bias"] ? inputs[next++] : null;
         string? mask = (bool)a["has_mask"] ? inputs[next] : null;
@@ -66,11 +66,11 @@ internal static class ExportRecurrent
         }
 
         var attributes = new List<Protobuf.AttributeProto> { GraphWriter.Attribute("hidden_size", units) };
-        if (op.OpType == "Gru")
+        if (op.Type == "Gru")
         {
             attributes.Add(GraphWriter.Attribute("linear_before_reset", (bool)a["reset_after"] ? 1 : 0));
         }
-        else if (op.OpType == "SimpleRnn")
+        else if (op.Type == "SimpleRnn")
         {
             attributes.Add(GraphWriter.Strings("activations", (string)a["activation"] == "relu" ? "Relu" : "Tanh"));
         }
@@ -126,7 +126,7 @@ internal static class ExportRecurrent
     }
 
     private static bool IsZeros(GraphWriter w, int id) =>
-        w.Operation(id) is { OpType: "Const", Value: { } value } && value is not Variable && Tf.ReduceAll(Tf.Equal(value, Tf.ZerosLike(value))).Item<bool>();
+        w.Operation(id) is { Type: "Const", Value: { } value } && value is not Variable && Tf.ReduceAll(Tf.Equal(value, Tf.ZerosLike(value))).Item<bool>();
 
     /// <summary>Zeros of <paramref name="like"/>'s (runtime) shape and dtype.</summary>
     private static string ZerosLike(GraphWriter w, string like, string stem, DType dtype)

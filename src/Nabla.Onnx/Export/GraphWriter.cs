@@ -5,7 +5,7 @@ using Nabla.Onnx.Protobuf;
 namespace Nabla.Onnx;
 
 /// <summary>
-/// Turns a traced graph (<see cref="FuncGraph.Operations"/>) into an ONNX <c>ModelProto</c>: placeholders become
+/// Turns a traced graph (<see cref="FuncGraph.GetOperations"/>) into an ONNX <c>ModelProto</c>: placeholders become
 /// graph inputs, constants and variable reads become initializers, and every other operation becomes the ONNX
 /// nodes of <see cref="ExportOps"/>. Values are named after the operations that produce them.
 /// </summary>
@@ -33,7 +33,7 @@ internal sealed class GraphWriter
 
     public ModelProto Build()
     {
-        _operations = _graph.Operations;
+        _operations = _graph.GetOperations();
         _proto.Name = _name;
         var inputIds = new HashSet<int>(_graph.InputIds);
         foreach (GraphOperation op in _operations)
@@ -43,7 +43,7 @@ internal sealed class GraphWriter
                 _names[op.Id] = Unique(op.Name);
                 _proto.Input.Add(ValueInfo(_names[op.Id], op.Output, dynamicBatch: true));
             }
-            else if (op.OpType is "Const" or "ReadVariableOp")
+            else if (op.Type is "Const" or "ReadVariableOp")
             {
                 _names[op.Id] = BatchFill(op) ?? Initializer(op);
             }
@@ -136,7 +136,7 @@ internal sealed class GraphWriter
     /// </summary>
     private string? BatchFill(GraphOperation op)
     {
-        if (_tracedBatch is not { } batch || op.OpType != "Const" || op.Value is not { Rank: >= 2 } value || value is Variable
+        if (_tracedBatch is not { } batch || op.Type != "Const" || op.Value is not { Rank: >= 2 } value || value is Variable
             || value.Shape[0] != batch || _graph.InputIds.Count == 0 || _names[_graph.InputIds[0]] is not { } input)
         {
             return null;

@@ -15,7 +15,7 @@ public static class OnnxExporter
     /// <summary>The ONNX operator set the files import.</summary>
     public const int Opset = 17;
 
-    /// <summary>The Nabla op types (TensorFlow's names, as <see cref="GraphOperation.OpType"/> shows them) that export.</summary>
+    /// <summary>The Nabla op types (TensorFlow's names, as <see cref="GraphOperation.Type"/> shows them) that export.</summary>
     public static IReadOnlyList<string> ExportableOps => ExportOps.Exportable;
 
     // The batch a Keras model is traced with when its layers cannot trace an unknown batch (Conv2D): an unusual

@@ -6,7 +6,7 @@ namespace Nabla;
 public sealed partial class FuncGraph
 {
     /// <summary>
-    /// One line per operation, in program order: <c>name = OpType(inputs) : dtype shape</c>, then the returned
+    /// One line per operation, in program order: <c>name = type(inputs) : dtype shape</c>, then the returned
     /// values; unknown dimensions print as <c>None</c>.
     /// </summary>
     public override string ToString()

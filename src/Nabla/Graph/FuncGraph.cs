@@ -35,21 +35,22 @@ public sealed partial class FuncGraph
 
     internal IReadOnlyList<GraphNode> Nodes => _nodes;
 
-    /// <summary>A read-only snapshot of the operations in program order (see <see cref="GraphOperation"/>).</summary>
-    public IReadOnlyList<GraphOperation> Operations
+    /// <summary>
+    /// A read-only snapshot of the operations in program order (see <see cref="GraphOperation"/>), TensorFlow's
+    /// <c>graph.get_operations()</c>; a method because each call builds a new snapshot.
+    /// </summary>
+    /// <returns>One <see cref="GraphOperation"/> per node, the i-th with id i.</returns>
+    public IReadOnlyList<GraphOperation> GetOperations()
     {
-        get
+        var ids = new Dictionary<GraphNode, int>(ReferenceEqualityComparer.Instance);
+        var operations = new GraphOperation[_nodes.Count];
+        for (int i = 0; i < _nodes.Count; i++)
         {
-            var ids = new Dictionary<GraphNode, int>(ReferenceEqualityComparer.Instance);
-            var operations = new GraphOperation[_nodes.Count];
-            for (int i = 0; i < _nodes.Count; i++)
-            {
-                ids[_nodes[i]] = i;
-                operations[i] = new GraphOperation(i, _nodes[i], [.. _nodes[i].Inputs.Select(input => ids[input.Node])]);
-            }
-
-            return operations;
+            ids[_nodes[i]] = i;
+            operations[i] = new GraphOperation(i, _nodes[i], [.. _nodes[i].Inputs.Select(input => ids[input.Node])]);
         }
+
+        return operations;
     }
 
     /// <summary>The ids (<see cref="GraphOperation.Id"/>) of the function's inputs, in argument order.</summary>

@@ -1,9 +1,10 @@
 namespace Nabla;
 
 /// <summary>
-/// A read-only view of one operation of a traced graph (<see cref="FuncGraph.Operations"/>), for tools that read
-/// graphs, such as an ONNX exporter: TensorFlow's <c>NodeDef</c> in spirit. Every operation produces one value,
-/// identified by the operation's <see cref="Id"/>; <see cref="Inputs"/> lists the ids of the values it reads.
+/// A read-only view of one operation of a traced graph (<see cref="FuncGraph.GetOperations"/>), for tools that read
+/// graphs, such as an ONNX exporter: TensorFlow's <c>Operation</c> (<c>name</c>, <c>type</c>) with its <c>NodeDef</c>'s
+/// attributes. Every operation produces one value, identified by the operation's <see cref="Id"/> (where TensorFlow
+/// has <c>outputs[0]</c> and <c>Tensor.op</c>); <see cref="Inputs"/> lists the ids of the values it reads.
 /// </summary>
 public sealed class GraphOperation
 {
@@ -13,7 +14,7 @@ public sealed class GraphOperation
     {
         Id = id;
         Name = node.Name;
-        OpType = node.Op.Name;
+        Type = node.Op.Name;
         Inputs = inputs;
         Output = new TensorSpec(node.Output.Shape, node.Output.DType, node.Name);
         Attributes = node.Op.Attributes;
@@ -32,10 +33,11 @@ public sealed class GraphOperation
     public string Name { get; }
 
     /// <summary>
-    /// TensorFlow's op type (<c>MatMul</c>, <c>AddV2</c>, <c>Relu</c>...); graph-only operations are <c>Placeholder</c>
-    /// (an input), <c>Const</c> (a captured tensor), <c>ReadVariableOp</c> and <c>AssignVariableOp</c>.
+    /// TensorFlow's op type, as its <c>Operation.type</c> (<c>MatMul</c>, <c>AddV2</c>, <c>Relu</c>...); graph-only
+    /// operations are <c>Placeholder</c> (an input), <c>Const</c> (a captured tensor), <c>ReadVariableOp</c> and
+    /// <c>AssignVariableOp</c>.
     /// </summary>
-    public string OpType { get; }
+    public string Type { get; }
 
     /// <summary>The ids of the values it reads, in order.</summary>
     public IReadOnlyList<int> Inputs { get; }
@@ -50,5 +52,5 @@ public sealed class GraphOperation
     public Tensor? Value { get; }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name} = {OpType}({string.Join(", ", Inputs)})";
+    public override string ToString() => $"{Name} = {Type}({string.Join(", ", Inputs)})";
 }

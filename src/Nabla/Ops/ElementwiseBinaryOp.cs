@@ -28,13 +28,51 @@ internal abstract class ElementwiseBinaryOp : Op
     /// <summary>The op's <see cref="SmallFloat"/> path for small float32/float64 tensors (start-up), if it has one.</summary>
     internal virtual SmallBinary SmallKind => SmallBinary.None;
 
-    /// <summary>Runs the op: small float tensors by <see cref="SmallFloat"/> (precompiled), the rest by <see cref="ForwardKernels"/>.</summary>
+    /// <summary>
+    /// Runs the op: small float tensors by <see cref="SmallFloat"/>, float32 tensors of up to
+    /// <see cref="Float32Spans.MaxLength"/> elements without a row broadcast by <see cref="Float32Spans"/> (both
+    /// precompiled), the rest by <see cref="ForwardKernels"/>.
+    /// </summary>
     public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
-        if (!SmallFloat.TryBinary(SmallKind, inputs, output))
+        if (!SmallFloat.TryBinary(SmallKind, inputs, output) && !TryFloat32(inputs, output))
         {
             ForwardKernels(inputs, output);
         }
+    }
+
+    // The general path's bits for these shapes (each element one IEEE operation, Float32Spans' remarks), without its
+    // generic layers, which the JIT compiles in a fresh process (issue 11). An input of the output's size broadcasts
+    // only by leading or unit dimensions, so its row-major order is the output's.
+    private bool TryFloat32(ReadOnlySpan<Tensor> inputs, Tensor output)
+    {
+        Tensor x = inputs[0];
+        Tensor y = inputs[1];
+        int n = output.Size;
+        if (SmallKind == SmallBinary.None || output.DType != DType.Float32 || x.DType != DType.Float32 || y.DType != DType.Float32
+            || n > Float32Spans.MaxLength)
+        {
+            return false;
+        }
+
+        if (x.Size == n && y.Size == n)
+        {
+            Float32Spans.Binary(SmallKind, x.Read<float>(), y.Read<float>(), output.Write<float>());
+        }
+        else if (x.Size == n && y.Size == 1)
+        {
+            Float32Spans.Binary(SmallKind, x.Read<float>(), y.Read<float>()[0], output.Write<float>());
+        }
+        else if (x.Size == 1 && y.Size == n)
+        {
+            Float32Spans.Binary(SmallKind, x.Read<float>()[0], y.Read<float>(), output.Write<float>());
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Runs the op's kernels over every dtype and shape it supports.</summary>
@@ -76,7 +114,15 @@ internal abstract class ElementwiseBinaryOp : Op
             throw new ArgumentException($"{Name}: the float32 kernel takes runs of one length, got {x.Length}, {y.Length} and {z.Length}.");
         }
 
-        tile.ApplyTile(x, y, z);
+        if (SmallKind != SmallBinary.None)
+        {
+            Float32Spans.Binary(SmallKind, x, y, z); // what the tile computes, precompiled (Float32Spans)
+        }
+        else
+        {
+            tile.ApplyTile(x, y, z);
+        }
+
         return true;
     }
 

@@ -25,15 +25,24 @@ internal abstract class ElementwiseUnaryOp : Op
     /// <summary>The op's <see cref="SmallFloat"/> path for small float32/float64 tensors (start-up), if it has one.</summary>
     internal virtual SmallUnary SmallKind => SmallUnary.None;
 
+    /// <summary>The op's precompiled <see cref="Float32Spans"/> loop for float32, if it has one (start-up, issue 11).</summary>
+    internal virtual Float32Unary Float32Kind => Float32Unary.None;
+
     /// <summary>
     /// Runs the op's tile kernel over the input (float16/bfloat16 widened tile by tile); small float tensors of the
     /// ops that have one take the precompiled <see cref="SmallFloat"/> path, which computes the same bits.
     /// </summary>
     public sealed override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
-        if (!SmallFloat.TryUnary(SmallKind, inputs[0], output))
+        Tensor x = inputs[0];
+        if (Float32Kind != Float32Unary.None && x.DType == DType.Float32 && output.DType == DType.Float32 && x.Size == output.Size
+            && output.Size <= Float32Spans.MaxLength)
         {
-            DTypeDispatch.Elementwise(this, inputs[0], output);
+            Float32Spans.Unary(Float32Kind, x.Read<float>(), output.Write<float>()); // the tile's bits, precompiled
+        }
+        else if (!SmallFloat.TryUnary(SmallKind, x, output))
+        {
+            DTypeDispatch.Elementwise(this, x, output);
         }
     }
 
@@ -55,7 +64,15 @@ internal abstract class ElementwiseUnaryOp : Op
             throw new ArgumentException($"{Name}: the float32 kernel takes spans of one length, got {x.Length} and {y.Length}.");
         }
 
-        tile.ApplyTile(x, y);
+        if (Float32Kind != Float32Unary.None)
+        {
+            Float32Spans.Unary(Float32Kind, x, y); // what the tile computes, precompiled (Float32Spans)
+        }
+        else
+        {
+            tile.ApplyTile(x, y);
+        }
+
         return true;
     }
 

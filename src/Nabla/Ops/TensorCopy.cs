@@ -19,4 +19,16 @@ internal static class TensorCopy
             default: StridedCopy.Run(src.Read<long>(), srcOffset, srcStrides, dst.Write<long>(), dstOffset, dstStrides, dims); break;
         }
     }
+
+    /// <summary>Zeroes <paramref name="tensor"/>'s elements (all-zero bits are zero in every dtype).</summary>
+    public static void Clear(Tensor tensor)
+    {
+        switch (tensor.DType.Size)
+        {
+            case 1: tensor.Write<byte>().Clear(); break;
+            case 2: tensor.Write<short>().Clear(); break;
+            case 4: tensor.Write<int>().Clear(); break;
+            default: tensor.Write<long>().Clear(); break;
+        }
+    }
 }

@@ -6,7 +6,14 @@ namespace Nabla;
 internal static class Storage
 {
     /// <summary>An array for <paramref name="size"/> elements of <paramref name="dtype"/>, not zeroed when large.</summary>
-    public static Array Allocate(DType dtype, int size) => dtype.Code switch
+    public static Array Allocate(DType dtype, int size)
+    {
+        Array array = AllocateArray(dtype, size);
+        _ = HugePageAdvice.Advise(array, (long)size * dtype.Size);
+        return array;
+    }
+
+    private static Array AllocateArray(DType dtype, int size) => dtype.Code switch
     {
         DTypeCode.Bool => GC.AllocateUninitializedArray<bool>(size),
         DTypeCode.Int8 => GC.AllocateUninitializedArray<sbyte>(size),
@@ -40,7 +47,20 @@ internal static class Storage
     };
 
     /// <summary>A zero-filled array.</summary>
-    public static Array AllocateZeroed(DType dtype, int size) => dtype.Code switch
+    public static Array AllocateZeroed(DType dtype, int size)
+    {
+        if ((long)size * dtype.Size < HugePageAdvice.MinimumBytes)
+        {
+            return AllocateZeroedArray(dtype, size);
+        }
+
+        // Large: advised before the first touch, so that zeroing faults the memory in 2 MiB pages.
+        Array array = Allocate(dtype, size);
+        Array.Clear(array);
+        return array;
+    }
+
+    private static Array AllocateZeroedArray(DType dtype, int size) => dtype.Code switch
     {
         DTypeCode.Bool => new bool[size],
         DTypeCode.Int8 => new sbyte[size],

@@ -133,7 +133,7 @@ public sealed class OpExportTests : IDisposable
         (Func<Tensor[], Tensor> f, Tensor[] inputs) = Cases[opType];
         var function = Tf.Function<Tensor[], Tensor>(f);
         ConcreteFunction concrete = function.GetConcreteFunction([inputs]);
-        Assert.Contains(concrete.Graph.Operations, op => op.OpType == opType);
+        Assert.Contains(concrete.Graph.GetOperations(), op => op.Type == opType);
         string path = Path.Combine(_folder, opType + ".onnx");
         OnnxExporter.Export(concrete, path);
 

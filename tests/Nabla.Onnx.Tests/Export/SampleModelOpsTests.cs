@@ -52,7 +52,7 @@ public sealed class SampleModelOpsTests : IDisposable
         Model model = build();
         var function = Tf.Function((Tensor x) => model.Apply(x, training: false));
         ConcreteFunction concrete = function.GetConcreteFunction(new TensorSpec([2, .. shape.Select(d => (int?)d)], DType.Float32, "input"));
-        string[] missing = [.. concrete.Graph.Operations.Select(op => op.OpType).Distinct()
+        string[] missing = [.. concrete.Graph.GetOperations().Select(op => op.Type).Distinct()
             .Where(op => !OnnxExporter.ExportableOps.Contains(op) && op is not ("Placeholder" or "Const" or "ReadVariableOp" or "NoOp")).Order(StringComparer.Ordinal)];
         Assert.Equal(gaps, missing);
         if (gaps.Length > 0)

@@ -1,3 +1,5 @@
+using Nabla.Tests.TestUtils;
+
 namespace Nabla.Tests.Graph;
 
 /// <summary>
@@ -8,6 +10,9 @@ namespace Nabla.Tests.Graph;
 [Collection(FusionSwitch.Name)]
 public class ElementwiseFusionTests
 {
+    // Relative to |expected| above 1, absolute below; equal elements pass first (a NaN or infinity must be the same).
+    private const double Tolerance = 1e-6;
+
     private const double SqrtTwoOverPi = 0.7978845608028654;
 
     private static Tensor Gelu(Tensor x) => 0.5 * x * (1 + Tf.Tanh(SqrtTwoOverPi * (x + (0.044715 * x * x * x))));
@@ -27,7 +32,7 @@ public class ElementwiseFusionTests
         var gelu = Tf.Function((Func<Tensor, Tensor>)Gelu);
         float[] traced = gelu.Invoke(x).ToArray<float>();
         float[] eager = Gelu(x).ToArray<float>();
-        AssertClose(eager, traced);
+        AssertFloats.Close(eager, traced, Tolerance, equalElementsPass: true);
 
         ExecutionPlan plan = gelu.GetConcreteFunction(x).Executor.PlanFor([x]);
         FusedElementwiseOp fused = Assert.Single(FusedSteps(plan));
@@ -55,7 +60,7 @@ public class ElementwiseFusionTests
             return y;
         };
         var f = Tf.Function(chain);
-        AssertClose(chain(x).ToArray<float>(), f.Invoke(x).ToArray<float>()); // tanh: register vs span kernel, see the class note
+        AssertFloats.Close(chain(x).ToArray<float>(), f.Invoke(x).ToArray<float>(), Tolerance, equalElementsPass: true); // tanh: register vs span kernel, see the class note
         List<FusedElementwiseOp> fused = FusedSteps(f.GetConcreteFunction(x).Executor.PlanFor([x]));
         Assert.Equal(groups, fused.Count);
         Assert.All(fused, op => Assert.InRange(op.OpCount, 1, ElementwiseFusion.MaxDepth));
@@ -82,7 +87,7 @@ public class ElementwiseFusionTests
         Tensor x = SeededInputs.Normal([64, 256], seed: 1);
         Tensor b = SeededInputs.Normal(bShape, seed: 2);
         var f = Tf.Function((Tensor a, Tensor c) => Tf.Nn.Relu(a + c) * 2);
-        AssertClose((Tf.Nn.Relu(x + b) * 2).ToArray<float>(), f.Invoke(x, b).ToArray<float>());
+        AssertFloats.Close((Tf.Nn.Relu(x + b) * 2).ToArray<float>(), f.Invoke(x, b).ToArray<float>(), Tolerance, equalElementsPass: true);
         int fusedOps = 0;
         foreach (FusedElementwiseOp op in FusedSteps(f.GetConcreteFunction(x, b).Executor.PlanFor([x, b])))
         {
@@ -106,8 +111,8 @@ public class ElementwiseFusionTests
         Tensor et = x * x;
         Tensor eu = (et + 1) * (et - 1);
         Assert.Equal(et.ToArray<float>(), t.ToArray<float>());
-        AssertClose([Tf.ReduceSum(eu).ToArray<float>()[0]], [sum.ToArray<float>()[0]]);
-        AssertClose(Tf.Exp(eu).ToArray<float>(), exp.ToArray<float>());
+        AssertFloats.Close([Tf.ReduceSum(eu).ToArray<float>()[0]], [sum.ToArray<float>()[0]], Tolerance, equalElementsPass: true);
+        AssertFloats.Close(Tf.Exp(eu).ToArray<float>(), exp.ToArray<float>(), Tolerance, equalElementsPass: true);
     }
 
     [Fact]
@@ -134,7 +139,7 @@ public class ElementwiseFusionTests
         }
 
         Assert.Same(buffer, GraphTestAccess.BufferOf(w)); // the fused update wrote into the variable's own buffer
-        AssertClose(wEager.ToArray<float>(), w.ToArray<float>());
+        AssertFloats.Close(wEager.ToArray<float>(), w.ToArray<float>(), Tolerance, equalElementsPass: true);
         Assert.Equal(2, FusedSteps(step.GetConcreteFunction(g).Executor.PlanFor([g])).Count);
     }
 
@@ -163,8 +168,8 @@ public class ElementwiseFusionTests
         }
 
         Tensor e2 = outerEager.Gradient(Tf.ReduceSum(e1), x)!;
-        AssertClose(e1.ToArray<float>(), g1.ToArray<float>());
-        AssertClose(e2.ToArray<float>(), g2.ToArray<float>());
+        AssertFloats.Close(e1.ToArray<float>(), g1.ToArray<float>(), Tolerance, equalElementsPass: true);
+        AssertFloats.Close(e2.ToArray<float>(), g2.ToArray<float>(), Tolerance, equalElementsPass: true);
     }
 
     [Fact]
@@ -176,7 +181,7 @@ public class ElementwiseFusionTests
         ElementwiseFusion.Enabled = false;
         try
         {
-            Assert.Equal(fused, TrainMlp(init), new ToleranceComparer(1e-5));
+            Assert.Equal(fused, TrainMlp(init), AssertFloats.Comparer(1e-5));
         }
         finally
         {
@@ -222,25 +227,6 @@ public class ElementwiseFusionTests
         }
 
         return fused;
-    }
-
-    private static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double tolerance = 1e-6 * Math.Max(1, Math.Abs(expected[i]));
-            Assert.True(
-                expected[i].Equals(actual[i]) || Math.Abs(expected[i] - actual[i]) <= tolerance,
-                $"element {i}: expected {expected[i]}, got {actual[i]}");
-        }
-    }
-
-    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<float>
-    {
-        public bool Equals(float x, float y) => x.Equals(y) || Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
-
-        public int GetHashCode(float obj) => 0;
     }
 }
 

@@ -173,6 +173,28 @@ public class FunctionBasicsTests
         Assert.Contains(lines, l => l.Contains("Relu", StringComparison.Ordinal));
         Assert.Contains("digraph", c.Graph.ToDot(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void GetOperations_NamesEachOperationsTypeAndTheIdsOfItsInputs_AsTheGraphPrintsThem()
+    {
+        var f = Tf.Function((Tensor x, Tensor y) => Tf.Nn.Relu(Tf.MatMul(x, y)) + 1);
+        ConcreteFunction c = f.GetConcreteFunction(new TensorSpec([2, 2], DType.Float32), new TensorSpec([2, 2], DType.Float32));
+        IReadOnlyList<GraphOperation> operations = c.Graph.GetOperations();
+        Assert.Equal(c.Graph.OperationCount, operations.Count);
+        Assert.Equal(["Placeholder", "Placeholder"], c.Graph.InputIds.Select(id => operations[id].Type));
+        GraphOperation matMul = Assert.Single(operations, op => op.Type == "MatMul");
+        Assert.Equal(c.Graph.InputIds, matMul.Inputs);
+        GraphOperation relu = Assert.Single(operations, op => op.Type == "Relu");
+        Assert.Equal([matMul.Id], relu.Inputs);
+        Assert.Equal($"{relu.Name} = Relu({matMul.Id})", relu.ToString());
+        GraphOperation result = operations[Assert.Single(c.Graph.OutputIds)];
+        Assert.Equal("AddV2", result.Type);
+        Assert.Contains(relu.Id, result.Inputs);
+        for (int i = 0; i < operations.Count; i++)
+        {
+            Assert.Equal(i, operations[i].Id);
+        }
+    }
 }
 
 /// <summary>A graph built by hand (what Keras's functional API does): symbolic inputs, inferred shapes, no compute.</summary>

@@ -1,3 +1,4 @@
+using Nabla.Tests.Ops;
 using Nabla.Tests.TestUtils;
 
 namespace Nabla.Tests.Graph;
@@ -92,6 +93,138 @@ public class UnknownDimsGradientTests
         }
 
         Assert.Equal(1, f.TracingCount);
+    }
+
+    // The linear-algebra ops whose gradients are written with SetDiag, Diag and BandPart, on x of two sizes each
+    // (both orientations for Qr, which one trace must handle).
+    public static TheoryData<string> LinalgOps() => new(s_linalg.Keys.Order(StringComparer.Ordinal));
+
+    private static readonly Dictionary<string, (Func<Tensor, Tensor> Body, Shape[] Sizes)> s_linalg = new()
+    {
+        ["SetDiag"] = (x => Tf.Linalg.SetDiag(x * x, Tf.Sin(Tf.Linalg.DiagPart(x)), 0), [new(3, 4), new(5, 3)]),
+        ["Diag"] = (x => Tf.Linalg.Diag(x * x * x, 1), [new(2, 3), new(3, 2)]),
+        ["BandPart"] = (x => Tf.Linalg.BandPart(x * x * x, 1, 0), [new(3, 4), new(5, 3)]),
+        ["Cholesky"] = (x => Tf.Linalg.Cholesky(StridedInputTests.ShiftedGram(x)), [new(3, 4), new(4, 2)]),
+        ["Eigh"] = (x => StridedInputTests.EighVectorsTimesValues(x), [new(3, 3), new(4, 4)]),
+        ["Qr"] = (x => StridedInputTests.QrProduct(x), [new(4, 3), new(3, 5), new(3, 3)]),
+        ["TriangularSolve"] = (x => Tf.Linalg.TriangularSolve(StridedInputTests.ShiftedDiagonal(x), Tf.Sin(x)), [new(3, 3), new(4, 4)]),
+        ["TriangularSolve upper adjoint"] = (
+            x => Tf.Linalg.TriangularSolve(StridedInputTests.ShiftedDiagonal(x), Tf.Sin(x), lower: false, adjoint: true), [new(3, 3), new(4, 4)]),
+    };
+
+    [Theory]
+    [MemberData(nameof(LinalgOps))]
+    public void LinalgGradients_WithUnknownSizes_EqualEagerAndMatchFiniteDifferencesToSecondOrder(string op)
+    {
+        (Func<Tensor, Tensor> body, Shape[] sizes) = s_linalg[op];
+
+        // The gradient of sum(body(x)²), taken inside the function; its own gradient (second order of body) comes
+        // from the function's backward graph, traced with the same unknown sizes.
+        Tensor FirstOrder(Tensor x)
+        {
+            using var tape = new GradientTape();
+            tape.Watch(x);
+            return tape.Gradient(Tf.ReduceSum(Tf.Square(body(x))), x)!;
+        }
+
+        var f = Tf.Function<Tensor, Tensor>(FirstOrder, inputSignature: [new TensorSpec([null, null], DType.Float64)]);
+        Assert.Equal("(None, None)", f.GetConcreteFunction(new TensorSpec([null, null], DType.Float64)).OutputSpecs[0].Shape.ToString());
+        foreach (Shape shape in sizes)
+        {
+            Tensor x = GradientCheck.RandomInputs(shape[0] + shape[1], [shape])[0];
+            AssertTensor.Close(FirstOrder(x), f.Invoke(x), tolerance: 1e-12);
+            GradientCheck.FirstOrder(v => f.Invoke(v[0]), [x], tolerance: 1e-5);
+        }
+
+        Assert.Equal(1, f.TracingCount);
+    }
+
+    [Theory]
+    [InlineData(-1, 0)]
+    [InlineData(0, -1)]
+    [InlineData(1, 0)]
+    [InlineData(0, 2)]
+    [InlineData(-1, -1)]
+    [InlineData(2, 1)]
+    [InlineData(0, 0)]
+    public void BandPart_WithUnknownSizes_EqualsEagerOnEveryBatchAndShape(int numLower, int numUpper)
+    {
+        Tensor Body(Tensor x) => Tf.Linalg.BandPart(x * x, numLower, numUpper) - x;
+        var f = Tf.Function<Tensor, Tensor>(Body, inputSignature: [new TensorSpec([null, null, null], DType.Float32)]);
+        foreach (Shape shape in new[] { new Shape(2, 3, 5), new Shape(3, 5, 2), new Shape(1, 4, 4), new Shape(2, 1, 6) })
+        {
+            Tensor x = Tf.Cast(GradientCheck.RandomInputs(shape.Size, [shape])[0], DType.Float32);
+            for (int call = 0; call < 2; call++)
+            {
+                Assert.Equal(AssertTensor.ToDoubles(Body(x)), AssertTensor.ToDoubles(f.Invoke(x)));
+                x = -x; // the second call reuses the first one's buffers
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(-2)]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void DiagAndSetDiag_WithUnknownSizes_EqualEagerAtEveryOffset(int k)
+    {
+        Tensor Body(Tensor x)
+        {
+            Tensor placed = Tf.Linalg.Diag(Tf.Linalg.DiagPart(x * x, k), k); // square matrices of the diagonal's length + |k|
+            Tensor replaced = Tf.Linalg.SetDiag(x, Tf.Sin(Tf.Linalg.DiagPart(x, k)), k);
+            return Tf.Concat([Tf.Reshape(placed, [-1]), Tf.Reshape(replaced, [-1])], 0);
+        }
+
+        var f = Tf.Function<Tensor, Tensor>(Body, inputSignature: [new TensorSpec([null, null, null], DType.Float64)]);
+        Assert.Equal("(None,)", f.GetConcreteFunction(new TensorSpec([null, null, null], DType.Float64)).OutputSpecs[0].Shape.ToString());
+        foreach (Shape shape in new[] { new Shape(2, 4, 5), new Shape(3, 6, 4), new Shape(1, 4, 4) })
+        {
+            Tensor x = GradientCheck.RandomInputs(shape.Size, [shape])[0];
+            Assert.Equal(AssertTensor.ToDoubles(Body(x)), AssertTensor.ToDoubles(f.Invoke(x)));
+        }
+
+        Assert.Equal(1, f.TracingCount);
+    }
+
+    [Fact]
+    public void SetDiag_WithUnknownSizes_TakesBatchSizesFromTheDiagonalAndRejectsOneThatDoesNotFit()
+    {
+        var graph = new FuncGraph("g");
+        Tensor input = graph.Placeholder(new TensorSpec([null, null, 4], DType.Float32));
+        Tensor diagonal = graph.Placeholder(new TensorSpec([2, 3], DType.Float32));
+        using (graph.AsDefault())
+        {
+            // TensorFlow's rule: the input's shape, its unknown batch size taken from the diagonal.
+            Assert.Equal("(2, None, 4)", Tf.Linalg.SetDiag(input, diagonal).Shape.ToString());
+            Assert.Equal("(None, 5, 5)", Tf.Linalg.Diag(graph.Placeholder(new TensorSpec([null, 3], DType.Float32)), -2).Shape.ToString());
+            Assert.Equal("(2, None, 4)", Tf.Linalg.BandPart(Tf.Linalg.SetDiag(input, diagonal), -1, 0).Shape.ToString());
+            Tensor wide = graph.Placeholder(new TensorSpec([2, 3, 4], DType.Float32));
+            Tensor unknownLength = graph.Placeholder(new TensorSpec([2, null], DType.Float32));
+            Assert.Equal("(2, 3, 4)", Tf.Linalg.SetDiag(wide, unknownLength).Shape.ToString());
+            var e = Assert.Throws<ArgumentException>(() => Tf.Linalg.SetDiag(wide, graph.Placeholder(new TensorSpec([null, 4], DType.Float32))));
+            Assert.Contains("MatrixSetDiagV3", e.Message, StringComparison.Ordinal);
+            Assert.Contains("(None, 4)", e.Message, StringComparison.Ordinal);
+            Assert.Contains("(2, 3, 4)", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void QrGradient_FullMatricesWithUnknownSizes_ThrowsAtTraceTimeNamingQrAndTheShape()
+    {
+        var f = Tf.Function(
+            (Tensor x) =>
+            {
+                using var tape = new GradientTape();
+                tape.Watch(x);
+                (Tensor q, Tensor r) = Tf.Linalg.Qr(x, fullMatrices: true);
+                return tape.Gradient(Tf.ReduceSum(q) + Tf.ReduceSum(r), x)!;
+            },
+            inputSignature: [new TensorSpec([null, 3], DType.Float64)]);
+        var e = Assert.Throws<NotSupportedException>(() => f.Invoke(Tf.Ones([2, 3], DType.Float64)));
+        Assert.Contains("QrGrad", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(None, 3)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

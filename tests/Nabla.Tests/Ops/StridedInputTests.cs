@@ -94,9 +94,39 @@ public class StridedInputTests
         new("Linalg Inv", [[3, 3]], x => Tf.Linalg.Inv(Tf.Add(x[0], Tf.Multiply(Tf.Eye(3, dtype: x[0].DType), 4.0)))),
         new("Linalg Svd values", [[3, 4]], x => Tf.Linalg.Svd(x[0]).S),
         new("Linalg DiagPart k=1", [[3, 4]], x => Tf.Linalg.DiagPart(x[0], 1)),
+        new("Linalg SetDiag", [[4, 3], [3]], x => Tf.Linalg.SetDiag(x[0], x[1])),
+        new("Linalg Diag k=-1", [[2, 3]], x => Tf.Linalg.Diag(x[0], -1)),
+        new("Linalg BandPart", [[3, 4]], x => Tf.Linalg.BandPart(x[0], 1, 0)),
+        new("Linalg Cholesky", [[3, 4]], x => Tf.Linalg.Cholesky(ShiftedGram(x[0]))),
+        new("Linalg Eigh", [[3, 3]], x => EighVectorsTimesValues(x[0])),
+        new("Linalg Qr", [[4, 3]], x => QrProduct(x[0])),
+        new("Linalg Qr wide", [[3, 5]], x => QrProduct(x[0])),
+        new("Linalg TriangularSolve", [[3, 3], [3, 2]], x => Tf.Linalg.TriangularSolve(ShiftedDiagonal(x[0]), x[1])),
+        new("Linalg TriangularSolve upper adjoint", [[3, 3], [3, 2]], x => Tf.Linalg.TriangularSolve(ShiftedDiagonal(x[0]), x[1], lower: false, adjoint: true)),
+        new("Linalg Solve", [[3, 3], [3, 2]], x => Tf.Linalg.Solve(ShiftedDiagonal(x[0]), x[1])),
         new("Strided slice step -2 with new axis", [[3, 4]], x => x[0][TensorIndex.Slice(step: -2), Tf.NewAxis]),
         new("Einsum abc,cd->abd", [[2, 3, 4], [4, 2]], x => Tf.Einsum("abc,cd->abd", x[0], x[1])),
     ];
+
+    // x + 4 I for square x of any size (entries in [-2, 2] make it well conditioned for a triangular or LU solve).
+    internal static Tensor ShiftedDiagonal(Tensor x) => Tf.Linalg.SetDiag(x, Tf.Add(Tf.Linalg.DiagPart(x), 4.0));
+
+    // x xᵀ + 4 I: symmetric positive definite for x of any size.
+    internal static Tensor ShiftedGram(Tensor x) => ShiftedDiagonal(Tf.MatMul(x, x, transposeB: true));
+
+    // Both results of Eigh on the symmetric x + xᵀ: each eigenvector scaled by its eigenvalue.
+    internal static Tensor EighVectorsTimesValues(Tensor x)
+    {
+        (Tensor e, Tensor v) = Tf.Linalg.Eigh(Tf.Add(x, Tf.Linalg.MatrixTranspose(x)));
+        return Tf.Multiply(v, Tf.ExpandDims(e, -2));
+    }
+
+    // Both results of Qr, combined so that neither gradient is Q·R's (which would be A's own).
+    internal static Tensor QrProduct(Tensor x)
+    {
+        (Tensor q, Tensor r) = Tf.Linalg.Qr(x);
+        return Tf.MatMul(Tf.Square(q), r);
+    }
 
     /// <summary>The rows, one per op family shape: also the catalog that graph mode's traced-versus-eager tests run.</summary>
     internal static IReadOnlyList<Row> Rows => s_rows;

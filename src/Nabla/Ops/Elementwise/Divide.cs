@@ -57,12 +57,39 @@ internal sealed class DivideOp : FloatBinaryOp<DivideOp.Kernel>
         public static Vector512<float> ApplyVector(Vector512<float> x, Vector512<float> y) => x / y;
 
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
-            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, z);
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
+                return;
+            }
+
+            TensorPrimitives.Divide(x, y, z);
+        }
 
         public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
-            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, z);
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
+                return;
+            }
+
+            TensorPrimitives.Divide(x, y, z);
+        }
 
         public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
-            where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, z);
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Binary(SmallBinary.Divide, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
+                return;
+            }
+
+            TensorPrimitives.Divide(x, y, z);
+        }
     }
 }

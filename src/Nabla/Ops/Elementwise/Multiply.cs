@@ -38,12 +38,39 @@ internal sealed class MultiplyOp : NumericBinaryOp<MultiplyOp.Kernel>
         public static Vector512<float> ApplyVector(Vector512<float> x, Vector512<float> y) => x * y;
 
         public static void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> z)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, y, z);
+            where T : unmanaged, INumber<T>
+        {
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Binary(SmallBinary.Multiply, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
+                return;
+            }
+
+            TensorPrimitives.Multiply(x, y, z);
+        }
 
         public static void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> z)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, y, z);
+            where T : unmanaged, INumber<T>
+        {
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Binary(SmallBinary.Multiply, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
+                return;
+            }
+
+            TensorPrimitives.Multiply(x, y, z);
+        }
 
         public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> z)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(y, x, z);
+            where T : unmanaged, INumber<T>
+        {
+            if (typeof(T) == typeof(float) && z.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Binary(SmallBinary.Multiply, Float32Spans.Of(x), Float32Spans.Of(y), Float32Spans.Of(z));
+                return;
+            }
+
+            TensorPrimitives.Multiply(y, x, z);
+        }
     }
 }

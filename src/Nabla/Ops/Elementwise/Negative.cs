@@ -18,6 +18,8 @@ internal sealed class NegativeOp : NumericUnaryOp<NegativeOp.Kernel>
 
     internal override SmallUnary SmallKind => SmallUnary.Negate;
 
+    internal override Float32Unary Float32Kind => Float32Unary.Negate;
+
     private NegativeOp()
         : base("Neg")
     {
@@ -35,6 +37,15 @@ internal sealed class NegativeOp : NumericUnaryOp<NegativeOp.Kernel>
         public static Vector512<float> ApplyVector(Vector512<float> x) => -x;
 
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Negate(x, y);
+            where T : unmanaged, INumber<T>
+        {
+            if (typeof(T) == typeof(float) && y.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Unary(Float32Unary.Negate, Float32Spans.Of(x), Float32Spans.Of(y));
+                return;
+            }
+
+            TensorPrimitives.Negate(x, y);
+        }
     }
 }

@@ -29,10 +29,12 @@ internal sealed class CholeskyOp : Op
     {
     }
 
+    public override bool SupportsUnknownDims => true;
+
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         LinalgBatch.RequireMatrices(Name, inputs[0], square: true);
-        return new TensorSpec(inputs[0].Shape, inputs[0].DType);
+        return new TensorSpec(LinalgBatch.Square(inputs[0].Shape), inputs[0].DType);
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

@@ -7,14 +7,19 @@ public static partial class Tf
         /// <summary>
         /// Batched diagonal matrices (TensorFlow's <c>tf.linalg.diag</c>): <paramref name="diagonal"/> [..., L] becomes
         /// [..., N, N] with N = L + |k|, the values on diagonal <paramref name="k"/> (0 the main one, positive above,
-        /// negative below) and zeros elsewhere. Built from Pad and Gather, so gradients come from those.
+        /// negative below) and zeros elsewhere. Built from Pad and Gather, so gradients come from those; traced with
+        /// unknown sizes, a kernel that reads them from each call (unknown N where L is unknown).
         /// </summary>
         /// <exception cref="ArgumentException">When diagonal is a scalar.</exception>
         public static Tensor Diag(Tensor diagonal, int k = 0)
         {
             ArgumentNullException.ThrowIfNull(diagonal);
             RequireRank("MatrixDiagV3", diagonal, 1);
-            ShapeLike.RequireKnownDims("MatrixDiagV3", diagonal); // its positions are computed from the sizes
+            if (!diagonal.Shape.IsFullyDefined)
+            {
+                return new MatrixDiagOp(k).Call(diagonal); // the positions come from the sizes of each call
+            }
+
             long n = diagonal.Shape.Dims[^1] + System.Math.Abs((long)k);
             if (n > int.MaxValue)
             {
@@ -55,7 +60,8 @@ public static partial class Tf
 
         /// <summary>
         /// <paramref name="input"/> [..., M, N] with diagonal <paramref name="k"/> replaced by
-        /// <paramref name="diagonal"/> [..., L] (TensorFlow's <c>tf.linalg.set_diag</c>).
+        /// <paramref name="diagonal"/> [..., L] (TensorFlow's <c>tf.linalg.set_diag</c>). Traced with unknown sizes, a
+        /// kernel that reads them from each call.
         /// </summary>
         /// <exception cref="ArgumentException">When the shapes do not fit together.</exception>
         public static Tensor SetDiag(Tensor input, Tensor diagonal, int k = 0)
@@ -63,7 +69,11 @@ public static partial class Tf
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(diagonal);
             RequireRank("MatrixSetDiagV3", input, 2);
-            ShapeLike.RequireKnownDims("MatrixSetDiagV3", input, diagonal); // its mask is computed from m and n
+            if (!input.Shape.IsFullyDefined || !diagonal.Shape.IsFullyDefined)
+            {
+                return new MatrixSetDiagOp(k).Call(input, diagonal); // the mask comes from the sizes of each call
+            }
+
             int m = input.Shape.Dims[^2], n = input.Shape.Dims[^1];
             int length = DiagonalLength("MatrixSetDiagV3", input, m, n, k);
             if (diagonal.Rank != input.Rank - 1 || diagonal.Shape.Dims[^1] != length || !diagonal.Shape.Dims[..^1].SequenceEqual(input.Shape.Dims[..^2]))
@@ -89,13 +99,18 @@ public static partial class Tf
         /// Keeps a band of each inner-most matrix and zeroes the rest (TensorFlow's <c>tf.linalg.band_part</c>):
         /// element (r, c) is kept when (numLower &lt; 0 or r - c &lt;= numLower) and (numUpper &lt; 0 or
         /// c - r &lt;= numUpper). <c>BandPart(x, -1, 0)</c> is the lower triangle, <c>(0, -1)</c> the upper one.
+        /// Traced with unknown sizes, a kernel that reads them from each call.
         /// </summary>
         /// <exception cref="ArgumentException">When input has rank below 2.</exception>
         public static Tensor BandPart(Tensor input, int numLower, int numUpper)
         {
             ArgumentNullException.ThrowIfNull(input);
             RequireRank("MatrixBandPart", input, 2);
-            ShapeLike.RequireKnownDims("MatrixBandPart", input); // its mask is computed from the sizes
+            if (!input.Shape.IsFullyDefined)
+            {
+                return new MatrixBandPartOp(numLower, numUpper).Call(input); // the band comes from the sizes of each call
+            }
+
             int m = input.Shape.Dims[^2], n = input.Shape.Dims[^1];
             var mask = new bool[m * n];
             for (int r = 0; r < m; r++)

@@ -16,8 +16,7 @@ public static partial class Tf
         public static (Tensor E, Tensor V) Eigh(Tensor tensor)
         {
             ArgumentNullException.ThrowIfNull(tensor);
-            Tensor packed = EighOp.Instance.Call(tensor);
-            Tensor[] parts = LinalgBatch.Unpack(packed, EighOp.Parts(tensor.Shape));
+            Tensor[] parts = LinalgBatch.Unpack(EighOp.Instance, EighOp.Instance.Call(tensor), tensor);
             return (parts[0], parts[1]);
         }
 
@@ -28,7 +27,7 @@ public static partial class Tf
 }
 
 /// <summary>Eigenvalues and eigenvectors of each matrix, packed side by side along the last axis.</summary>
-internal sealed class EighOp : Op
+internal sealed class EighOp : Op, IPackedDecomposition
 {
     public static readonly EighOp Instance = new();
 
@@ -37,14 +36,25 @@ internal sealed class EighOp : Op
     {
     }
 
-    public static int[][] Parts(Shape input) => [[input.Dims[^1]], [input.Dims[^1], input.Dims[^1]]];
+    // The packed size is unknown where the matrix size is (PackedPartOp cuts it per call).
+    public override bool SupportsUnknownDims => true;
+
+    public int PartCount => 2;
+
+    public int[][] Parts(Shape input) => [[input.Dims[^1]], [input.Dims[^1], input.Dims[^1]]];
+
+    public int[] PartShape(Shape input, int index)
+    {
+        int n = LinalgBatch.SquareSize(input);
+        return index == 0 ? [n] : [n, n];
+    }
 
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor x = inputs[0];
         LinalgBatch.RequireMatrices(Name, x, square: true);
-        int n = x.Shape.Dims[^1];
-        return new TensorSpec(LinalgBatch.WithBatch(x.Shape, n + (n * n)), x.DType);
+        int n = LinalgBatch.SquareSize(x.Shape);
+        return new TensorSpec(LinalgBatch.WithBatch(x.Shape, n == Shape.UnknownDim ? n : n + (n * n)), x.DType);
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
@@ -65,9 +75,8 @@ internal sealed class EighOp : Op
     // diagonal), folded onto the lower triangle that the forward op reads.
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
-        int[][] parts = Parts(inputs[0].Shape);
-        Tensor[] ev = LinalgBatch.Unpack(output, parts);
-        Tensor[] grads = LinalgBatch.Unpack(upstream, parts);
+        Tensor[] ev = LinalgBatch.Unpack(this, output, inputs[0]);
+        Tensor[] grads = LinalgBatch.Unpack(this, upstream, inputs[0]);
         Tensor e = ev[0], v = ev[1];
         Tensor f = Tf.Linalg.SetDiag(SafeReciprocal(Tf.Subtract(Tf.ExpandDims(e, -2), Tf.ExpandDims(e, -1))), Tf.ZerosLike(e));
         Tensor inner = Tf.Add(Tf.Linalg.Diag(grads[0]), Tf.Multiply(f, Tf.MatMul(v, grads[1], transposeA: true)));

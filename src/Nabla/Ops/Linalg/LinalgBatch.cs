@@ -14,7 +14,7 @@ internal static class LinalgBatch
     public static void RequireMatrices(string op, Tensor x, bool square)
     {
         DTypeRules.Require(op, x.DType, Supported, x.Shape);
-        if (x.Rank < 2 || (square && x.Shape.Dims[^1] != x.Shape.Dims[^2]))
+        if (x.Rank < 2 || (square && !ShapeLike.Compatible(x.Shape.Dims[^1], x.Shape.Dims[^2])))
         {
             throw new ArgumentException(
                 $"{op}: input must be {(square ? "a batch of square matrices" : "at least rank 2")}, got {x.DType} of shape {x.Shape} [Op:{op}].");
@@ -79,6 +79,27 @@ internal static class LinalgBatch
     }
 
     /// <summary>
+    /// Cuts the packed output (or its gradient) of <paramref name="decomposition"/> on <paramref name="input"/> into
+    /// its parts: by slices where the input's shape is fully known, else by <see cref="PackedPartOp"/>, which reads
+    /// the layout from the sizes of each call.
+    /// </summary>
+    public static Tensor[] Unpack(IPackedDecomposition decomposition, Tensor packed, Tensor input)
+    {
+        if (input.Shape.IsFullyDefined)
+        {
+            return Unpack(packed, decomposition.Parts(input.Shape));
+        }
+
+        var result = new Tensor[decomposition.PartCount];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = new PackedPartOp(decomposition, i).Call(packed, input);
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Cuts a packed output [..., Σ size(part)] into its parts, each reshaped to batch + its own shape
     /// (<paramref name="parts"/> are the per-matrix shapes, in packing order).
     /// </summary>
@@ -108,14 +129,31 @@ internal static class LinalgBatch
     public static ArgumentException Failure(string op, string what, Tensor x, int index)
         => new($"{op}: {what} (matrix {index} of the batch, input of shape {x.Shape}, {x.DType}) [Op:{op}].");
 
-    /// <summary>The identity of the input's inner-matrix size, with its dtype, for gradient rules.</summary>
-    public static Tensor Eye(Tensor like) => Tf.Eye(like.Shape.Dims[^1], dtype: like.DType);
+    /// <summary>
+    /// The identity of the input's inner-matrix size, with its dtype, for gradient rules: one matrix (which batched
+    /// ops broadcast) where the size is known, else identities of the input's whole shape, sized by each call.
+    /// </summary>
+    public static Tensor Eye(Tensor like)
+        => like.Shape.IsFullyDefined
+            ? Tf.Eye(like.Shape.Dims[^1], dtype: like.DType)
+            : Tf.Linalg.Diag(Tf.OnesLike(Tf.Linalg.DiagPart(like)));
 
-    /// <summary>Columns [from, to) of each inner-most matrix.</summary>
+    /// <summary>The size of square matrices of shape [..., N, N] where either dimension says it (unknown where neither does).</summary>
+    public static int SquareSize(Shape shape) => shape.Dims[^1] != Shape.UnknownDim ? shape.Dims[^1] : shape.Dims[^2];
+
+    /// <summary>[..., N, N] with N = <see cref="SquareSize"/>: the shape TensorFlow's rule gives a batch of square matrices.</summary>
+    public static Shape Square(Shape shape)
+    {
+        int n = SquareSize(shape);
+        return WithBatch(shape, n, n);
+    }
+
+    /// <summary>Columns [from, to) of each inner-most matrix (whatever the sizes of the other axes).</summary>
     public static Tensor Columns(Tensor x, int from, int to)
     {
         int[] begin = new int[x.Rank];
-        int[] size = x.Shape.ToArray();
+        int[] size = new int[x.Rank];
+        size.AsSpan().Fill(-1);
         begin[^1] = from;
         size[^1] = to - from;
         return Tf.Slice(x, begin, size);

@@ -54,19 +54,32 @@ internal sealed class MatrixSolveOp(string name, bool adjoint, bool lower) : Op(
 {
     private bool Triangular => Name == "MatrixTriangularSolve";
 
+    public override bool SupportsUnknownDims => true;
+
+    // The right-hand side's shape, with the sizes it leaves unknown taken from the matrix where that knows them.
     public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
     {
         Tensor a = inputs[0], b = inputs[1];
         LinalgBatch.RequireMatrices(Name, a, square: true);
         LinalgBatch.RequireMatrices(Name, b, square: false);
-        if (a.DType != b.DType || a.Rank != b.Rank || a.Shape.Dims[^1] != b.Shape.Dims[^2] || !a.Shape.Dims[..^2].SequenceEqual(b.Shape.Dims[..^2]))
+        bool fits = a.DType == b.DType && a.Rank == b.Rank;
+        int[] dims = b.Shape.ToArray();
+        int n = LinalgBatch.SquareSize(a.Shape);
+        for (int i = 0; fits && i < dims.Length - 1; i++)
+        {
+            int from = i < dims.Length - 2 ? a.Shape.Dims[i] : n;
+            fits = ShapeLike.Compatible(from, dims[i]);
+            dims[i] = dims[i] == Shape.UnknownDim ? from : dims[i];
+        }
+
+        if (!fits)
         {
             throw new ArgumentException(
                 $"{Name}: the matrix {a.Shape} ({a.DType}) and the right-hand side {b.Shape} ({b.DType}) must have the same dtype, " +
                 $"the same batch dimensions and as many rows [Op:{Name}].");
         }
 
-        return new TensorSpec(b.Shape, b.DType);
+        return new TensorSpec(Shape.FromOwnedArray(dims), b.DType);
     }
 
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)

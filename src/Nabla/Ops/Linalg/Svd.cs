@@ -21,24 +21,19 @@ public static partial class Tf
         {
             ArgumentNullException.ThrowIfNull(tensor);
             var op = new SvdOp(fullMatrices);
-            Tensor packed = op.Call(tensor);
-            if (!tensor.Shape.IsFullyDefined)
-            {
-                // The packing's layout comes from the matrix sizes of each call.
-                return (SvdPartOp.Run(op, 0, packed, tensor), SvdPartOp.Run(op, 1, packed, tensor), SvdPartOp.Run(op, 2, packed, tensor));
-            }
-
-            Tensor[] parts = LinalgBatch.Unpack(packed, op.Parts(tensor.Shape));
+            Tensor[] parts = LinalgBatch.Unpack(op, op.Call(tensor), tensor);
             return (parts[0], parts[1], parts[2]);
         }
     }
 }
 
 /// <summary>S, U and V of each matrix, packed side by side along the last axis.</summary>
-internal sealed class SvdOp(bool fullMatrices) : Op("Svd")
+internal sealed class SvdOp(bool fullMatrices) : Op("Svd"), IPackedDecomposition
 {
     // The packed size is unknown where a matrix size is (SvdPartOp cuts it per call).
     public override bool SupportsUnknownDims => true;
+
+    public int PartCount => 3;
 
     public int[][] Parts(Shape input)
     {
@@ -46,7 +41,6 @@ internal sealed class SvdOp(bool fullMatrices) : Op("Svd")
         return [[k], [m, fullMatrices ? m : k], [n, fullMatrices ? n : k]];
     }
 
-    /// <summary>The per-matrix shape of part <paramref name="index"/> (S, U, V) for an input of <paramref name="input"/>'s shape; unknown where it depends on an unknown size.</summary>
     public int[] PartShape(Shape input, int index)
     {
         int m = input.Dims[^2], n = input.Dims[^1];
@@ -142,84 +136,5 @@ internal sealed class SvdOp(bool fullMatrices) : Op("Svd")
         }
 
         result[0] = adjoint ? Tf.Linalg.MatrixTranspose(gradA) : gradA;
-    }
-}
-
-/// <summary>
-/// Part S, U or V of a packed <see cref="SvdOp"/> output, cut with the matrix sizes of its second input (the
-/// decomposed tensor, whose values it does not read) when the graph runs: traced with unknown sizes, the packing's
-/// layout is only known then. Its gradient places the upstream back into zeros of the packed shape
-/// (<see cref="SvdPartGradOp"/>, whose gradient is this op).
-/// </summary>
-internal sealed class SvdPartOp(SvdOp svd, int index) : Op("SvdPart")
-{
-    public override bool SupportsUnknownDims => true;
-
-    public static Tensor Run(SvdOp svd, int index, Tensor packed, Tensor input) => new SvdPartOp(svd, index).Call(packed, input);
-
-    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs)
-        => new(LinalgBatch.WithBatch(inputs[1].Shape, svd.PartShape(inputs[1].Shape, index)), inputs[0].DType);
-
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        (int[] offsets, int length) = Runs(inputs[1].Shape);
-        IndexRuns.Copy(inputs[0], offsets, output, null, offsets.Length, length);
-    }
-
-    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-    {
-        if (needsGradient[0])
-        {
-            result[0] = new SvdPartGradOp(this).Call(upstream, inputs[0], inputs[1]);
-        }
-    }
-
-    /// <summary>Per matrix, where the part starts in the packed output, and the part's length (an input of the fully known shape <paramref name="input"/>).</summary>
-    internal (int[] Offsets, int Length) Runs(Shape input)
-    {
-        int[][] parts = svd.Parts(input);
-        int packed = 0, start = 0, length = 0;
-        for (int p = 0; p < parts.Length; p++)
-        {
-            int size = 1;
-            foreach (int d in parts[p])
-            {
-                size *= d;
-            }
-
-            start = p == index ? packed : start;
-            length = p == index ? size : length;
-            packed += size;
-        }
-
-        var offsets = new int[LinalgBatch.Count(input)];
-        for (int b = 0; b < offsets.Length; b++)
-        {
-            offsets[b] = (b * packed) + start;
-        }
-
-        return (offsets, length);
-    }
-}
-
-/// <summary>The gradient of <see cref="SvdPartOp"/>: its first input placed into zeros of the packed shape (its second input's).</summary>
-internal sealed class SvdPartGradOp(SvdPartOp part) : Op("SvdPartGrad")
-{
-    public override bool SupportsUnknownDims => true;
-
-    public override TensorSpec InferOutput(ReadOnlySpan<Tensor> inputs) => new(inputs[1].Shape, inputs[0].DType);
-
-    public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-    {
-        (int[] offsets, int length) = part.Runs(inputs[2].Shape);
-        IndexRuns.ZeroAndAdd(inputs[0], output, offsets, length);
-    }
-
-    public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
-    {
-        if (needsGradient[0])
-        {
-            result[0] = part.Call(upstream, inputs[2]);
-        }
     }
 }

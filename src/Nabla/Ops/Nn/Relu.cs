@@ -24,6 +24,8 @@ internal sealed class ReluOp : NumericUnaryOp<ReluOp.Kernel>
     {
     }
 
+    internal override Float32Unary Float32Kind => Float32Unary.Relu;
+
     // The fused ReluGrad op (one pass, one output); float16/bfloat16, which it does not cover, take the composite.
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
     {
@@ -48,6 +50,15 @@ internal sealed class ReluOp : NumericUnaryOp<ReluOp.Kernel>
         public static Vector512<float> ApplyVector(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
 
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Max(x, T.Zero, y);
+            where T : unmanaged, INumber<T>
+        {
+            if (typeof(T) == typeof(float) && y.Length <= Float32Spans.MaxLength)
+            {
+                Float32Spans.Unary(Float32Unary.Relu, Float32Spans.Of(x), Float32Spans.Of(y));
+                return;
+            }
+
+            TensorPrimitives.Max(x, T.Zero, y);
+        }
     }
 }

@@ -44,8 +44,17 @@ internal sealed class ReluGradOp : Op
         return new TensorSpec(gradients.Shape.IsFullyDefined ? gradients.Shape : features.Shape, gradients.DType);
     }
 
+    // float32 on one thread: the precompiled loop (start-up, issue 11), which computes Apply's bits.
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
-        => DTypeDispatch.Numeric(default(Body), inputs, output, output.DType);
+    {
+        if (output.DType == DType.Float32 && ParallelFor.ChunkCount(output.Size) <= 1)
+        {
+            Float32Spans.ReluGrad(inputs[0].Read<float>(), inputs[1].Read<float>(), output.Write<float>());
+            return;
+        }
+
+        DTypeDispatch.Numeric(default(Body), inputs, output, output.DType);
+    }
 
     public override void Gradient(ReadOnlySpan<Tensor> inputs, Tensor output, Tensor upstream, ReadOnlySpan<bool> needsGradient, Span<Tensor?> result)
         => result[0] = needsGradient[0] ? Instance.Call(upstream, inputs[1]) : null;
@@ -54,6 +63,12 @@ internal sealed class ReluGradOp : Op
     internal static void Apply<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, INumber<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            Float32Spans.ReluGrad(Float32Spans.Of(g), Float32Spans.Of(x), Float32Spans.Of(y));
+            return;
+        }
+
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {

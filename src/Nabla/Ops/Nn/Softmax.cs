@@ -73,6 +73,20 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
             where T : unmanaged, IFloatingPointIeee754<T> => SoftmaxOp.Run(o.In(0), o.Out, outer, n, inner, log);
     }
 
+    // TensorPrimitives' max, float32 through the precompiled loop (Float32Spans: the same bits). The shifts and the
+    // division below go through the Subtract and Divide kernels, which do the same for float32.
+    private static T Max<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float max = Float32Spans.Max(Float32Spans.Of(x));
+            return System.Runtime.CompilerServices.Unsafe.As<float, T>(ref max);
+        }
+
+        return TensorPrimitives.Max(x);
+    }
+
     /// <summary>The kernel on spans: x and y are [outer, n, inner] row-major.</summary>
     internal static void Run<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -84,25 +98,25 @@ internal sealed class SoftmaxOp(int axis, bool log) : Op(log ? "LogSoftmax" : "S
             {
                 ReadOnlySpan<T> row = x.Slice(o * block, n);
                 Span<T> result = y.Slice(o * block, n);
-                T max = TensorPrimitives.Max(row);
+                T max = Max(row);
                 if (!T.IsFinite(max))
                 {
                     max = T.IsNaN(max) ? max : T.Zero;
                 }
 
-                TensorPrimitives.Subtract(row, max, result);
+                SubtractOp.Kernel.Apply(row, max, result);
                 if (log)
                 {
                     T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(n);
                     VectorExp.Exp(result, scratch.AsSpan(0, n));
                     T sum = TensorPrimitives.Sum<T>(scratch.AsSpan(0, n));
                     System.Buffers.ArrayPool<T>.Shared.Return(scratch);
-                    TensorPrimitives.Subtract(result, T.Log(sum), result);
+                    SubtractOp.Kernel.Apply(result, T.Log(sum), result);
                 }
                 else
                 {
                     VectorExp.Exp(result, result);
-                    TensorPrimitives.Divide(result, TensorPrimitives.Sum<T>(result), result);
+                    DivideOp.Kernel.Apply(result, TensorPrimitives.Sum<T>(result), result);
                 }
             }
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using Nabla.Kernels;
 
 namespace Nabla;
@@ -38,7 +37,8 @@ internal sealed class ReduceSumOp(int[]? axes, bool keepDims) : NumericReduceOp<
         public static T ReduceRun<T>(ReadOnlySpan<T> x)
             where T : unmanaged, INumber<T> => VectorSum.Sum(x); // float32: eight independent accumulators
 
+        // Add's kernel: float32 through the precompiled loop (Float32Spans), the rest through TensorPrimitives.
         public static void Combine<T>(ReadOnlySpan<T> x, Span<T> accumulator)
-            where T : unmanaged, INumber<T> => TensorPrimitives.Add(accumulator, x, accumulator);
+            where T : unmanaged, INumber<T> => AddOp.Kernel.Apply<T>(accumulator, x, accumulator);
     }
 }

@@ -25,30 +25,6 @@ internal static class ShapeLike
     public static Tensor Reshape(Tensor x, Tensor like) => ReshapeLikeOp.Instance.Call(x, like);
 
     /// <summary>
-    /// Throws TensorFlow-style (naming the op and the shapes, unknown sizes as None) where an op written in terms of
-    /// its inputs' sizes is traced with unknown ones: its rule cannot say what the sizes of a call will be.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">When a tensor's shape has unknown dimensions.</exception>
-    internal static void RequireKnownDims(string op, params ReadOnlySpan<Tensor> inputs)
-    {
-        foreach (Tensor t in inputs)
-        {
-            if (!t.Shape.IsFullyDefined)
-            {
-                var shapes = new string[inputs.Length];
-                for (int i = 0; i < shapes.Length; i++)
-                {
-                    shapes[i] = $"{inputs[i].Shape} ({inputs[i].DType})";
-                }
-
-                throw new InvalidOperationException(
-                    $"{op} cannot be traced with unknown dimensions yet: input shapes {string.Join(", ", shapes)}. " +
-                    "Give the function an input signature (or call it with tensors) whose dimensions are known.");
-            }
-        }
-    }
-
-    /// <summary>
     /// Whether <paramref name="t"/>'s values can be read now: false for a traced tensor whose values only exist when
     /// the graph runs, and for the stand-ins of a plan (which sizes a graph before it runs).
     /// </summary>

@@ -70,14 +70,7 @@ internal sealed class StridedWindowGradOp(StridedWindowOp window) : Op(window.Na
     public override void Forward(ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         StridedWindow w = window.Resolve(output.Shape);
-        switch (output.DType.Size)
-        {
-            case 1: output.Write<byte>().Clear(); break;
-            case 2: output.Write<short>().Clear(); break;
-            case 4: output.Write<int>().Clear(); break;
-            default: output.Write<long>().Clear(); break;
-        }
-
+        TensorCopy.Clear(output);
         TensorCopy.Strided(inputs[0], 0, StridedCopy.RowMajorStrides(w.Counts), output, w.Offset, w.Strides, w.Counts);
     }
 
